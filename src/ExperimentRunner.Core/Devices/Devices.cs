@@ -1,0 +1,96 @@
+namespace ExperimentRunner.Core.Devices;
+
+/// <summary>
+/// The participant's screen. All calls come from the frame-loop thread. <see cref="Show"/> and <see cref="Flip"/>
+/// must not allocate, decode or touch the disk: everything is composed in <see cref="Prepare"/>.
+/// </summary>
+public interface IDisplay : IDisposable
+{
+    /// <summary>Refresh rate in Hz: measured from timed flips for a real display, nominal for a simulated one.</summary>
+    double RefreshHz { get; }
+
+    /// <summary>Refresh period in ns (1e9 / RefreshHz).</summary>
+    long PeriodNs { get; }
+
+    /// <summary>"vsync" when flips wait for vertical blank, "unsynchronised" when paced on the clock, "virtual" when simulated.</summary>
+    string Timing { get; }
+
+    /// <summary>Width × height in pixels.</summary>
+    (int Width, int Height) Size { get; }
+
+    /// <summary>Composes and uploads every scene ahead of its use (before a phase or block). May take seconds.</summary>
+    void Prepare(IReadOnlyCollection<SceneSpec> scenes, IProgress<int>? progress = null);
+
+    /// <summary>Chooses what the next flips show. The scene must have been prepared.</summary>
+    void Show(SceneSpec scene, in SceneState state);
+
+    /// <summary>Draws the current scene and swaps; returns when the flip is done, with its completion time (ns, run clock).</summary>
+    long Flip();
+}
+
+/// <summary>Where an input event came from.</summary>
+public enum InputSource { Keyboard, Mouse, Simulated }
+
+/// <summary>
+/// A key or button. <see cref="Key"/> is a name from a fixed table ("1", "5", "space", "escape", "left"…), never
+/// a new string, so polling does not allocate. Stamped with the run clock as it came off the device queue.
+/// </summary>
+public readonly record struct InputEvent(long TimeNs, string Key, bool IsDown, InputSource Source, double X = 0, double Y = 0);
+
+/// <summary>Keys and buttons. Polled once per frame from the frame-loop thread.</summary>
+public interface IInput
+{
+    /// <summary>Copies the events that arrived since the last poll into <paramref name="buffer"/>; returns how many.</summary>
+    int Poll(Span<InputEvent> buffer);
+
+    /// <summary>Told when a screen appeared (a simulated participant plans its answer from it). Real input ignores it.</summary>
+    void SceneShown(SceneSpec scene, long onsetNs, long timeLimitNs) { }
+}
+
+/// <summary>Scanner volume triggers. Polled once per frame; pulses stamped on arrival with the run clock.</summary>
+public interface ITriggerSource : IDisposable
+{
+    /// <summary>What it is, for the record ("emulate tr=2s", "key 5", "serial /dev/ttyUSB0").</summary>
+    string Description { get; }
+
+    /// <summary>Starts listening (the emulator starts its scanner). Pulses before this are ignored.</summary>
+    void Arm(long nowNs);
+
+    /// <summary>Copies pulse times (ns, run clock) that arrived since the last poll; returns how many.</summary>
+    int Poll(Span<long> pulseTimesNs);
+
+    /// <summary>Offered every key event; a key trigger source counts its key as a pulse and returns true (consumed).</summary>
+    bool OfferKey(in InputEvent e) => false;
+
+    /// <summary>A problem to show the operator (port vanished), or null.</summary>
+    string? Fault => null;
+}
+
+/// <summary>An event marker sent to other equipment (EEG, physiology, eye tracker).</summary>
+public readonly record struct MarkerMessage(int Code, string Label, long TimeNs, long FromT0Ns);
+
+/// <summary>A marker output. <see cref="Send"/> never blocks: implementations queue to their own thread.</summary>
+public interface IMarkerOutput : IDisposable
+{
+    string Description { get; }
+
+    void Send(in MarkerMessage marker);
+}
+
+/// <summary>Sounds, preloaded, started on a chosen frame.</summary>
+public interface IAudio : IDisposable
+{
+    /// <summary>Decodes a WAV file ahead of time under a name.</summary>
+    void Preload(string name, string path);
+
+    /// <summary>Starts a preloaded sound now; returns the run-clock time the device took it (ns). Never blocks.</summary>
+    long Play(string name);
+}
+
+/// <summary>No sound at all (a paradigm without sounds, or a simulated session).</summary>
+public sealed class SilentAudio(Time.IClock clock) : IAudio
+{
+    public void Preload(string name, string path) { }
+    public long Play(string name) => clock.NowNs;
+    public void Dispose() { }
+}

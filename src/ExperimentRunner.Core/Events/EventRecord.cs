@@ -1,0 +1,79 @@
+namespace ExperimentRunner.Core.Events;
+
+/// <summary>What an <see cref="EventRecord"/> records. Stored by name; never renumber or rename a member.</summary>
+public enum EventKind
+{
+    PhaseStarted,
+    PhaseEnded,
+    /// <summary>A run's t0: <see cref="EventRecord.TimeNs"/> is the first counted pulse, or the operator's start.</summary>
+    RunStarted,
+    RunEnded,
+    BlockStarted,
+    BlockEnded,
+    TrialStarted,
+    /// <summary>A screen appeared: TimeNs is the flip that showed it, IntendedNs the plan's onset.</summary>
+    ScreenOnset,
+    /// <summary>One flip of the display: TimeNs its completion, IntendedNs the deadline it aimed at, Value the frame index.</summary>
+    Flip,
+    /// <summary>A flip later than its deadline by more than half a refresh period.</summary>
+    MissedFrame,
+    /// <summary>A key or button, stamped as it came off the input queue; RtNs from the onset of the screen it fell in.</summary>
+    Response,
+    /// <summary>A choice in the selection phase or a prediction; Stimulus the profile, Response the choice.</summary>
+    Choice,
+    /// <summary>A scanner pulse; Value the volume index (negative for dummy scans... see Code: 1 dummy, 0 counted).</summary>
+    Pulse,
+    /// <summary>A pulse that should have come (interval over 1.5 TR) and did not; Value its volume index.</summary>
+    MissingPulse,
+    /// <summary>A marker sent; Code the byte code, Text the output.</summary>
+    Marker,
+    /// <summary>A rating's final value; Value the value (NaN when timed out), Text the cursor history.</summary>
+    Rating,
+    /// <summary>A questionnaire answer (Stimulus the item id) or score (Screen "score").</summary>
+    Questionnaire,
+    /// <summary>The plan's fallback filled feedback targets beyond the profiles the participant selected.</summary>
+    Fallback,
+    Warning,
+    /// <summary>An operator action: pause, resume, abort, skip, override.</summary>
+    Operator,
+    /// <summary>A sound started: IntendedNs when it was asked for, TimeNs when the device took it.</summary>
+    Audio,
+    /// <summary>The session was interrupted and resumed here; Text says what was skipped.</summary>
+    Interruption,
+}
+
+/// <summary>
+/// One thing that happened in a session. A value type whose strings come from the plan or from fixed tables, so the
+/// frame loop can create one without allocating. Every time is nanoseconds of the run clock (<see cref="Time.IClock"/>);
+/// <see cref="None"/> marks a time that does not apply.
+/// </summary>
+public readonly record struct EventRecord
+{
+    public const long None = long.MinValue;
+
+    public EventKind Kind { get; init; }
+    /// <summary>When it happened, ns of the run clock.</summary>
+    public long TimeNs { get; init; }
+    /// <summary>1-based run index; 0 outside scan runs.</summary>
+    public int Run { get; init; }
+    /// <summary>1-based block index within the run; 0 outside blocks.</summary>
+    public int Block { get; init; }
+    /// <summary>1-based trial index within the block; 0 outside trials.</summary>
+    public int Trial { get; init; }
+    public string? Phase { get; init; }
+    public string? Screen { get; init; }
+    public string? Condition { get; init; }
+    public string? Stimulus { get; init; }
+    public string? Response { get; init; }
+    /// <summary>The intended time (plan or deadline), ns of the run clock, or <see cref="None"/>.</summary>
+    public long IntendedNs { get; init; } = None;
+    /// <summary>Planned duration in ns, or <see cref="None"/>.</summary>
+    public long DurationNs { get; init; } = None;
+    /// <summary>Response time from the screen's actual onset, ns, or <see cref="None"/>.</summary>
+    public long RtNs { get; init; } = None;
+    public double Value { get; init; } = double.NaN;
+    public int Code { get; init; }
+    public string? Text { get; init; }
+
+    public EventRecord() { }
+}
