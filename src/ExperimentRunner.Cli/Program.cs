@@ -10,6 +10,7 @@ public static class Program
         var root = new RootCommand("exrun: social-rejection paradigms in the scanner, with measured timing and data that survives.");
         // One line per verb family; each lives in Commands/<Family>Commands.cs.
         foreach (var command in ParadigmCommands.Create()) root.Subcommands.Add(command);
+        foreach (var command in StimuliCommands.Create()) root.Subcommands.Add(command);
         return CliErrors.Guard(() =>
         {
             var parse = root.Parse(args);
