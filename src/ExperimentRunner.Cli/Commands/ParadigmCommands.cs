@@ -14,6 +14,31 @@ public static class ParadigmCommands
     {
         yield return Validate();
         yield return PlanCommand();
+        yield return Graph();
+    }
+
+    private static Command Graph()
+    {
+        var file = new Argument<string>("FILE") { Description = "Paradigm file." };
+        var format = new Option<string>("--format") { Description = "dot (Graphviz) or mermaid.", DefaultValueFactory = _ => "dot" };
+        format.AcceptOnlyFromAmong("dot", "mermaid");
+        var output = new Option<string?>("--out") { Description = "Write to this file instead of standard output." };
+        var command = new Command("graph", "Prints the paradigm's state machine (session → phase → run → block → trial → screen) from the configuration that runs it.")
+        {
+            file, format, output,
+        };
+        command.SetAction(parse =>
+        {
+            var paradigm = LoadOrThrow(parse.GetValue(file)!);
+            var machine = new ExperimentRunner.Core.Engine.SessionMachine(paradigm);
+            string text = parse.GetValue(format) == "mermaid" ? machine.ToMermaid() : machine.ToDot();
+            if (!text.EndsWith('\n')) text += "\n";
+            var outPath = parse.GetValue(output);
+            if (outPath is null) Console.Out.Write(text);
+            else File.WriteAllText(outPath, text, new UTF8Encoding(false));
+            return ExitCodes.Ok;
+        });
+        return command;
     }
 
     /// <summary>Loads a paradigm or throws a <see cref="UserFacingException"/> listing every problem (exit 2).</summary>

@@ -100,7 +100,8 @@ public static class ParadigmLoader
     {
         private DurationParser _dur = new(d, 60, 0);
         private readonly SourcePos _start = new(file, 1, 1);
-        private Dictionary<string, IReadOnlyList<string>> _responses = new();
+        private readonly Dictionary<string, IReadOnlyList<string>> _responses = new();
+        private bool _profilesDeclared;
 
         public ParadigmModel? Bind(YNode root, string fullPath, string text, string sha)
         {
@@ -131,6 +132,7 @@ public static class ParadigmLoader
             IReadOnlyList<ProfileInfo> rows = [];
             if (stim.Has("profiles"))
             {
+                _profilesDeclared = true;
                 var p = new MapReader(stim.Node("profiles"), "stimuli.profiles", d, stim.PosOf("profiles"), "table", "images");
                 string? table = ResolvePath(p.Node("table"), "the profile table", mustExist: true, directory: false);
                 string? images = p.Has("images") ? ResolvePath(p.Node("images"), "the image folder", mustExist: true, directory: true) : table is null ? null : Path.GetDirectoryName(table);
@@ -504,7 +506,7 @@ public static class ParadigmLoader
         private SelectionPhase BindSelection(YNode body, string defaultName, IReadOnlyList<ProfileInfo> profiles)
         {
             var r = new MapReader(body, "selection", d, body.Pos, "name", "profiles", "choices", "time_limit", "min_selected", "fallback", "prompt");
-            if (profiles.Count == 0) d.Error(r.Pos, "a selection phase needs a profile table (stimuli.profiles)");
+            if (profiles.Count == 0 && !_profilesDeclared) d.Error(r.Pos, "a selection phase needs a profile table (stimuli.profiles)");
             int count = r.Int("profiles", Math.Max(1, profiles.Count), 1, 10_000);
             if (profiles.Count > 0 && count > profiles.Count)
                 d.Error(r.PosOf("profiles"), $"the selection shows {count} profiles but the table has only {profiles.Count}");
@@ -629,7 +631,7 @@ public static class ParadigmLoader
             bool unique = r.Bool("unique_profiles", true);
             int maxTrials = blocks.Count == 0 ? 0 : blocks.Sum(b => b.TrialCount);
             bool usesProfiles = blocks.Any(b => trials.TryGetValue(b.Trial, out var t) && t.Screens.Any(s => s.Show is ScreenKindSpec.Profile or ScreenKindSpec.Feedback or ScreenKindSpec.Question));
-            if (usesProfiles && profiles.Count == 0) d.Error(r.Pos, "the trials show profiles but the paradigm has no profile table (stimuli.profiles)");
+            if (usesProfiles && profiles.Count == 0 && !_profilesDeclared) d.Error(r.Pos, "the trials show profiles but the paradigm has no profile table (stimuli.profiles)");
             if (unique && usesProfiles)
             {
                 int pool = targets == TargetSource.Selected ? selection?.ProfileCount ?? 0 : profiles.Count;

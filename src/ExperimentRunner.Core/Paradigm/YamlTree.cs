@@ -53,6 +53,25 @@ public static class YamlTree
             diagnostics.Error(new SourcePos(file, 1, 1), "the file is empty; a paradigm starts with 'version: 1'");
             return null;
         }
+        // Tabs in indentation are the commonest slip in hand-edited YAML: locate each one exactly.
+        var lines = text.Split('\n');
+        bool tabs = false;
+        for (int i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i];
+            int j = 0;
+            while (j < line.Length && (line[j] == ' ' || line[j] == '\t'))
+            {
+                if (line[j] == '\t')
+                {
+                    diagnostics.Error(new SourcePos(file, i + 1, j + 1), "tab character in the indentation; YAML indents with spaces only");
+                    tabs = true;
+                    break;
+                }
+                j++;
+            }
+        }
+        if (tabs) return null;
         var parser = new Parser(new StringReader(text));
         var state = new State(file, diagnostics);
         try

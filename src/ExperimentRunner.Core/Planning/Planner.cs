@@ -92,9 +92,10 @@ public static class Planner
             if (!paradigm.Trials.TryGetValue(block.Trial, out var trial)) continue;
             foreach (var screen in trial.Screens)
             {
-                min += repeat * block.TrialCount * screen.Duration.MinNs;
-                max += repeat * block.TrialCount * screen.Duration.MaxNs;
-                mean += repeat * block.TrialCount * screen.Duration.MeanNs;
+                var (lo, avg, hi) = BlockSum(screen.Duration, block.TrialCount);
+                min += repeat * lo;
+                max += repeat * hi;
+                mean += repeat * avg;
             }
             foreach (var name in scan.RatingsAfterBlock)
                 if (paradigm.Ratings.TryGetValue(name, out var r)) { min += repeat * r.TimeLimitNs; mean += repeat * r.TimeLimitNs; max += repeat * r.TimeLimitNs; }
@@ -104,6 +105,19 @@ public static class Planner
             }
         }
         return (min, mean, max);
+    }
+
+    /// <summary>Shortest, mean and longest total of n draws in one block (a shuffled list is used without replacement).</summary>
+    private static (long Min, long Mean, long Max) BlockSum(DurationSpec d, int n)
+    {
+        if (d is ListJitter l && l.ValuesNs.Count > 0)
+        {
+            int cycles = n / l.ValuesNs.Count, rest = n % l.ValuesNs.Count;
+            long whole = cycles * l.ValuesNs.Sum();
+            var sorted = l.ValuesNs.OrderBy(v => v).ToList();
+            return (whole + sorted.Take(rest).Sum(), whole + rest * l.MeanNs, whole + sorted.TakeLast(rest).Sum());
+        }
+        return (n * d.MinNs, n * d.MeanNs, n * d.MaxNs);
     }
 
     private static PlannedRun PlanRun(ParadigmModel paradigm, ScanPhase scan, int runIndex, int runInPhase, int participant, ulong seed)
