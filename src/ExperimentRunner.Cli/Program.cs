@@ -11,6 +11,7 @@ public static class Program
         // One line per verb family; each lives in Commands/<Family>Commands.cs.
         foreach (var command in ParadigmCommands.Create()) root.Subcommands.Add(command);
         foreach (var command in StimuliCommands.Create()) root.Subcommands.Add(command);
+        foreach (var command in SessionCommands.Create()) root.Subcommands.Add(command);
         return CliErrors.Guard(() =>
         {
             var parse = root.Parse(args);
