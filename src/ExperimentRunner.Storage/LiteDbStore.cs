@@ -298,17 +298,19 @@ public sealed class LiteDbStore : IEventSink
             bool flush = _flushRequested;
             _flushRequested = false;
 
+            // Look for a session start/end before draining: its caller queued every event of the old session
+            // before the operation, so this drain holds all of them and none of the next session's.
+            bool hasControl;
+            lock (_control) hasControl = _control.Count > 0;
+
             int before = pending.Count;
             Drain(pending);
             if (before == 0 && pending.Count > 0) firstSeenTicks = Stopwatch.GetTimestamp();
-
-            bool hasControl;
-            lock (_control) hasControl = _control.Count > 0;
             bool due = pending.Count > 0 && (flush || stopping || hasControl || pending.Count >= _options.MaxBatch
                 || Stopwatch.GetTimestamp() - firstSeenTicks >= delayTicks);
             if (due && CommitAll(pending)) pending.Clear();
 
-            if (hasControl && pending.Count == 0) RunControlOps();
+            if (hasControl && pending.Count == 0) RunControlOp();
             if (stopping && pending.Count == 0) break;
             if (stopping && _fault is not null) break; // cannot store: give up rather than hang the exit
         }
@@ -454,27 +456,26 @@ public sealed class LiteDbStore : IEventSink
         ["frame"] = new BsonArray(c.Frame.Select(v => new BsonValue(v))),
     };
 
-    private void RunControlOps()
+    /// <summary>Runs the one operation seen before the last drain. Never more: an operation queued since then may
+    /// follow events that are still in the ring (a session's end after its last events).</summary>
+    private void RunControlOp()
     {
-        while (true)
+        ControlOp? op;
+        lock (_control)
         {
-            ControlOp? op;
-            lock (_control)
-            {
-                if (!_control.TryDequeue(out op)) return;
-            }
-            try
-            {
-                if (op.Start is not null) StoreStart(op.Start);
-                if (op.End is not null) StoreEnd(op.End);
-                _log.Flush(flushToDisk: _options.FsyncLog);
-            }
-            catch (Exception e) when (e is LiteException or IOException or UnauthorizedAccessException)
-            {
-                op.Error = e.Message;
-            }
-            op.Done.Set();
+            if (!_control.TryDequeue(out op)) return;
         }
+        try
+        {
+            if (op.Start is not null) StoreStart(op.Start);
+            if (op.End is not null) StoreEnd(op.End);
+            _log.Flush(flushToDisk: _options.FsyncLog);
+        }
+        catch (Exception e) when (e is LiteException or IOException or UnauthorizedAccessException)
+        {
+            op.Error = e.Message;
+        }
+        op.Done.Set();
     }
 
     private void StoreStart(SessionInfo info)

@@ -101,7 +101,7 @@ public sealed record GeneratedSession(SessionInfo Info, IReadOnlyList<EventRecor
                         {
                             Kind = EventKind.ScreenOnset, TimeNs = actual, IntendedNs = intended, DurationNs = dur,
                             Run = run, Block = block, Trial = trial, Screen = screen, Condition = condition, Stimulus = profile,
-                            Text = screen == "profile" ? $"profiles/{profile}.jpg" : null, Phase = "scan",
+                            Text = screen == "profile" ? $"profiles/{profile}.jpg" : null, Phase = "scan", Code = screen == "feedback" ? 20 : 0,
                         });
                         runEvents.Add(new EventRecord { Kind = EventKind.Marker, TimeNs = actual + 50_000, Run = run, Block = block, Trial = trial, Code = screen.Length, Text = "udp", Screen = screen });
                         if (actual - intended > periodNs / 2)
@@ -113,7 +113,12 @@ public sealed record GeneratedSession(SessionInfo Info, IReadOnlyList<EventRecor
                                 long rt = Ns.FromMs(400 + rng.Next(1200));
                                 string answer = rng.Next(2) == 0 ? "yes" : "no";
                                 runEvents.Add(new EventRecord { Kind = EventKind.Response, TimeNs = actual + rt, RtNs = rt, Run = run, Block = block, Trial = trial, Screen = screen, Response = answer == "yes" ? "1" : "2", Condition = condition, Stimulus = profile });
-                                runEvents.Add(new EventRecord { Kind = EventKind.Choice, TimeNs = actual + rt, RtNs = rt, Run = run, Block = block, Trial = trial, Screen = screen, Response = answer, Condition = condition, Stimulus = profile });
+                                string outcome = (answer == "yes") == (condition == "acceptance") ? "consistent" : "violated";
+                                runEvents.Add(new EventRecord { Kind = EventKind.Choice, TimeNs = actual + rt, RtNs = rt, Run = run, Block = block, Trial = trial, Screen = screen, Response = answer, Condition = condition, Stimulus = profile, Value = answer == "yes" ? 1 : 0, Text = outcome });
+                            }
+                            else
+                            {
+                                runEvents.Add(new EventRecord { Kind = EventKind.Choice, TimeNs = actual + dur, Run = run, Block = block, Trial = trial, Screen = screen, Condition = condition, Stimulus = profile, Code = 1 });
                             }
                         }
                         if (screen == "rating")
@@ -124,7 +129,7 @@ public sealed record GeneratedSession(SessionInfo Info, IReadOnlyList<EventRecor
                             runEvents.Add(new EventRecord
                             {
                                 Kind = EventKind.Rating, TimeNs = actual + (timedOut ? dur : rt), RtNs = rt, Value = value,
-                                Run = run, Block = block, Trial = trial, Screen = "mood", Condition = condition, Stimulus = profile,
+                                Run = run, Block = block, Screen = "mood", Condition = condition, IntendedNs = actual, Code = timedOut ? 1 : 0,
                                 Text = timedOut ? "0:50;800:55" : $"0:50;400:60;{rt / Ns.PerMs}:{value}",
                             });
                         }

@@ -23,6 +23,7 @@ public sealed class StoreTests(ITestOutputHelper output)
         var expectedEvents = session.Events.Where(e => e.Kind != EventKind.Flip).ToList();
         var readEvents = reader.Events(session.Info.SessionId).Select(e => e.Event).ToList();
         Assert.Equal(expectedEvents.Count, readEvents.Count);
+        Assert.Empty(reader.EventsWithoutSession());
         for (int i = 0; i < expectedEvents.Count; i++) Assert.Equal(expectedEvents[i], readEvents[i]);
 
         var expectedFlips = session.Events.Where(e => e.Kind == EventKind.Flip).ToList();

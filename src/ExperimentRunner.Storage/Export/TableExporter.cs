@@ -1,0 +1,160 @@
+using System.Text;
+using ExperimentRunner.Core.Events;
+using static ExperimentRunner.Storage.Export.ExportText;
+
+namespace ExperimentRunner.Storage.Export;
+
+/// <summary>Analysts' tables (TSV or CSV), every column documented in EXPORTS.md: <c>sessions</c> (provenance),
+/// <c>trials</c> (wide: one row per trial), <c>events</c> (long: one row per event except flips) and <c>flips</c>.</summary>
+internal static class TableExporter
+{
+    public static void Export(string root, IReadOnlyList<SessionData> sessions, char separator, List<string> files, Action<string, int> progress)
+    {
+        StudyFiles.EnsureFolder(root);
+        string ext = separator == ',' ? ".csv" : ".tsv";
+        void Save(TableWriter table, string name)
+        {
+            table.Write(Path.Combine(root, name + ext), separator);
+            files.Add(name + ext);
+        }
+
+        Save(SessionsTable(sessions), "sessions");
+        Save(TrialsTable(sessions), "trials");
+        progress("trials", sessions.Count / 2);
+        Save(EventsTable(sessions), "events");
+        Save(FlipsTable(sessions), "flips");
+        progress("events and flips", sessions.Count);
+    }
+
+    private static TableWriter SessionsTable(IReadOnlyList<SessionData> sessions)
+    {
+        var t = new TableWriter("participant_id", "session", "session_id", "task", "paradigm", "paradigm_sha256",
+            "software_version", "software_commit", "seed", "machine", "mode", "timing", "expected_refresh_hz",
+            "measured_refresh_hz", "display_resolution", "modality", "repetition_time", "trigger", "markers", "arm_code",
+            "counterbalance", "started_utc", "overrides", "status", "end_reason", "resumes");
+        foreach (SessionData s in sessions)
+        {
+            SessionInfo i = s.Info;
+            t.Add(i.ParticipantId, i.SessionLabel, i.SessionId, i.TaskLabel, Text(i.ParadigmName), i.ParadigmSha256,
+                i.SoftwareVersion, Text(i.SoftwareCommit), i.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Text(i.Machine), i.Mode, i.Timing, Number(i.ExpectedRefreshHz), Number(i.MeasuredRefreshHz),
+                Text(i.DisplayResolution), Text(i.Modality), Number(i.RepetitionTimeS), Text(i.Trigger), Text(i.Markers),
+                Text(i.ArmCode), Int(i.Counterbalance), i.StartedUtc, Text(i.Overrides), s.Session.Status,
+                Text(s.Session.Reason), Int(s.Session.Resumes.Count));
+        }
+        return t;
+    }
+
+    /// <summary>Screen names of all trials in order of first appearance, made safe for column names.</summary>
+    internal static List<string> ScreenColumns(IReadOnlyList<SessionData> sessions)
+    {
+        var names = new List<string>();
+        foreach (SessionData s in sessions)
+            foreach (TrialData trial in s.Trials)
+                foreach (ScreenShown screen in trial.Screens)
+                {
+                    string name = ColumnName(screen.Screen);
+                    if (!names.Contains(name)) names.Add(name);
+                }
+        return names;
+    }
+
+    internal static string ColumnName(string text)
+    {
+        var sb = new StringBuilder(text.Length);
+        foreach (char c in text.ToLowerInvariant()) sb.Append(char.IsAsciiLetterOrDigit(c) ? c : '_');
+        return sb.Length == 0 ? "screen" : sb.ToString();
+    }
+
+    private static TableWriter TrialsTable(IReadOnlyList<SessionData> sessions)
+    {
+        List<string> screens = ScreenColumns(sessions);
+        var columns = new List<string> { "participant_id", "session", "session_id", "task", "run", "block", "trial", "condition", "stimulus_id", "stim_file" };
+        foreach (string screen in screens)
+        {
+            columns.Add(screen + "_intended_onset");
+            columns.Add(screen + "_onset");
+        }
+        columns.AddRange(["response", "response_screen", "response_time", "choice", "choice_screen", "choice_time",
+            "prediction_outcome", "rating_name", "rating", "rating_time", "rating_history", "missed_frames"]);
+        var t = new TableWriter(columns.ToArray());
+        foreach (SessionData s in sessions)
+        {
+            foreach (TrialData trial in s.Trials)
+            {
+                var row = new List<string>
+                {
+                    s.Info.ParticipantId, s.Info.SessionLabel, s.Info.SessionId, s.Info.TaskLabel, Int(trial.Run),
+                    Int(trial.Block), Int(trial.Trial), Text(trial.Condition), Text(trial.Stimulus), Text(trial.StimFile),
+                };
+                foreach (string screen in screens)
+                {
+                    ScreenShown? shown = trial.Screens.Cast<ScreenShown?>().FirstOrDefault(x => ColumnName(x!.Value.Screen) == screen);
+                    row.Add(shown is null ? Missing : Seconds(shown.Value.IntendedNs, trial.T0Ns));
+                    row.Add(shown is null ? Missing : Seconds(shown.Value.OnsetNs, trial.T0Ns));
+                }
+                EventRecord? r = trial.Response, c = trial.Choice, g = trial.Rating;
+                row.Add(Text(r?.Response));
+                row.Add(Text(r?.Screen));
+                row.Add(r is null ? Missing : Duration(r.Value.RtNs));
+                row.Add(Text(c?.Response));
+                row.Add(Text(c?.Screen));
+                row.Add(c is null ? Missing : Duration(c.Value.RtNs));
+                row.Add(Text(trial.PredictionOutcome));
+                row.Add(Text(g?.Screen));
+                row.Add(g is null ? Missing : Number(g.Value.Value));
+                row.Add(g is null ? Missing : Duration(g.Value.RtNs));
+                row.Add(Text(g?.Text));
+                row.Add(Int(trial.MissedFrames));
+                t.Add(row.ToArray());
+            }
+        }
+        return t;
+    }
+
+    private static TableWriter EventsTable(IReadOnlyList<SessionData> sessions)
+    {
+        var t = new TableWriter("participant_id", "session", "session_id", "seq", "kind", "phase", "run", "block", "trial",
+            "screen", "condition", "stimulus_id", "response", "time", "time_base", "intended_time", "onset_error_ms",
+            "duration", "response_time", "value", "code", "text");
+        foreach (SessionData s in sessions)
+        {
+            foreach (StoredEvent se in s.Events)
+            {
+                EventRecord e = se.Event;
+                bool inRun = e.Run > 0 && s.HasT0(e.Run);
+                long t0 = inRun ? s.T0For(e.Run, se.Seq) : s.Info.StartedNs;
+                long error = e.IntendedNs == EventRecord.None ? EventRecord.None : e.TimeNs - e.IntendedNs;
+                t.Add(s.Info.ParticipantId, s.Info.SessionLabel, s.Info.SessionId, Int(se.Seq), e.Kind.ToString(),
+                    Text(e.Phase), Int(e.Run), Int(e.Block), Int(e.Trial), Text(e.Screen), Text(e.Condition),
+                    Text(e.Stimulus), Text(e.Response), Seconds(e.TimeNs, t0), inRun ? "run_t0" : "session_start",
+                    Seconds(e.IntendedNs, t0), Ms(error), Duration(e.DurationNs), Duration(e.RtNs), Number(e.Value),
+                    Int(e.Code), Text(e.Text));
+            }
+        }
+        return t;
+    }
+
+    private static TableWriter FlipsTable(IReadOnlyList<SessionData> sessions)
+    {
+        var t = new TableWriter("participant_id", "session", "session_id", "run", "frame", "time", "time_base",
+            "intended_time", "late_ms");
+        foreach (SessionData s in sessions)
+        {
+            foreach (FlipChunk chunk in s.FlipChunks())
+            {
+                bool inRun = chunk.Run > 0 && s.HasT0(chunk.Run);
+                long t0 = inRun ? s.T0For(chunk.Run, chunk.FirstSeq) : s.Info.StartedNs;
+                for (int i = 0; i < chunk.TimeNs.Length; i++)
+                {
+                    long intended = i < chunk.IntendedNs.Length ? chunk.IntendedNs[i] : EventRecord.None;
+                    long frame = i < chunk.Frame.Length ? chunk.Frame[i] : -1;
+                    t.Add(s.Info.ParticipantId, s.Info.SessionLabel, s.Info.SessionId, Int(chunk.Run),
+                        frame < 0 ? Missing : Int(frame), Seconds(chunk.TimeNs[i], t0), inRun ? "run_t0" : "session_start",
+                        Seconds(intended, t0), Ms(intended == EventRecord.None ? EventRecord.None : chunk.TimeNs[i] - intended));
+                }
+            }
+        }
+        return t;
+    }
+}

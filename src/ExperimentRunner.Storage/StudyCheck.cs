@@ -1,0 +1,109 @@
+using ExperimentRunner.Core.Events;
+
+namespace ExperimentRunner.Storage;
+
+/// <summary>What `db check` found: problems make a study damaged; notes do not (an interrupted session is normal).</summary>
+public sealed record StudyCheckReport(
+    string DatabasePath, int Sessions, long Events, long Flips, int FlipChunks,
+    IReadOnlyList<string> Problems, IReadOnlyList<string> Notes)
+{
+    public bool Healthy => Problems.Count == 0;
+}
+
+/// <summary>The integrity check of a study database, reading every document through a <see cref="StudyReader"/>.</summary>
+public static class StudyCheck
+{
+    /// <summary>Opens <paramref name="path"/> read-only and checks it. Throws <see cref="StudyOpenException"/> when it
+    /// cannot be opened at all.</summary>
+    public static StudyCheckReport Run(string path, string? password = null)
+    {
+        using StudyReader reader = StudyReader.Open(path, password);
+        return Run(reader);
+    }
+
+    public static StudyCheckReport Run(StudyReader reader)
+    {
+        var problems = new List<string>();
+        var notes = new List<string>();
+        long events = 0, flips = 0;
+        int chunks = 0;
+        IReadOnlyList<StoredSession> sessions;
+        try
+        {
+            sessions = reader.Sessions();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            problems.Add($"the sessions cannot be read: {e.Message}");
+            return new StudyCheckReport(reader.DatabasePath, 0, 0, 0, 0, problems, notes);
+        }
+
+        foreach (StoredSession session in sessions)
+        {
+            string id = session.SessionId;
+            string who = $"session {id} (sub-{session.Info.ParticipantId} ses-{session.Info.SessionLabel})";
+            if (!session.HasEnded) notes.Add($"{who} has not ended: interrupted or still running (resume continues it)");
+            try
+            {
+                IReadOnlyList<StoredEvent> stored = reader.Events(id);
+                events += stored.Count;
+                var started = new HashSet<int>();
+                foreach (StoredEvent s in stored)
+                {
+                    if (s.Event.Kind == EventKind.RunStarted) started.Add(s.Event.Run);
+                }
+                var runsWithoutStart = stored.Where(s => s.Event.Run > 0 && InRunKinds(s.Event.Kind) && !started.Contains(s.Event.Run))
+                    .Select(s => s.Event.Run).Distinct().OrderBy(r => r).ToList();
+                foreach (int run in runsWithoutStart)
+                    problems.Add($"{who}: run {run} has events but no RunStarted (no t0 to export onsets from)");
+
+                long lastChunkEnd = long.MinValue;
+                int lastRun = -1;
+                foreach (FlipChunk chunk in reader.FlipChunks(id))
+                {
+                    chunks++;
+                    flips += chunk.TimeNs.Length;
+                    if (chunk.TimeNs.Length == 0 || chunk.TimeNs.Length > StudyLayout.FlipChunkSize)
+                        problems.Add($"{who}: flip chunk {chunk.Id} holds {chunk.TimeNs.Length} flips (expected 1 to {StudyLayout.FlipChunkSize})");
+                    if (chunk.IntendedNs.Length != chunk.TimeNs.Length || chunk.Frame.Length != chunk.TimeNs.Length)
+                        problems.Add($"{who}: flip chunk {chunk.Id} has arrays of different lengths");
+                    if (chunk.Run > 0 && !started.Contains(chunk.Run))
+                        problems.Add($"{who}: flips of run {chunk.Run} but no RunStarted for it");
+                    for (int i = 1; i < chunk.TimeNs.Length; i++)
+                    {
+                        if (chunk.TimeNs[i] < chunk.TimeNs[i - 1])
+                        {
+                            problems.Add($"{who}: flip chunk {chunk.Id} goes back in time at flip {i}");
+                            break;
+                        }
+                    }
+                    if (chunk.TimeNs.Length > 0)
+                    {
+                        if (chunk.Run == lastRun && chunk.TimeNs[0] < lastChunkEnd)
+                            problems.Add($"{who}: flip chunk {chunk.Id} starts before the previous chunk of run {chunk.Run} ended");
+                        lastChunkEnd = chunk.TimeNs[^1];
+                        lastRun = chunk.Run;
+                    }
+                }
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                problems.Add($"{who}: its events cannot be read: {e.Message}");
+            }
+        }
+
+        try
+        {
+            int orphans = reader.EventsWithoutSession().Count;
+            if (orphans > 0) notes.Add($"{orphans} events were written outside any session");
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            problems.Add($"events outside sessions cannot be read: {e.Message}");
+        }
+        return new StudyCheckReport(reader.DatabasePath, sessions.Count, events, flips, chunks, problems, notes);
+    }
+
+    private static bool InRunKinds(EventKind kind) => kind is EventKind.ScreenOnset or EventKind.Response
+        or EventKind.Rating or EventKind.BlockStarted or EventKind.BlockEnded or EventKind.TrialStarted or EventKind.RunEnded;
+}
