@@ -208,13 +208,16 @@ public sealed class SceneComposer : IDisposable
             float mid = symbol ? cardH * 0.2f : Margin;
             float groupW = 2 * cardW + mid + 2 * Margin * 0.3f;
             float left = (Width - groupW) / 2;
-            participant = DrawPhotoCard(canvas, new PixelRect(left, Margin, cardW, cardH), youPath, "You", images);
             float rightX = left + cardW + 2 * Margin * 0.3f + mid;
-            photo = DrawProfileCard(canvas, new PixelRect(rightX, Margin, cardW, cardH), profile, images);
+            var profileCard = new PixelRect(rightX, Margin, cardW, cardH);
+            // Both photos the same size, side by side: the participant's and the other person's.
+            participant = DrawPhotoCard(canvas, new PixelRect(left, Margin, cardW, cardH), youPath, "You",
+                ProfilePhotoHeight(profileCard, profile), images);
+            photo = DrawProfileCard(canvas, profileCard, profile, images);
             if (symbol)
             {
                 float d = mid;
-                symbolRect = new PixelRect(left + cardW + Margin * 0.3f, Margin + cardH * 0.38f - d / 2, d, d);
+                symbolRect = new PixelRect(left + cardW + Margin * 0.3f, photo.CenterY - d / 2, d, d);
                 DrawSymbol(canvas, symbolRect, feedback!.Symbol, color);
             }
             messageRect = message.Draw(canvas, Width / 2f, Margin + cardH + Margin * 0.7f, color, SKTextAlign.Center);
@@ -315,14 +318,10 @@ public sealed class SceneComposer : IDisposable
     {
         DrawPanel(canvas, card);
         float pad = card.Width * 0.045f;
-        float nameSize = Math.Min(_bodySize * 1.05f, card.Width * 0.085f);
         float bioSize = Math.Min(_bodySize * 0.72f, card.Width * 0.058f);
         float textW = card.Width - 2 * pad;
-        var name = Block($"{profile.Name}, {profile.Age}", _bold, nameSize, textW, 1.2f, maxLines: 1, fakeBold: _fakeBold);
-        // The photo takes what the text leaves, between 55 % and 78 % of the card.
-        var bioProbe = Block(profile.Bio, _regular, bioSize, textW, 1.38f, maxLines: 4);
-        float textH = name.Height + (bioProbe.IsEmpty ? 0 : bioSize * 0.55f + bioProbe.Height);
-        float photoH = Math.Clamp(card.Height - 3 * pad - textH, card.Height * 0.55f, card.Height * 0.78f);
+        var name = NameBlock(card, $"{profile.Name}, {profile.Age}");
+        float photoH = ProfilePhotoHeight(card, profile);
         var photo = new PixelRect(card.X + pad, card.Y + pad, card.Width - 2 * pad, photoH);
         DrawPhoto(canvas, photo, images.Get(profile.PhotoPath), card.Width * 0.035f);
         float y = photo.Bottom + pad * 0.9f;
@@ -334,14 +333,34 @@ public sealed class SceneComposer : IDisposable
         return photo;
     }
 
-    /// <summary>A card with only a photo and a caption under it (the participant's own photo). Returns the photo's rectangle.</summary>
-    private PixelRect DrawPhotoCard(SKCanvas canvas, PixelRect card, string path, string caption, ImageStore images)
+    private TextBlock NameBlock(PixelRect card, string text)
     {
-        DrawPanel(canvas, card);
         float pad = card.Width * 0.045f;
         float nameSize = Math.Min(_bodySize * 1.05f, card.Width * 0.085f);
-        var name = Block(caption, _bold, nameSize, card.Width - 2 * pad, 1.2f, maxLines: 1, fakeBold: _fakeBold);
-        float photoH = card.Height - 3 * pad - name.Height;
+        return Block(text, _bold, nameSize, card.Width - 2 * pad, 1.2f, maxLines: 1, fakeBold: _fakeBold);
+    }
+
+    /// <summary>The photo takes what the name and bio leave, between 55 % and 78 % of the card's height.</summary>
+    private float ProfilePhotoHeight(PixelRect card, ProfileInfo profile)
+    {
+        float pad = card.Width * 0.045f;
+        float bioSize = Math.Min(_bodySize * 0.72f, card.Width * 0.058f);
+        var name = NameBlock(card, $"{profile.Name}, {profile.Age}");
+        var bioProbe = Block(profile.Bio, _regular, bioSize, card.Width - 2 * pad, 1.38f, maxLines: 4);
+        float textH = name.Height + (bioProbe.IsEmpty ? 0 : bioSize * 0.55f + bioProbe.Height);
+        return Math.Clamp(card.Height - 3 * pad - textH, card.Height * 0.55f, card.Height * 0.78f);
+    }
+
+    /// <summary>
+    /// A card with only a photo (as tall as <paramref name="photoH"/>) and a caption under it: the participant's own
+    /// photo beside a profile card. Returns the photo's rectangle.
+    /// </summary>
+    private PixelRect DrawPhotoCard(SKCanvas canvas, PixelRect card, string path, string caption, float photoH, ImageStore images)
+    {
+        float pad = card.Width * 0.045f;
+        var name = NameBlock(card, caption);
+        card = card with { Height = Math.Min(card.Height, photoH + 3.2f * pad + name.Height) };
+        DrawPanel(canvas, card);
         var photo = new PixelRect(card.X + pad, card.Y + pad, card.Width - 2 * pad, photoH);
         DrawPhoto(canvas, photo, images.Get(path), card.Width * 0.035f);
         name.Draw(canvas, card.CenterX, photo.Bottom + pad, Palette.Foreground, SKTextAlign.Center);

@@ -57,6 +57,8 @@ internal sealed class TextBlock
         {
             string p = paragraph.TrimEnd();
             if (p.Length == 0) { lines.Add(""); continue; }
+            // A paragraph that fits stays as written (runs of spaces included).
+            if (font.MeasureText(p) <= maxWidth) { lines.Add(p); continue; }
             var line = new StringBuilder();
             foreach (string word in p.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             {
