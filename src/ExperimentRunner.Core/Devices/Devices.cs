@@ -43,8 +43,11 @@ public interface IInput
     /// <summary>Copies the events that arrived since the last poll into <paramref name="buffer"/>; returns how many.</summary>
     int Poll(Span<InputEvent> buffer);
 
-    /// <summary>Told when a screen appeared (a simulated participant plans its answer from it). Real input ignores it.</summary>
-    void SceneShown(SceneSpec scene, long onsetNs, long timeLimitNs) { }
+    /// <summary>
+    /// Told when a screen appeared (a simulated participant plans its answer from it). Real input ignores it.
+    /// <paramref name="cursorStart"/> is a rating's starting cursor (NaN for other screens).
+    /// </summary>
+    void SceneShown(SceneSpec scene, long onsetNs, long timeLimitNs, double cursorStart) { }
 }
 
 /// <summary>Scanner volume triggers. Polled once per frame; pulses stamped on arrival with the run clock.</summary>

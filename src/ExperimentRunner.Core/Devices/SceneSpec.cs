@@ -42,7 +42,11 @@ public sealed record RatingStyle(
     double Max,
     string LeftLabel,
     string RightLabel,
-    IReadOnlyList<string> PointLabels);
+    IReadOnlyList<string> PointLabels)
+{
+    /// <summary>How far one key press moves the cursor, in scale units.</summary>
+    public double Step { get; init; } = 1;
+}
 
 /// <summary>
 /// Everything needed to draw one screen, already resolved from the paradigm (text templates filled, paths made

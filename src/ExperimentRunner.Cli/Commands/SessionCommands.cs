@@ -1,0 +1,112 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using ExperimentRunner.Core.Engine;
+using ExperimentRunner.Core.Paradigm;
+using ExperimentRunner.Core.Planning;
+using ExperimentRunner.Core.Simulation;
+using ExperimentRunner.Core.Time;
+using ExperimentRunner.Storage;
+
+namespace ExperimentRunner.Cli.Commands;
+
+/// <summary>simulate (and the shared pieces of run and resume): sessions stored in the study database.</summary>
+public static class SessionCommands
+{
+    public static IEnumerable<Command> Create()
+    {
+        yield return Simulate();
+    }
+
+    public static Option<string> DbOption() => new("--db")
+    {
+        Description = $"Study database (one file per study). Encrypted when {StudyFiles.PasswordVariable} is set.",
+        DefaultValueFactory = _ => StudyFiles.DefaultPath,
+    };
+
+    public static string NewSessionId(string participant, string label) =>
+        $"{participant}_ses-{label}_{DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture)}_{Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())[..6]}";
+
+    public static string? CheckArm(ParadigmModel paradigm, string? arm)
+    {
+        if (arm == null) return null;
+        if (paradigm.ArmCodes.Count > 0 && !paradigm.ArmCodes.Contains(arm))
+            throw new UserFacingException($"arm code '{arm}' is not one of the paradigm's arms ({string.Join(", ", paradigm.ArmCodes)})", ExitCodes.Invalid);
+        return arm;
+    }
+
+    public static LiteDbStore OpenStore(string path)
+    {
+        try
+        {
+            return LiteDbStore.Open(path, StudyFiles.PasswordFromEnvironment());
+        }
+        catch (Exception e) when (e is LiteDB.LiteException or IOException or UnauthorizedAccessException)
+        {
+            throw new UserFacingException($"cannot open the study database {path}: {e.Message}", ExitCodes.Invalid);
+        }
+    }
+
+    public static string SoftwareVersion => typeof(SessionCommands).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+    private static Command Simulate()
+    {
+        var file = new Argument<string>("FILE") { Description = "Paradigm file." };
+        var participant = ParadigmCommands.ParticipantOption();
+        var session = ParadigmCommands.SessionOption();
+        var db = DbOption();
+        var refresh = new Option<double?>("--refresh") { Description = "Refresh rate of the simulated display, Hz (default: the paradigm's)." };
+        var responder = new Option<string>("--responder")
+        {
+            Description = "Simulated participant: key=value pairs, e.g. select=0.4,rt=700ms,rt_sd=200ms,miss=0.05,mood=0.6,stray=0.01,yes=0.5.",
+            DefaultValueFactory = _ => "default",
+        };
+        var dropout = new Option<double>("--scanner-dropout") { Description = "Chance each scanner pulse is lost (0–1).", DefaultValueFactory = _ => 0 };
+        var dropFrames = new Option<double>("--drop-frames") { Description = "Chance any flip misses its deadline (0–1).", DefaultValueFactory = _ => 0 };
+        var realtime = new Option<bool>("--realtime") { Description = "Run in real time on the monotonic clock (default: virtual clock, seconds for an hour)." };
+        var seed = new Option<ulong?>("--seed") { Description = "Plan seed (default: derived from paradigm, participant and session)." };
+        var arm = new Option<string?>("--arm") { Description = "Blinded arm code, stored and exported as is." };
+        var maxSeconds = new Option<double?>("--max-seconds") { Description = "Stop cleanly after this many seconds of session time." };
+        var command = new Command("simulate", "Runs the whole session with a simulated participant, scanner and display, stored like a real session.")
+        {
+            file, participant, session, db, refresh, responder, dropout, dropFrames, realtime, seed, arm, maxSeconds,
+        };
+        command.SetAction(parse =>
+        {
+            var paradigm = ParadigmCommands.LoadOrThrow(parse.GetValue(file)!);
+            string id = ParadigmCommands.CheckParticipant(parse.GetValue(participant)!);
+            string label = ParadigmCommands.CheckSessionLabel(parse.GetValue(session)!);
+            ResponderPolicy policy;
+            try { policy = ResponderPolicy.Parse(parse.GetValue(responder)); }
+            catch (FormatException e) { throw new UserFacingException(e.Message, ExitCodes.Invalid); }
+            double p = parse.GetValue(dropout);
+            if (p is < 0 or > 1) throw new UserFacingException("--scanner-dropout must be between 0 and 1", ExitCodes.Invalid);
+            double hz = parse.GetValue(refresh) ?? paradigm.Display.ExpectedRefreshHz;
+            if (hz is < 20 or > 500) throw new UserFacingException("--refresh must be between 20 and 500 Hz", ExitCodes.Invalid);
+            Plan plan;
+            try { plan = Planner.Make(paradigm, new SessionFacts(id, label, parse.GetValue(seed))); }
+            catch (PlanException e) { throw new UserFacingException($"{e.Pos}: error: {e.Message}", ExitCodes.Invalid); }
+            var settings = new SimulationSettings
+            {
+                RefreshHz = hz, Responder = policy, ScannerDropout = p, DropProbability = parse.GetValue(dropFrames), RealTime = parse.GetValue(realtime),
+            };
+            string dbPath = parse.GetValue(db)!;
+            string sessionId = NewSessionId(id, label);
+            var options = new SessionOptions
+            {
+                SessionId = sessionId, Mode = "simulate", ArmCode = CheckArm(paradigm, parse.GetValue(arm)), SoftwareVersion = SoftwareVersion,
+                MaxDurationNs = parse.GetValue(maxSeconds) is double s ? Ns.FromSeconds(s) : 0,
+            };
+            var cpu = Stopwatch.StartNew();
+            using var store = OpenStore(dbPath);
+            var (result, _) = Simulator.Run(plan, store, settings, options);
+            store.Flush(TimeSpan.FromSeconds(30));
+            var simulated = result.Flips / hz;
+            Console.Out.WriteLine($"session {sessionId}: {result.Status.ToString().ToLowerInvariant()}; {simulated / 60:0.0} simulated minutes in {cpu.Elapsed.TotalSeconds:0.0} s");
+            Console.Out.WriteLine($"  responses {result.Responses}, missed responses {result.MissedResponses}, missed frames {result.MissedFrames}, missing pulses {result.MissingPulses}, flips {result.Flips}");
+            Console.Out.WriteLine($"  stored in {dbPath}");
+            return result.Status == SessionStatus.Aborted ? ExitCodes.Aborted : ExitCodes.Ok;
+        });
+        return command;
+    }
+}

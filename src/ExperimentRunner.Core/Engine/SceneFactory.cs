@@ -1,0 +1,142 @@
+using ExperimentRunner.Core.Devices;
+using ExperimentRunner.Core.Paradigm;
+using ExperimentRunner.Core.Planning;
+
+namespace ExperimentRunner.Core.Engine;
+
+/// <summary>
+/// Builds the <see cref="SceneSpec"/> of every screen from the paradigm: text templates filled from the profile
+/// table, feedback per condition, key hints on options. Equal content gets an equal key, so it is composed once.
+/// </summary>
+public sealed class SceneFactory(ParadigmModel paradigm, string? participantPhoto = null)
+{
+    private readonly Dictionary<string, SceneSpec> _cache = new(StringComparer.Ordinal);
+
+    public ParadigmModel Paradigm => paradigm;
+
+    public string? ParticipantPhoto { get; } = participantPhoto ?? paradigm.ParticipantPhoto;
+
+    private SceneSpec Get(string key, Func<SceneSpec> make)
+    {
+        if (!_cache.TryGetValue(key, out var scene)) _cache[key] = scene = make();
+        return scene;
+    }
+
+    /// <summary>Fills {column} placeholders from a profile ("{name}, {age}").</summary>
+    public static string Fill(string template, ProfileInfo? p)
+    {
+        if (p == null) return template;
+        return template.Replace("{name}", p.Name).Replace("{age}", p.Age.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .Replace("{id}", p.Id).Replace("{bio}", p.Bio);
+    }
+
+    public string KeyHint(string response)
+    {
+        var keys = paradigm.Responses.GetValueOrDefault(response);
+        return keys is { Count: > 0 } ? keys[0].ToUpperInvariant() : response;
+    }
+
+    public SceneSpec Fixation() => Get("fixation", () => new SceneSpec { Key = "fixation", Kind = SceneKind.Fixation });
+
+    public SceneSpec Blank() => Get("blank", () => new SceneSpec { Key = "blank", Kind = SceneKind.Blank });
+
+    public SceneSpec Text(string key, string? title, string body, string? footer, IReadOnlyList<string>? responses = null) =>
+        Get("text:" + key, () => new SceneSpec { Key = "text:" + key, Kind = SceneKind.Text, Title = title, Body = body, Footer = footer, Responses = responses ?? [] });
+
+    public SceneSpec Wait(string phase, string text) =>
+        Get("wait:" + phase, () => new SceneSpec { Key = "wait:" + phase, Kind = SceneKind.Wait, Body = text });
+
+    public SceneSpec Selection(SelectionPhase phase, ProfileInfo profile) =>
+        Get($"selection:{phase.Name}:{profile.Id}", () => new SceneSpec
+        {
+            Key = $"selection:{phase.Name}:{profile.Id}",
+            Kind = SceneKind.Selection,
+            Title = phase.Prompt,
+            Profile = profile,
+            Body = Fill(paradigm.Caption, profile),
+            Options = phase.Choices.Select(c => $"{KeyHint(c.Response)}  {c.Label}").ToList(),
+            Responses = phase.Choices.Select(c => c.Response).ToList(),
+        });
+
+    public RatingStyle Style(RatingSpec r) => new(r.Kind, r.Min, r.Max, r.LeftLabel, r.RightLabel, r.Points) { Step = r.Step };
+
+    public SceneSpec Rating(RatingSpec r) =>
+        Get("rating:" + r.Name, () => new SceneSpec
+        {
+            Key = "rating:" + r.Name,
+            Kind = SceneKind.Rating,
+            Body = r.Question,
+            Rating = Style(r),
+            Footer = $"{KeyHint(r.DecreaseResponse)} / {KeyHint(r.IncreaseResponse)} to move, {KeyHint(r.ConfirmResponse)} to confirm",
+            Responses = [r.DecreaseResponse, r.IncreaseResponse, r.ConfirmResponse],
+        });
+
+    /// <summary>A questionnaire item: a Likert scale over the questionnaire's points, moved and confirmed like a rating.</summary>
+    public SceneSpec QuestionnaireItem(QuestionnaireSpec q, QuestionnaireItem item, RatingSpec keys) =>
+        Get($"questionnaire:{q.Name}:{item.Id}", () => new SceneSpec
+        {
+            Key = $"questionnaire:{q.Name}:{item.Id}",
+            Kind = SceneKind.Questionnaire,
+            Title = q.Title,
+            Body = item.Text,
+            Rating = new RatingStyle(RatingKind.Likert, 1, q.Points.Count, q.Points[0], q.Points[^1], q.Points) { Step = 1 },
+            Footer = $"{KeyHint(keys.DecreaseResponse)} / {KeyHint(keys.IncreaseResponse)} to move, {KeyHint(keys.ConfirmResponse)} to confirm",
+            Responses = [keys.DecreaseResponse, keys.IncreaseResponse, keys.ConfirmResponse],
+        });
+
+    /// <summary>The scene of a planned scan event, with the profile it shows (null when none).</summary>
+    public SceneSpec ForEvent(PlannedEvent e, ProfileInfo? profile)
+    {
+        if (e.Rating != null) return Rating(e.Rating);
+        if (e.Template == null) return Fixation();
+        var t = e.Template;
+        switch (t.Show)
+        {
+            case ScreenKindSpec.Fixation: return Fixation();
+            case ScreenKindSpec.Blank: return Blank();
+            case ScreenKindSpec.Text:
+                return Text($"{t.Name}:{profile?.Id}", null, Fill(t.Text ?? "", profile), null, t.Responses);
+            case ScreenKindSpec.Image:
+                return Get("image:" + t.Image, () => new SceneSpec { Key = "image:" + t.Image, Kind = SceneKind.Image, ImagePath = t.Image, Responses = t.Responses });
+            case ScreenKindSpec.Profile:
+                return Get($"profile:{profile?.Id}:{string.Join(",", t.Responses)}", () => new SceneSpec
+                {
+                    Key = $"profile:{profile?.Id}:{string.Join(",", t.Responses)}",
+                    Kind = SceneKind.Profile,
+                    Profile = profile,
+                    Body = Fill(paradigm.Caption, profile),
+                    Responses = t.Responses,
+                });
+            case ScreenKindSpec.Question:
+                return Get($"question:{t.Name}:{profile?.Id}", () => new SceneSpec
+                {
+                    Key = $"question:{t.Name}:{profile?.Id}",
+                    Kind = SceneKind.Question,
+                    Profile = profile,
+                    Title = Fill(paradigm.Caption, profile),
+                    Body = Fill(t.Text ?? "Do you think this person would like you?", profile),
+                    Options = t.Options.Select(o => $"{KeyHint(o)}  {Label(o)}").ToList(),
+                    Responses = t.Responses,
+                });
+            case ScreenKindSpec.Feedback:
+                var condition = paradigm.Conditions.GetValueOrDefault(e.Condition);
+                string key = $"feedback:{e.Condition}:{profile?.Id}";
+                return Get(key, () => new SceneSpec
+                {
+                    Key = key,
+                    Kind = SceneKind.Feedback,
+                    Profile = profile,
+                    Body = Fill(paradigm.Caption, profile),
+                    ParticipantPhotoPath = ParticipantPhoto,
+                    Feedback = condition?.Message is null ? null
+                        : new FeedbackStyle(Fill(condition.Message, profile), condition.Symbol, condition.Color),
+                    Responses = t.Responses,
+                });
+            default: return Fixation();
+        }
+    }
+
+    /// <summary>A readable label for a response name ("yes" → "Yes", "button1" → "button1").</summary>
+    private static string Label(string response) =>
+        response.Length > 0 ? char.ToUpperInvariant(response[0]) + response[1..].Replace('_', ' ') : response;
+}

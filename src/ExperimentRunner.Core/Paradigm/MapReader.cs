@@ -1,0 +1,298 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace ExperimentRunner.Core.Paradigm;
+
+/// <summary>Reads one YAML mapping against a list of known keys, reporting every problem with its position.</summary>
+internal sealed class MapReader
+{
+    private readonly YMapping? _map;
+    private readonly Diagnostics _d;
+    private readonly string[] _known;
+    private readonly string _context;
+
+    public MapReader(YNode? node, string context, Diagnostics d, SourcePos fallback, params string[] known)
+    {
+        _d = d;
+        _known = known;
+        _context = context;
+        Pos = node?.Pos ?? fallback;
+        if (node is YMapping m) _map = m;
+        else if (node != null && !(node is YScalar s && s.IsNull))
+            d.Error(node.Pos, $"{context} must be a mapping of keys to values");
+        if (_map != null)
+        {
+            foreach (var (key, _) in _map.Entries)
+            {
+                if (Array.IndexOf(known, key.Value) < 0)
+                    d.Error(key.Pos, $"unknown key '{key.Value}' in {context}{Suggest.DidYouMean(key.Value, known)}; known keys: {string.Join(", ", known)}");
+            }
+        }
+    }
+
+    public SourcePos Pos { get; }
+
+    public bool Exists => _map != null;
+
+    public YNode? Node(string key) => _map?[key];
+
+    public SourcePos PosOf(string key) => _map?.Entries.FirstOrDefault(e => e.Key.Value == key).Key?.Pos ?? Pos;
+
+    public bool Has(string key) => Node(key) is { } n && !(n is YScalar s && s.IsNull);
+
+    public string? OptString(string key)
+    {
+        var n = Node(key);
+        if (n == null) return null;
+        if (n is YScalar s) return s.IsNull ? null : s.Value;
+        _d.Error(n.Pos, $"'{key}' in {_context} must be a text value");
+        return null;
+    }
+
+    public string String(string key, string fallback) => OptString(key) ?? fallback;
+
+    public string Required(string key)
+    {
+        var s = OptString(key);
+        if (s is null || s.Length == 0)
+        {
+            if (Node(key) == null) _d.Error(Pos, $"{_context} needs '{key}'");
+            return "";
+        }
+        return s;
+    }
+
+    public int Int(string key, int fallback, int min, int max)
+    {
+        var n = Node(key);
+        if (n == null) return fallback;
+        if (n is YScalar s && int.TryParse(s.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v))
+        {
+            if (v < min || v > max)
+            {
+                _d.Error(n.Pos, $"'{key}' is {v}; it must be between {min} and {max}");
+                return Math.Clamp(v, min, max);
+            }
+            return v;
+        }
+        _d.Error(n.Pos, $"'{key}' in {_context} must be a whole number");
+        return fallback;
+    }
+
+    public int? OptInt(string key, int min, int max) => Has(key) ? Int(key, min, min, max) : null;
+
+    public double Number(string key, double fallback, double min, double max)
+    {
+        var n = Node(key);
+        if (n == null) return fallback;
+        if (n is YScalar s && double.TryParse(s.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v))
+        {
+            if (v < min || v > max)
+            {
+                _d.Error(n.Pos, $"'{key}' is {v.ToString(CultureInfo.InvariantCulture)}; it must be between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)}");
+                return Math.Clamp(v, min, max);
+            }
+            return v;
+        }
+        _d.Error(n.Pos, $"'{key}' in {_context} must be a number");
+        return fallback;
+    }
+
+    public bool Bool(string key, bool fallback)
+    {
+        var n = Node(key);
+        if (n == null) return fallback;
+        if (n is YScalar s)
+        {
+            switch (s.Value.ToLowerInvariant())
+            {
+                case "true": case "yes": case "on": return true;
+                case "false": case "no": case "off": return false;
+            }
+        }
+        _d.Error(n.Pos, $"'{key}' in {_context} must be true or false");
+        return fallback;
+    }
+
+    public T Enum<T>(string key, T fallback, IReadOnlyDictionary<string, T> values)
+    {
+        var s = OptString(key);
+        if (s == null) return fallback;
+        if (values.TryGetValue(s.ToLowerInvariant(), out var v)) return v;
+        _d.Error(Node(key)!.Pos, $"'{key}' is '{s}'; it must be one of {string.Join(", ", values.Keys)}{Suggest.DidYouMean(s, values.Keys)}");
+        return fallback;
+    }
+
+    public IReadOnlyList<string> StringList(string key)
+    {
+        var n = Node(key);
+        if (n == null || n is YScalar { IsNull: true }) return [];
+        if (n is YScalar s) return [s.Value];
+        if (n is YSequence seq)
+        {
+            var list = new List<string>();
+            foreach (var item in seq.Items)
+            {
+                if (item is YScalar si) list.Add(si.Value);
+                else _d.Error(item.Pos, $"items of '{key}' must be text values");
+            }
+            return list;
+        }
+        _d.Error(n.Pos, $"'{key}' in {_context} must be a value or a list of values");
+        return [];
+    }
+
+    public IEnumerable<(YScalar Key, YNode Value)> Entries(string key)
+    {
+        var n = Node(key);
+        if (n == null || n is YScalar { IsNull: true }) yield break;
+        if (n is not YMapping m)
+        {
+            _d.Error(n.Pos, $"'{key}' in {_context} must be a mapping of names to definitions");
+            yield break;
+        }
+        foreach (var (k, v) in m.Entries) yield return (k, v);
+    }
+}
+
+/// <summary>Durations as researchers write them: "500ms", "2 s", "1.5min", "30 frames", "2 TR".</summary>
+internal sealed partial class DurationParser(Diagnostics d, double refreshHz, long trNs)
+{
+    [GeneratedRegex(@"^\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|s|sec|min|frames?|tr|trs)\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex Pattern();
+
+    public const long MaxNs = 24L * 3600 * 1_000_000_000;
+
+    public long? ParseFixed(YNode? node, string what, bool allowZero = true)
+    {
+        if (node is not YScalar s || s.IsNull)
+        {
+            if (node != null) d.Error(node.Pos, $"{what} must be a duration such as '2s' or '500ms'");
+            return null;
+        }
+        string text = s.Value.Trim();
+        if (text.StartsWith('-'))
+        {
+            d.Error(s.Pos, $"{what} is negative ('{text}'); durations must be zero or more");
+            return null;
+        }
+        var m = Pattern().Match(text);
+        if (!m.Success)
+        {
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+                d.Error(s.Pos, $"{what} '{text}' has no unit; write e.g. '{text}s' or '{text}ms' (units: ms, s, min, frames, TR)");
+            else
+                d.Error(s.Pos, $"{what} '{text}' is not a duration; write e.g. '2s', '500ms', '1.5min', '30 frames' or '2 TR'");
+            return null;
+        }
+        double value = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+        string unit = m.Groups[2].Value.ToLowerInvariant();
+        double ns;
+        switch (unit)
+        {
+            case "ms": ns = value * 1e6; break;
+            case "s": case "sec": ns = value * 1e9; break;
+            case "min": ns = value * 60e9; break;
+            case "frame": case "frames": ns = value * 1e9 / refreshHz; break;
+            default:
+                if (trNs <= 0)
+                {
+                    d.Error(s.Pos, $"{what} is in TRs, but the scanner has no 'tr'");
+                    return null;
+                }
+                ns = value * trNs;
+                break;
+        }
+        if (ns > MaxNs)
+        {
+            d.Error(s.Pos, $"{what} '{text}' is longer than 24 hours");
+            return null;
+        }
+        if (!allowZero && ns <= 0)
+        {
+            d.Error(s.Pos, $"{what} must be more than zero");
+            return null;
+        }
+        return (long)Math.Round(ns);
+    }
+
+    public DurationSpec? Parse(YNode? node, string what)
+    {
+        if (node == null) return null;
+        if (node is YScalar)
+        {
+            var ns = ParseFixed(node, what);
+            return ns is null ? null : new FixedDuration(node.Pos, ns.Value);
+        }
+        if (node is not YMapping m || m.Entries.Count != 1)
+        {
+            d.Error(node.Pos, $"{what} must be a duration ('2s') or one distribution: {{uniform: [2s, 6s]}}, {{exponential: {{mean: 3s, min: 2s, max: 8s}}}} or {{list: [2s, 3s, 4s]}}");
+            return null;
+        }
+        var (key, value) = m.Entries[0];
+        switch (key.Value)
+        {
+            case "uniform":
+            {
+                if (value is not YSequence { Items.Count: 2 } seq)
+                {
+                    d.Error(value.Pos, $"uniform jitter takes two bounds: uniform: [2s, 6s]");
+                    return null;
+                }
+                var lo = ParseFixed(seq.Items[0], $"{what} lower bound");
+                var hi = ParseFixed(seq.Items[1], $"{what} upper bound");
+                if (lo is null || hi is null) return null;
+                if (hi < lo)
+                {
+                    d.Error(value.Pos, $"{what}: the upper bound is below the lower bound");
+                    return null;
+                }
+                return new UniformJitter(node.Pos, lo.Value, hi.Value);
+            }
+            case "exponential":
+            {
+                var r = new MapReader(value, "exponential jitter", d, value.Pos, "mean", "min", "max");
+                var mean = ParseFixed(r.Node("mean"), $"{what} mean", allowZero: false);
+                var lo = ParseFixed(r.Node("min"), $"{what} min");
+                var hi = ParseFixed(r.Node("max"), $"{what} max");
+                if (r.Node("mean") == null || r.Node("min") == null || r.Node("max") == null)
+                {
+                    d.Error(value.Pos, "exponential jitter needs mean, min and max");
+                    return null;
+                }
+                if (mean is null || lo is null || hi is null) return null;
+                if (hi < lo)
+                {
+                    d.Error(value.Pos, $"{what}: max is below min");
+                    return null;
+                }
+                if (mean <= lo || mean >= hi)
+                {
+                    d.Error(r.PosOf("mean"), $"{what}: the mean ({mean / 1e9:0.###} s) lies outside its range ({lo / 1e9:0.###}–{hi / 1e9:0.###} s); a truncated exponential needs min < mean < max");
+                    return null;
+                }
+                return new ExponentialJitter(node.Pos, mean.Value, lo.Value, hi.Value);
+            }
+            case "list":
+            {
+                if (value is not YSequence { Items.Count: > 0 } seq)
+                {
+                    d.Error(value.Pos, "list jitter takes a non-empty list: list: [2s, 3s, 4s]");
+                    return null;
+                }
+                if (seq.Items.Count > 10_000)
+                {
+                    d.Error(value.Pos, "list jitter has more than 10,000 values");
+                    return null;
+                }
+                var values = new List<long>();
+                foreach (var item in seq.Items)
+                    if (ParseFixed(item, $"{what} list value") is { } v) values.Add(v);
+                return values.Count == seq.Items.Count ? new ListJitter(node.Pos, values) : null;
+            }
+            default:
+                d.Error(key.Pos, $"unknown distribution '{key.Value}'{Suggest.DidYouMean(key.Value, ["uniform", "exponential", "list"])}; use uniform, exponential or list");
+                return null;
+        }
+    }
+}

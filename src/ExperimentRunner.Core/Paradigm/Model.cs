@@ -1,0 +1,219 @@
+using ExperimentRunner.Core.Devices;
+
+namespace ExperimentRunner.Core.Paradigm;
+
+/// <summary>A duration as the file wrote it: a fixed length or a distribution drawn by the plan.</summary>
+public abstract record DurationSpec(SourcePos Pos)
+{
+    /// <summary>The mean length in ns (for a run-length estimate and validation).</summary>
+    public abstract long MeanNs { get; }
+    /// <summary>The longest it can be, ns.</summary>
+    public abstract long MaxNs { get; }
+    public abstract long MinNs { get; }
+}
+
+/// <summary>A fixed duration; <see cref="Ns"/> already converted from ms, s, frames or TRs.</summary>
+public sealed record FixedDuration(SourcePos Pos, long Ns) : DurationSpec(Pos)
+{
+    public override long MeanNs => Ns;
+    public override long MaxNs => Ns;
+    public override long MinNs => Ns;
+}
+
+/// <summary>Uniform between two bounds (ns), inclusive.</summary>
+public sealed record UniformJitter(SourcePos Pos, long LowNs, long HighNs) : DurationSpec(Pos)
+{
+    public override long MeanNs => (LowNs + HighNs) / 2;
+    public override long MaxNs => HighNs;
+    public override long MinNs => LowNs;
+}
+
+/// <summary>An exponential with the given mean, truncated to [Min, Max] (ns) by redrawing; the usual fMRI ITI.</summary>
+public sealed record ExponentialJitter(SourcePos Pos, long MeanParamNs, long LowNs, long HighNs) : DurationSpec(Pos)
+{
+    public override long MeanNs => MeanParamNs;
+    public override long MaxNs => HighNs;
+    public override long MinNs => LowNs;
+}
+
+/// <summary>A fixed list, shuffled per block and used without replacement (cycled if the block is longer).</summary>
+public sealed record ListJitter(SourcePos Pos, IReadOnlyList<long> ValuesNs) : DurationSpec(Pos)
+{
+    public override long MeanNs => ValuesNs.Count == 0 ? 0 : (long)ValuesNs.Average();
+    public override long MaxNs => ValuesNs.Count == 0 ? 0 : ValuesNs.Max();
+    public override long MinNs => ValuesNs.Count == 0 ? 0 : ValuesNs.Min();
+}
+
+public sealed record Metadata(string Name, string Title, string Description, string Citation, string Task);
+
+public enum Modality { None, Fmri, Pet }
+
+public enum RunEnd { AfterLastEvent, AfterVolumes }
+
+public sealed record ScannerSpec(
+    Modality Modality,
+    long TrNs,
+    int DummyScans,
+    int Volumes,
+    string Trigger,
+    RunEnd End,
+    SourcePos Pos);
+
+public sealed record ProfileTableSpec(string TablePath, string ImagesFolder, SourcePos Pos);
+
+/// <summary>Feedback of one condition; Message null for a condition with no feedback (neutral).</summary>
+public sealed record ConditionSpec(string Name, string? Message, FeedbackSymbol Symbol, string Color, int Marker, SourcePos Pos);
+
+public sealed record RatingSpec(
+    string Name,
+    string Question,
+    RatingKind Kind,
+    double Min,
+    double Max,
+    string LeftLabel,
+    string RightLabel,
+    IReadOnlyList<string> Points,
+    /// <summary>Start value; NaN = random within the scale.</summary>
+    double Start,
+    double Step,
+    long TimeLimitNs,
+    string DecreaseResponse,
+    string IncreaseResponse,
+    string ConfirmResponse,
+    int Marker,
+    SourcePos Pos);
+
+public sealed record QuestionnaireItem(string Id, string Text, bool Reverse, SourcePos Pos);
+
+public enum ScoreRule { Sum, Mean }
+
+public sealed record QuestionnaireSpec(
+    string Name,
+    string Title,
+    string Instructions,
+    IReadOnlyList<string> Points,
+    int FirstValue,
+    IReadOnlyList<QuestionnaireItem> Items,
+    ScoreRule Score,
+    long TimeLimitNs,
+    SourcePos Pos);
+
+public enum ScreenKindSpec { Fixation, Blank, Profile, Question, Feedback, Text, Image, Rating }
+
+/// <summary>One screen of a trial template.</summary>
+public sealed record ScreenSpec(
+    string Name,
+    ScreenKindSpec Show,
+    DurationSpec Duration,
+    string? Text,
+    IReadOnlyList<string> Options,
+    string? Image,
+    string? Sound,
+    string? Rating,
+    /// <summary>Responses taken on this screen (names from <c>responses:</c>).</summary>
+    IReadOnlyList<string> Responses,
+    /// <summary>When true a response ends the screen early; the rest of its slot shows a fixation cross (non-slip).</summary>
+    bool EndOnResponse,
+    int? Marker,
+    SourcePos Pos);
+
+public sealed record TrialSpec(string Name, IReadOnlyList<ScreenSpec> Screens, SourcePos Pos);
+
+public sealed record InstructionPage(string Title, string Text, SourcePos Pos);
+
+public abstract record PhaseSpec(string Name, SourcePos Pos);
+
+public sealed record InstructionsPhase(string Name, IReadOnlyList<InstructionPage> Pages, string AdvanceResponse, long AutoAdvanceNs, SourcePos Pos)
+    : PhaseSpec(Name, Pos);
+
+public sealed record SelectionChoice(string Name, string Label, string Response, bool Selects);
+
+public sealed record SelectionPhase(
+    string Name,
+    int ProfileCount,
+    IReadOnlyList<SelectionChoice> Choices,
+    long TimeLimitNs,
+    int MinSelected,
+    /// <summary>Where feedback targets come from when too few were selected: choice names, then "unrated", then "any".</summary>
+    IReadOnlyList<string> Fallback,
+    string Prompt,
+    SourcePos Pos) : PhaseSpec(Name, Pos);
+
+public sealed record QuestionnairePhase(string Name, string Questionnaire, SourcePos Pos) : PhaseSpec(Name, Pos);
+
+public sealed record RatingPhase(string Name, IReadOnlyList<string> Ratings, SourcePos Pos) : PhaseSpec(Name, Pos);
+
+public sealed record BreakPhase(string Name, string Text, long DurationNs, string AdvanceResponse, SourcePos Pos) : PhaseSpec(Name, Pos);
+
+public sealed record EndPhase(string Name, string Text, long DurationNs, SourcePos Pos) : PhaseSpec(Name, Pos);
+
+public enum BlockOrder { Fixed, Shuffle, LatinSquare, Abba }
+
+public enum TargetSource { Selected, All }
+
+/// <summary>A block: a condition with a trial count, or a mix of conditions shuffled under the constraints.</summary>
+public sealed record BlockSpec(
+    string Label,
+    IReadOnlyList<KeyValuePair<string, int>> Conditions,
+    string Trial,
+    /// <summary>Start locked to this volume (0-based from t0), or null to follow the previous block.</summary>
+    int? AtVolume,
+    SourcePos Pos)
+{
+    public int TrialCount => Conditions.Sum(c => c.Value);
+}
+
+public sealed record ScanPhase(
+    string Name,
+    int Runs,
+    IReadOnlyList<BlockSpec> Blocks,
+    BlockOrder Order,
+    IReadOnlyList<string> RatingsAfterBlock,
+    IReadOnlyList<string> RatingsBeforeRun,
+    DurationSpec? RestAfterBlock,
+    long LeadInNs,
+    long LeadOutNs,
+    int MaxSameInRow,
+    bool UniqueProfilesPerRun,
+    TargetSource Targets,
+    string WaitText,
+    SourcePos Pos) : PhaseSpec(Name, Pos);
+
+/// <summary>A paradigm file, loaded and checked. Every path is absolute and inside the allowed tree.</summary>
+public sealed record ParadigmModel
+{
+    public required string FilePath { get; init; }
+    public required string Text { get; init; }
+    public required string Sha256 { get; init; }
+    public required int Version { get; init; }
+    public required Metadata Metadata { get; init; }
+    public required DisplayStyle Display { get; init; }
+    /// <summary>Response name to keys ("1", "2", "space"…).</summary>
+    public required IReadOnlyDictionary<string, IReadOnlyList<string>> Responses { get; init; }
+    public required string AbortKey { get; init; }
+    public required string PauseKey { get; init; }
+    public required ScannerSpec Scanner { get; init; }
+    public required string StimuliRoot { get; init; }
+    public ProfileTableSpec? Profiles { get; init; }
+    public IReadOnlyList<ProfileInfo> ProfileRows { get; init; } = [];
+    public string? ParticipantPhoto { get; init; }
+    public required IReadOnlyDictionary<string, string> Sounds { get; init; }
+    public required IReadOnlyDictionary<string, ConditionSpec> Conditions { get; init; }
+    public required IReadOnlyDictionary<string, int> Markers { get; init; }
+    public required IReadOnlyDictionary<string, RatingSpec> Ratings { get; init; }
+    public required IReadOnlyDictionary<string, QuestionnaireSpec> Questionnaires { get; init; }
+    public required IReadOnlyDictionary<string, TrialSpec> Trials { get; init; }
+    public required IReadOnlyList<PhaseSpec> Phases { get; init; }
+    /// <summary>Allowed blinded arm codes; empty when the study is not blinded.</summary>
+    public required IReadOnlyList<string> ArmCodes { get; init; }
+    public required string Caption { get; init; }
+
+    /// <summary>The response names whose keys include <paramref name="key"/>.</summary>
+    public string? ResponseForKey(string key)
+    {
+        foreach (var (name, keys) in Responses)
+            foreach (var k in keys)
+                if (string.Equals(k, key, StringComparison.OrdinalIgnoreCase)) return name;
+        return null;
+    }
+}

@@ -1,0 +1,106 @@
+using ExperimentRunner.Core.Events;
+using LiteDB;
+
+namespace ExperimentRunner.Storage;
+
+/// <summary>
+/// The layout of a study database. Collections:
+/// <list type="bullet">
+/// <item><c>sessions</c>: one document per session: <c>_id</c> the session id, <c>info</c> the <see cref="SessionInfo"/>,
+/// <c>status</c> ("running" until ended), <c>endedNs</c>, <c>reason</c>, <c>resumes</c> (infos of later starts).</item>
+/// <item><c>events</c>: one document per event other than a flip: <c>_id</c> a sequence number increasing in the order
+/// events were written, <c>session</c>, <c>kind</c> (the <see cref="EventKind"/> name), and every field of the
+/// <see cref="EventRecord"/>; times are Int64 nanoseconds of the run clock, a field that does not apply is absent.</item>
+/// <item><c>flips</c>: flips of a session in chunks of up to <see cref="FlipChunkSize"/>: <c>session</c>, <c>run</c>,
+/// <c>firstSeq</c>, and the arrays <c>timeNs</c>, <c>intendedNs</c>, <c>frame</c>.</item>
+/// </list>
+/// </summary>
+public static class StudyLayout
+{
+    public const string Sessions = "sessions";
+    public const string Events = "events";
+    public const string Flips = "flips";
+
+    /// <summary>Flips per stored chunk: 10 s at 60 Hz. A chunk still growing is rewritten at each commit.</summary>
+    public const int FlipChunkSize = 600;
+
+    /// <summary>Status of a session that has started and not (yet) ended.</summary>
+    public const string RunningStatus = "running";
+}
+
+internal static class EventDocuments
+{
+    private static readonly string[] KindNames = Enum.GetNames<EventKind>();
+    private static readonly Dictionary<string, EventKind> KindsByName =
+        Enum.GetValues<EventKind>().ToDictionary(k => k.ToString(), StringComparer.Ordinal);
+
+    public static BsonDocument ToDocument(long seq, string? sessionId, in EventRecord e)
+    {
+        var d = new BsonDocument
+        {
+            ["_id"] = seq,
+            ["session"] = sessionId is null ? BsonValue.Null : sessionId,
+            ["kind"] = KindNames[(int)e.Kind],
+            ["timeNs"] = e.TimeNs,
+            ["run"] = e.Run,
+            ["block"] = e.Block,
+            ["trial"] = e.Trial,
+        };
+        PutString(d, "phase", e.Phase);
+        PutString(d, "screen", e.Screen);
+        PutString(d, "condition", e.Condition);
+        PutString(d, "stimulus", e.Stimulus);
+        PutString(d, "response", e.Response);
+        PutTime(d, "intendedNs", e.IntendedNs);
+        PutTime(d, "durationNs", e.DurationNs);
+        PutTime(d, "rtNs", e.RtNs);
+        if (!double.IsNaN(e.Value)) d["value"] = e.Value;
+        if (e.Code != 0) d["code"] = e.Code;
+        PutString(d, "text", e.Text);
+        return d;
+    }
+
+    public static EventRecord FromDocument(BsonDocument d, out long seq, out string? sessionId)
+    {
+        seq = d["_id"].AsInt64;
+        sessionId = d["session"].IsString ? d["session"].AsString : null;
+        string kindName = d["kind"].AsString;
+        if (!KindsByName.TryGetValue(kindName, out EventKind kind))
+            throw new InvalidDataException($"event {seq} has an unknown kind '{kindName}'");
+        return new EventRecord
+        {
+            Kind = kind,
+            TimeNs = d["timeNs"].AsInt64,
+            Run = d["run"].AsInt32,
+            Block = d["block"].AsInt32,
+            Trial = d["trial"].AsInt32,
+            Phase = GetString(d, "phase"),
+            Screen = GetString(d, "screen"),
+            Condition = GetString(d, "condition"),
+            Stimulus = GetString(d, "stimulus"),
+            Response = GetString(d, "response"),
+            IntendedNs = GetTime(d, "intendedNs"),
+            DurationNs = GetTime(d, "durationNs"),
+            RtNs = GetTime(d, "rtNs"),
+            Value = d.TryGetValue("value", out BsonValue v) && v.IsNumber ? v.AsDouble : double.NaN,
+            Code = d.TryGetValue("code", out BsonValue c) && c.IsNumber ? c.AsInt32 : 0,
+            Text = GetString(d, "text"),
+        };
+    }
+
+    private static void PutString(BsonDocument d, string name, string? value)
+    {
+        if (value is not null) d[name] = value;
+    }
+
+    private static void PutTime(BsonDocument d, string name, long ns)
+    {
+        if (ns != EventRecord.None) d[name] = ns;
+    }
+
+    private static string? GetString(BsonDocument d, string name) =>
+        d.TryGetValue(name, out BsonValue v) && v.IsString ? v.AsString : null;
+
+    private static long GetTime(BsonDocument d, string name) =>
+        d.TryGetValue(name, out BsonValue v) && v.IsNumber ? v.AsInt64 : EventRecord.None;
+}

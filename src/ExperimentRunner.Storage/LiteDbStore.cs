@@ -1,0 +1,532 @@
+using System.Diagnostics;
+using ExperimentRunner.Core.Events;
+using LiteDB;
+
+namespace ExperimentRunner.Storage;
+
+/// <summary>How a <see cref="LiteDbStore"/> queues and commits. The defaults keep every event durable within 100 ms.</summary>
+public sealed record StoreOptions
+{
+    /// <summary>Cells of the preallocated event ring (rounded up to a power of two). 65,536 is about 18 minutes of flips at 60 Hz.</summary>
+    public int QueueCapacity { get; init; } = 1 << 16;
+
+    /// <summary>How often the writer thread looks at the queue, in milliseconds. It never waits longer than this.</summary>
+    public int WakeIntervalMs { get; init; } = 20;
+
+    /// <summary>The writer commits once the oldest pending event it has seen has waited this long (ms), so the worst
+    /// case from <see cref="LiteDbStore.Write"/> to the disk is about WakeInterval + CommitDelay + WakeInterval + the
+    /// commit itself. 0 commits at every wake.</summary>
+    public int CommitDelayMs { get; init; } = 30;
+
+    /// <summary>Most events in one transaction; more pending events commit in several transactions at once.</summary>
+    public int MaxBatch { get; init; } = 8192;
+
+    /// <summary>LiteDB copies its log into the data file once the log holds this many 8 KiB pages; 0 only at session
+    /// end and close.</summary>
+    public int CheckpointPages { get; init; } = 1000;
+
+    /// <summary>Force the log to the disk (fsync) after each commit: survives a power cut, not only a killed process.</summary>
+    public bool FsyncLog { get; init; } = true;
+}
+
+/// <summary>Counters of a store's writer since it opened. Times in nanoseconds of <see cref="Stopwatch"/>.</summary>
+public readonly record struct StoreStats(
+    long EventsWritten, long EventsCommitted, long Commits, long CommitNsTotal, long CommitNsMax,
+    long FsyncNsTotal, long FsyncNsMax, long OverflowEvents, string? Fault);
+
+/// <summary>
+/// A study database (one LiteDB file per study) as the session's event sink. <see cref="Write"/> puts the event in
+/// a preallocated ring and returns: no lock, no allocation, no disk. One writer thread owns the database, drains the
+/// ring every <see cref="StoreOptions.WakeIntervalMs"/>, and commits batches, one transaction each, then forces the
+/// log to the disk. When the ring is full, events spill to an overflow list (the one place that allocates) and a
+/// Warning is recorded: nothing is ever dropped.
+/// </summary>
+public sealed class LiteDbStore : IEventSink
+{
+    private readonly string _path;
+    private readonly StoreOptions _options;
+    private readonly FileStream _lockFile;
+    private readonly FsyncOnFlushStream _data;
+    private readonly FileStream _log;
+    private readonly LiteDatabase _db;
+    private readonly ILiteCollection<BsonDocument> _events;
+    private readonly ILiteCollection<BsonDocument> _flips;
+    private readonly ILiteCollection<BsonDocument> _sessions;
+    private readonly BsonMapper _mapper;
+
+    private readonly EventRing _ring;
+    private readonly object _overflowGate = new();
+    private List<(long Seq, EventRecord Event)> _overflow = new();
+    private int _overflowCount;
+
+    private readonly Thread _writer;
+    private readonly ManualResetEventSlim _wake = new(false);
+    private readonly object _durableGate = new();
+    private readonly Queue<ControlOp> _control = new();
+    private volatile bool _stopping;
+    private volatile bool _flushRequested;
+    private bool _disposed;
+
+    private readonly long _seqBase;
+    private long _lastSeq;
+    private long _committedCount;
+    private long _nextChunkId;
+    private FlipChunk? _chunk;
+    private string? _sessionId; // the writer thread's current session
+    private readonly List<string> _openWarnings = new();
+
+    private long _commits, _commitNsTotal, _commitNsMax, _fsyncNsTotal, _fsyncNsMax, _overflowEvents;
+    private volatile string? _fault;
+
+    private LiteDbStore(string path, StoreOptions options, FileStream lockFile, FsyncOnFlushStream data, FileStream log,
+        LiteDatabase db, BsonMapper mapper)
+    {
+        _path = path;
+        _options = options;
+        _lockFile = lockFile;
+        _data = data;
+        _log = log;
+        _db = db;
+        _mapper = mapper;
+        _db.CheckpointSize = options.CheckpointPages;
+        _events = db.GetCollection(StudyLayout.Events);
+        _flips = db.GetCollection(StudyLayout.Flips);
+        _sessions = db.GetCollection(StudyLayout.Sessions);
+        _events.EnsureIndex("session");
+        _flips.EnsureIndex("session");
+        _seqBase = MaxId(_events);
+        _lastSeq = _seqBase;
+        _nextChunkId = MaxId(_flips) + 1;
+        _ring = new EventRing(options.QueueCapacity);
+        _writer = new Thread(WriterLoop) { Name = "exrun-db-writer", IsBackground = true };
+        _writer.Start();
+    }
+
+    /// <summary>
+    /// Opens (or creates) the study database at <paramref name="path"/> for writing. A new file is encrypted when
+    /// <paramref name="password"/> is given; an existing one needs the password it was created with. Files and the
+    /// folder are created owner-only. Throws <see cref="StudyOpenException"/> with a message for people.
+    /// </summary>
+    public static LiteDbStore Open(string path, string? password = null, StoreOptions? options = null)
+    {
+        options ??= new StoreOptions();
+        path = Path.GetFullPath(path);
+        StudyFiles.EnsureFolder(Path.GetDirectoryName(path) ?? "");
+        FileStream? lockFile = null, dataFile = null, log = null;
+        FsyncOnFlushStream? data = null;
+        LiteDatabase? db = null;
+        try
+        {
+            try
+            {
+                lockFile = new FileStream(StudyFiles.LockPathFor(path), StudyFiles.WriteOptions(FileMode.OpenOrCreate, FileShare.None));
+            }
+            catch (IOException e)
+            {
+                throw new StudyOpenException(StudyOpenFailure.InUse, $"{path} is open for writing by another exrun process", e);
+            }
+            dataFile = new FileStream(path, StudyFiles.WriteOptions(FileMode.OpenOrCreate, FileShare.ReadWrite));
+            data = new FsyncOnFlushStream(dataFile);
+            log = new FileStream(StudyFiles.LogPathFor(path), StudyFiles.WriteOptions(FileMode.OpenOrCreate, FileShare.ReadWrite));
+            var warnings = new List<string>();
+            long torn = log.Length % StudyFiles.PageSize;
+            if (torn != 0)
+            {
+                // A process killed in the middle of a page write: that page belongs to a transaction that never
+                // confirmed, so LiteDB would ignore it anyway; cut it so the log is whole pages again.
+                log.SetLength(log.Length - torn);
+                log.Flush(flushToDisk: true);
+                warnings.Add($"the log ended in a partial page ({torn} bytes), cut: the process that wrote it was killed mid-write");
+            }
+            var mapper = StudyFiles.CreateMapper();
+            db = StudyFiles.OpenDatabase(data, log, password, readOnly: false, mapper);
+            var store = new LiteDbStore(path, options, lockFile, data, log, db, mapper);
+            store._openWarnings.AddRange(warnings);
+            return store;
+        }
+        catch (Exception e)
+        {
+            try { db?.Dispose(); } catch (Exception) { /* keep the first error */ }
+            data?.Dispose();
+            dataFile?.Dispose();
+            log?.Dispose();
+            lockFile?.Dispose();
+            throw StudyFiles.Explain(e, path, password is not null);
+        }
+    }
+
+    /// <summary>The database file.</summary>
+    public string DatabasePath => _path;
+
+    /// <summary>The writer's last failure (a full disk, an I/O error), or null. The writer keeps the events and retries.</summary>
+    public string? Fault => _fault;
+
+    public StoreStats Stats => new(
+        Volatile.Read(ref _lastSeq) - _seqBase, Volatile.Read(ref _committedCount), Volatile.Read(ref _commits),
+        Volatile.Read(ref _commitNsTotal), Volatile.Read(ref _commitNsMax), Volatile.Read(ref _fsyncNsTotal),
+        Volatile.Read(ref _fsyncNsMax), Volatile.Read(ref _overflowEvents), _fault);
+
+    /// <summary>Stores the session's provenance; later events belong to it. Resuming an existing session id keeps
+    /// its first provenance and adds this one to its <c>resumes</c>. Blocks until stored; not for the frame loop.</summary>
+    public void SessionStarted(SessionInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        RunControl(new ControlOp(info, null));
+    }
+
+    /// <summary>Marks the session ended with its status, after everything written before is durable.</summary>
+    public void SessionEnded(SessionEnd end)
+    {
+        ArgumentNullException.ThrowIfNull(end);
+        RunControl(new ControlOp(null, end));
+    }
+
+    /// <summary>Queues one event: never blocks, waits or allocates (except into the overflow list when the ring is full).</summary>
+    public void Write(in EventRecord e)
+    {
+        if (_stopping) throw new ObjectDisposedException(nameof(LiteDbStore), "the study database is closed");
+        long seq = Interlocked.Increment(ref _lastSeq);
+        if (Volatile.Read(ref _overflowCount) == 0 && _ring.TryEnqueue(seq, in e)) return;
+        lock (_overflowGate)
+        {
+            _overflow.Add((seq, e));
+            _overflowCount = _overflow.Count;
+        }
+    }
+
+    /// <summary>Blocks until every event written before this call is committed and on the disk, or the timeout passes
+    /// (then returns false). Not for the frame loop.</summary>
+    public bool Flush(TimeSpan timeout)
+    {
+        long target = Volatile.Read(ref _lastSeq) - _seqBase;
+        var watch = Stopwatch.StartNew();
+        _flushRequested = true;
+        _wake.Set();
+        lock (_durableGate)
+        {
+            while (_committedCount < target)
+            {
+                TimeSpan left = timeout - watch.Elapsed;
+                if (left <= TimeSpan.Zero || !_writer.IsAlive) return false;
+                Monitor.Wait(_durableGate, left < TimeSpan.FromMilliseconds(50) ? left : TimeSpan.FromMilliseconds(50));
+                _flushRequested = true;
+                _wake.Set();
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Commits everything pending, checkpoints the log into the data file and closes the files.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _stopping = true;
+        _wake.Set();
+        _writer.Join();
+        try
+        {
+            _db.Dispose(); // checkpoints the log into the data file
+        }
+        finally
+        {
+            try
+            {
+                _data.Flush();
+                _log.Flush(flushToDisk: true);
+            }
+            catch (IOException) { /* the database already reported its own failure */ }
+            _data.Dispose();
+            _log.Dispose();
+            _lockFile.Dispose();
+            try { File.Delete(StudyFiles.LockPathFor(_path)); } catch (IOException) { /* another writer may have it now */ }
+            _wake.Dispose();
+        }
+    }
+
+    private static long MaxId(ILiteCollection<BsonDocument> collection)
+    {
+        if (collection.Count() == 0) return 0;
+        BsonValue max = collection.Max();
+        return max.IsNumber ? max.AsInt64 : 0;
+    }
+
+    private void RunControl(ControlOp op)
+    {
+        if (_stopping) throw new ObjectDisposedException(nameof(LiteDbStore), "the study database is closed");
+        lock (_control) _control.Enqueue(op);
+        _flushRequested = true;
+        _wake.Set();
+        if (!op.Done.Wait(TimeSpan.FromSeconds(30)))
+            throw new IOException($"the study database {_path} did not store the session record within 30 s ({_fault ?? "writer busy"})");
+        if (op.Error is not null) throw new IOException($"the study database {_path} could not store the session record: {op.Error}");
+    }
+
+    // ---- the writer thread -------------------------------------------------------------------------------------
+
+    private sealed class ControlOp(SessionInfo? start, SessionEnd? end)
+    {
+        public SessionInfo? Start { get; } = start;
+        public SessionEnd? End { get; } = end;
+        public ManualResetEventSlim Done { get; } = new(false);
+        public string? Error { get; set; }
+    }
+
+    private sealed class FlipChunk(long id, string? session, int run, long firstSeq)
+    {
+        public long Id { get; } = id;
+        public string? Session { get; } = session;
+        public int Run { get; } = run;
+        public long FirstSeq { get; } = firstSeq;
+        public List<long> TimeNs { get; } = new(StudyLayout.FlipChunkSize);
+        public List<long> IntendedNs { get; } = new(StudyLayout.FlipChunkSize);
+        public List<long> Frame { get; } = new(StudyLayout.FlipChunkSize);
+        public int Stored { get; set; }
+        public bool Full => TimeNs.Count >= StudyLayout.FlipChunkSize;
+    }
+
+    private void WriterLoop()
+    {
+        var pending = new List<(long Seq, EventRecord Event)>(1024);
+        long firstSeenTicks = 0;
+        long delayTicks = Stopwatch.Frequency * _options.CommitDelayMs / 1000;
+        while (true)
+        {
+            bool stopping = _stopping;
+            if (!stopping) _wake.Wait(_options.WakeIntervalMs);
+            _wake.Reset();
+            bool flush = _flushRequested;
+            _flushRequested = false;
+
+            int before = pending.Count;
+            Drain(pending);
+            if (before == 0 && pending.Count > 0) firstSeenTicks = Stopwatch.GetTimestamp();
+
+            bool hasControl;
+            lock (_control) hasControl = _control.Count > 0;
+            bool due = pending.Count > 0 && (flush || stopping || hasControl || pending.Count >= _options.MaxBatch
+                || Stopwatch.GetTimestamp() - firstSeenTicks >= delayTicks);
+            if (due && CommitAll(pending)) pending.Clear();
+
+            if (hasControl && pending.Count == 0) RunControlOps();
+            if (stopping && pending.Count == 0) break;
+            if (stopping && _fault is not null) break; // cannot store: give up rather than hang the exit
+        }
+    }
+
+    private void Drain(List<(long Seq, EventRecord Event)> pending)
+    {
+        while (_ring.TryDequeue(out long seq, out EventRecord e)) pending.Add((seq, e));
+        if (Volatile.Read(ref _overflowCount) == 0) return;
+        List<(long Seq, EventRecord Event)> spilled;
+        lock (_overflowGate)
+        {
+            // The ring was drained first and producers skip it while the overflow holds anything, so the order holds.
+            spilled = _overflow;
+            _overflow = new List<(long Seq, EventRecord Event)>();
+            _overflowCount = 0;
+        }
+        if (spilled.Count == 0) return;
+        pending.AddRange(spilled);
+        Interlocked.Add(ref _overflowEvents, spilled.Count);
+        var warning = new EventRecord
+        {
+            Kind = EventKind.Warning,
+            TimeNs = spilled[0].Event.TimeNs,
+            Text = $"event queue full ({_ring.Capacity} events): {spilled.Count} events kept in the overflow list; none lost",
+        };
+        long warningSeq = Interlocked.Increment(ref _lastSeq);
+        pending.Add((warningSeq, warning));
+    }
+
+    /// <summary>Commits the pending events in transactions of at most MaxBatch; true when all are stored.</summary>
+    private bool CommitAll(List<(long Seq, EventRecord Event)> pending)
+    {
+        for (int start = 0; start < pending.Count; start += _options.MaxBatch)
+        {
+            int count = Math.Min(_options.MaxBatch, pending.Count - start);
+            if (!CommitBatch(pending, start, count))
+            {
+                pending.RemoveRange(0, start);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private bool CommitBatch(List<(long Seq, EventRecord Event)> pending, int start, int count)
+    {
+        long t0 = Stopwatch.GetTimestamp();
+        FlipChunk? chunkBefore = _chunk;
+        int chunkCountBefore = _chunk?.TimeNs.Count ?? 0;
+        int chunkStoredBefore = _chunk?.Stored ?? 0;
+        long nextChunkBefore = _nextChunkId;
+        var docs = new List<BsonDocument>(count);
+        var closed = new List<FlipChunk>();
+        bool inTransaction = false;
+        try
+        {
+            for (int i = start; i < start + count; i++)
+            {
+                (long seq, EventRecord e) = pending[i];
+                if (e.Kind != EventKind.Flip)
+                {
+                    docs.Add(EventDocuments.ToDocument(seq, _sessionId, in e));
+                    continue;
+                }
+                if (_chunk is null || _chunk.Full || _chunk.Run != e.Run || _chunk.Session != _sessionId)
+                {
+                    if (_chunk is not null && _chunk.Stored < _chunk.TimeNs.Count) closed.Add(_chunk);
+                    _chunk = new FlipChunk(_nextChunkId++, _sessionId, e.Run, seq);
+                }
+                _chunk.TimeNs.Add(e.TimeNs);
+                _chunk.IntendedNs.Add(e.IntendedNs);
+                _chunk.Frame.Add(double.IsNaN(e.Value) ? -1 : (long)e.Value);
+            }
+
+            inTransaction = _db.BeginTrans();
+            if (docs.Count > 0) _events.Insert(docs);
+            foreach (FlipChunk c in closed) _flips.Upsert(ChunkDocument(c));
+            if (_chunk is not null && _chunk.Stored < _chunk.TimeNs.Count) _flips.Upsert(ChunkDocument(_chunk));
+            if (inTransaction) _db.Commit();
+            inTransaction = false;
+            foreach (FlipChunk c in closed) c.Stored = c.TimeNs.Count;
+            if (_chunk is not null) _chunk.Stored = _chunk.TimeNs.Count;
+        }
+        catch (Exception e) when (e is LiteException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            if (inTransaction)
+            {
+                try { _db.Rollback(); } catch (Exception) { /* keep the first error */ }
+            }
+            // Put the flip chunks back as they were, so the retry appends the same flips once.
+            _chunk = chunkBefore;
+            if (_chunk is not null)
+            {
+                int extra = _chunk.TimeNs.Count - chunkCountBefore;
+                _chunk.TimeNs.RemoveRange(chunkCountBefore, extra);
+                _chunk.IntendedNs.RemoveRange(chunkCountBefore, extra);
+                _chunk.Frame.RemoveRange(chunkCountBefore, extra);
+                _chunk.Stored = chunkStoredBefore;
+            }
+            _nextChunkId = nextChunkBefore;
+            _fault = $"{e.GetType().Name}: {e.Message}";
+            return false;
+        }
+
+        long t1 = Stopwatch.GetTimestamp();
+        if (_options.FsyncLog)
+        {
+            try
+            {
+                _log.Flush(flushToDisk: true);
+            }
+            catch (IOException e)
+            {
+                _fault = $"fsync of the log failed: {e.Message}";
+            }
+        }
+        long t2 = Stopwatch.GetTimestamp();
+        long commitNs = TicksToNs(t2 - t0), fsyncNs = TicksToNs(t2 - t1);
+        Interlocked.Increment(ref _commits);
+        Interlocked.Add(ref _commitNsTotal, commitNs);
+        Interlocked.Add(ref _fsyncNsTotal, fsyncNs);
+        if (commitNs > _commitNsMax) Volatile.Write(ref _commitNsMax, commitNs);
+        if (fsyncNs > _fsyncNsMax) Volatile.Write(ref _fsyncNsMax, fsyncNs);
+        lock (_durableGate)
+        {
+            _committedCount += count;
+            Monitor.PulseAll(_durableGate);
+        }
+        return true;
+    }
+
+    private static long TicksToNs(long ticks) => (long)(ticks * (1e9 / Stopwatch.Frequency));
+
+    private static BsonDocument ChunkDocument(FlipChunk c) => new()
+    {
+        ["_id"] = c.Id,
+        ["session"] = c.Session is null ? BsonValue.Null : c.Session,
+        ["run"] = c.Run,
+        ["firstSeq"] = c.FirstSeq,
+        ["timeNs"] = new BsonArray(c.TimeNs.Select(v => new BsonValue(v))),
+        ["intendedNs"] = new BsonArray(c.IntendedNs.Select(v => new BsonValue(v))),
+        ["frame"] = new BsonArray(c.Frame.Select(v => new BsonValue(v))),
+    };
+
+    private void RunControlOps()
+    {
+        while (true)
+        {
+            ControlOp? op;
+            lock (_control)
+            {
+                if (!_control.TryDequeue(out op)) return;
+            }
+            try
+            {
+                if (op.Start is not null) StoreStart(op.Start);
+                if (op.End is not null) StoreEnd(op.End);
+                _log.Flush(flushToDisk: _options.FsyncLog);
+            }
+            catch (Exception e) when (e is LiteException or IOException or UnauthorizedAccessException)
+            {
+                op.Error = e.Message;
+            }
+            op.Done.Set();
+        }
+    }
+
+    private void StoreStart(SessionInfo info)
+    {
+        BsonDocument infoDoc = _mapper.ToDocument(info);
+        BsonDocument? existing = _sessions.FindById(info.SessionId);
+        if (existing is null)
+        {
+            _sessions.Insert(new BsonDocument
+            {
+                ["_id"] = info.SessionId,
+                ["participant"] = info.ParticipantId,
+                ["label"] = info.SessionLabel,
+                ["info"] = infoDoc,
+                ["status"] = StudyLayout.RunningStatus,
+            });
+        }
+        else
+        {
+            BsonArray resumes = existing.TryGetValue("resumes", out BsonValue r) && r.IsArray ? r.AsArray : new BsonArray();
+            resumes.Add(infoDoc);
+            existing["resumes"] = resumes;
+            existing["status"] = StudyLayout.RunningStatus;
+            existing.Remove("endedNs");
+            existing.Remove("reason");
+            _sessions.Update(existing);
+        }
+        _sessionId = info.SessionId;
+        _chunk = null;
+        foreach (string warning in _openWarnings)
+        {
+            var w = new EventRecord { Kind = EventKind.Warning, TimeNs = info.StartedNs, Text = warning };
+            _events.Insert(EventDocuments.ToDocument(Interlocked.Increment(ref _lastSeq), _sessionId, in w));
+            lock (_durableGate) _committedCount++;
+        }
+        _openWarnings.Clear();
+    }
+
+    private void StoreEnd(SessionEnd end)
+    {
+        BsonDocument? doc = _sessions.FindById(end.SessionId)
+            ?? throw new LiteException(0, $"session {end.SessionId} was never started in this database");
+        doc["status"] = end.Status;
+        doc["endedNs"] = end.EndedNs;
+        if (end.Reason is not null) doc["reason"] = end.Reason;
+        else doc.Remove("reason");
+        _sessions.Update(doc);
+        if (_sessionId == end.SessionId)
+        {
+            _sessionId = null;
+            _chunk = null;
+        }
+        _db.Checkpoint();
+    }
+}

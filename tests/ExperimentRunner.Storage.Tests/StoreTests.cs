@@ -1,0 +1,216 @@
+using System.Diagnostics;
+using ExperimentRunner.Core.Events;
+using Xunit.Abstractions;
+
+namespace ExperimentRunner.Storage.Tests;
+
+public sealed class StoreTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void A_session_written_to_the_store_reads_back_event_for_event()
+    {
+        using var temp = new TempFolder();
+        var session = GeneratedSession.Create();
+        using (var store = LiteDbStore.Open(temp.File("study.db")))
+            session.WriteTo(store);
+
+        using var reader = StudyReader.Open(temp.File("study.db"));
+        StoredSession stored = Assert.Single(reader.Sessions());
+        Assert.Equal(session.Info, stored.Info);
+        Assert.Equal("completed", stored.Status);
+        Assert.Equal(session.End.EndedNs, stored.EndedNs);
+
+        var expectedEvents = session.Events.Where(e => e.Kind != EventKind.Flip).ToList();
+        var readEvents = reader.Events(session.Info.SessionId).Select(e => e.Event).ToList();
+        Assert.Equal(expectedEvents.Count, readEvents.Count);
+        for (int i = 0; i < expectedEvents.Count; i++) Assert.Equal(expectedEvents[i], readEvents[i]);
+
+        var expectedFlips = session.Events.Where(e => e.Kind == EventKind.Flip).ToList();
+        var readFlips = reader.Flips(session.Info.SessionId).ToList();
+        Assert.Equal(expectedFlips, readFlips);
+        Assert.All(reader.FlipChunks(session.Info.SessionId), c => Assert.InRange(c.TimeNs.Length, 1, StudyLayout.FlipChunkSize));
+
+        Assert.Equal(session.Events.Count, reader.EventsWithFlips(session.Info.SessionId).Count);
+    }
+
+    [Fact]
+    public void Runs_and_completed_blocks_come_from_run_and_block_events()
+    {
+        using var temp = new TempFolder();
+        var session = GeneratedSession.Create(runs: 2, blocksPerRun: 3, flips: false);
+        using (var store = LiteDbStore.Open(temp.File("study.db")))
+        {
+            store.SessionStarted(session.Info);
+            // Interrupted in run 2, block 2: its BlockEnded never came.
+            bool inRun2Block2 = false;
+            foreach (EventRecord e in session.Events)
+            {
+                if (e.Kind == EventKind.BlockStarted && e.Run == 2 && e.Block == 2) inRun2Block2 = true;
+                if (inRun2Block2 && e.Kind == EventKind.BlockEnded) break;
+                store.Write(in e);
+            }
+        }
+
+        using var reader = StudyReader.Open(temp.File("study.db"));
+        StoredSession stored = reader.Session(session.Info.SessionId)!;
+        Assert.False(stored.HasEnded);
+        var runs = reader.Runs(session.Info.SessionId);
+        Assert.Equal([1, 2], runs.Select(r => r.Run));
+        Assert.Equal(session.Events.First(e => e.Kind == EventKind.RunStarted && e.Run == 2).TimeNs, runs[1].T0Ns);
+        Assert.Equal(new HashSet<(int, int)> { (1, 1), (1, 2), (1, 3), (2, 1) }, reader.CompletedBlocks(session.Info.SessionId));
+    }
+
+    [Fact]
+    public void Sessions_filter_by_participant_and_session_label()
+    {
+        using var temp = new TempFolder();
+        using (var store = LiteDbStore.Open(temp.File("study.db")))
+        {
+            GeneratedSession.Create("p02", "1", runs: 1, flips: false).WriteTo(store);
+            GeneratedSession.Create("p01", "2", runs: 1, flips: false).WriteTo(store);
+            GeneratedSession.Create("p01", "1", runs: 1, flips: false).WriteTo(store);
+        }
+        using var reader = StudyReader.Open(temp.File("study.db"));
+        Assert.Equal(["p01/1", "p01/2", "p02/1"], reader.Sessions().Select(s => $"{s.Info.ParticipantId}/{s.Info.SessionLabel}"));
+        Assert.Equal(2, reader.Sessions(participant: "sub-p01").Count);
+        Assert.Equal("p02", Assert.Single(reader.Sessions(session: "1", participant: "p02")).Info.ParticipantId);
+    }
+
+    [Fact]
+    public void Nothing_is_lost_when_fifty_thousand_events_arrive_faster_than_the_ring_holds()
+    {
+        using var temp = new TempFolder();
+        var info = GeneratedSession.Create().Info;
+        const int count = 50_000;
+        using (var store = LiteDbStore.Open(temp.File("study.db"), options: new StoreOptions { QueueCapacity = 1024 }))
+        {
+            store.SessionStarted(info);
+            for (int i = 0; i < count; i++)
+            {
+                var e = new EventRecord { Kind = i % 2 == 0 ? EventKind.Flip : EventKind.Marker, TimeNs = i, Value = i, Code = i % 256, Run = 1 };
+                store.Write(in e);
+            }
+            Assert.True(store.Flush(TimeSpan.FromSeconds(60)));
+            StoreStats stats = store.Stats;
+            output.WriteLine($"written {stats.EventsWritten}, overflow {stats.OverflowEvents}, commits {stats.Commits}");
+        }
+        using var reader = StudyReader.Open(temp.File("study.db"));
+        var markers = reader.Events(info.SessionId).Where(e => e.Event.Kind == EventKind.Marker).Select(e => (long)e.Event.Value).ToList();
+        var flips = reader.Flips(info.SessionId).Select(e => e.TimeNs).ToList();
+        Assert.Equal(Enumerable.Range(0, count).Where(i => i % 2 == 1).Select(i => (long)i), markers);
+        Assert.Equal(Enumerable.Range(0, count).Where(i => i % 2 == 0).Select(i => (long)i), flips);
+    }
+
+    [Fact]
+    public void A_full_ring_is_recorded_as_a_warning()
+    {
+        using var temp = new TempFolder();
+        var info = GeneratedSession.Create().Info;
+        using (var store = LiteDbStore.Open(temp.File("study.db"), options: new StoreOptions { QueueCapacity = 16, WakeIntervalMs = 200 }))
+        {
+            store.SessionStarted(info);
+            for (int i = 0; i < 100; i++)
+            {
+                var e = new EventRecord { Kind = EventKind.Marker, TimeNs = i, Value = i };
+                store.Write(in e);
+            }
+        }
+        using var reader = StudyReader.Open(temp.File("study.db"));
+        var events = reader.Events(info.SessionId);
+        Assert.Equal(100, events.Count(e => e.Event.Kind == EventKind.Marker));
+        Assert.Contains(events, e => e.Event.Kind == EventKind.Warning && e.Event.Text!.Contains("overflow"));
+    }
+
+    [Fact]
+    public void Write_allocates_nothing()
+    {
+        using var temp = new TempFolder();
+        using var store = LiteDbStore.Open(temp.File("study.db"));
+        store.SessionStarted(GeneratedSession.Create().Info);
+        var e = new EventRecord { Kind = EventKind.Flip, TimeNs = 1, Screen = "fixation" };
+        for (int i = 0; i < 1000; i++) store.Write(in e); // warm up
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10_000; i++) store.Write(in e);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+    }
+
+    [Fact]
+    public void Every_event_is_in_the_files_within_100_ms_of_being_written()
+    {
+        using var temp = new TempFolder();
+        var info = GeneratedSession.Create().Info;
+        var worst = TimeSpan.Zero;
+        using (var store = LiteDbStore.Open(temp.File("study.db"), options: new StoreOptions { CheckpointPages = 0 }))
+        {
+            store.SessionStarted(info);
+            for (int round = 0; round < 5; round++)
+            {
+                var e = new EventRecord { Kind = EventKind.Marker, TimeNs = round, Code = 42 + round };
+                var watch = Stopwatch.StartNew();
+                store.Write(in e);
+                Thread.Sleep(100);
+                // What a process killed now would leave: a copy of the files, opened by another reader.
+                string snapshot = temp.File($"snap{round}.db");
+                CopyShared(temp.File("study-log.db"), StudyFiles.LogPathFor(snapshot));
+                CopyShared(temp.File("study.db"), snapshot);
+                if (watch.Elapsed > worst) worst = watch.Elapsed;
+                using var reader = StudyReader.Open(snapshot);
+                Assert.Contains(reader.Events(info.SessionId), s => s.Event.Code == 42 + round);
+            }
+            StoreStats stats = store.Stats;
+            output.WriteLine($"commits {stats.Commits}, mean commit {stats.CommitNsTotal / Math.Max(1, stats.Commits) / 1e6:F2} ms, " +
+                $"mean fsync {stats.FsyncNsTotal / Math.Max(1, stats.Commits) / 1e6:F2} ms, max fsync {stats.FsyncNsMax / 1e6:F2} ms");
+        }
+    }
+
+    [Fact]
+    public void An_encrypted_study_refuses_to_open_without_its_password()
+    {
+        using var temp = new TempFolder();
+        var session = GeneratedSession.Create(runs: 1, flips: false);
+        using (var store = LiteDbStore.Open(temp.File("study.db"), password: "correct horse"))
+            session.WriteTo(store);
+
+        var missing = Assert.Throws<StudyOpenException>(() => StudyReader.Open(temp.File("study.db")));
+        Assert.Equal(StudyOpenFailure.PasswordRequired, missing.Failure);
+        Assert.Contains(StudyFiles.PasswordVariable, missing.Message);
+        var wrong = Assert.Throws<StudyOpenException>(() => StudyReader.Open(temp.File("study.db"), "battery staple"));
+        Assert.Equal(StudyOpenFailure.WrongPassword, wrong.Failure);
+        Assert.Throws<StudyOpenException>(() => LiteDbStore.Open(temp.File("study.db")).Dispose());
+
+        using var reader = StudyReader.Open(temp.File("study.db"), "correct horse");
+        Assert.Equal(session.Info, Assert.Single(reader.Sessions()).Info);
+        byte[] raw = File.ReadAllBytes(temp.File("study.db"));
+        Assert.DoesNotContain("socialfeedback", System.Text.Encoding.UTF8.GetString(raw));
+    }
+
+    [Fact]
+    public void Database_files_are_readable_by_their_owner_only()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        using var temp = new TempFolder();
+        string db = Path.Combine(temp.Path, "nested", "study.db");
+        using (var store = LiteDbStore.Open(db))
+            GeneratedSession.Create(runs: 1, flips: false).WriteTo(store);
+        Assert.Equal(StudyFiles.OwnerFile, File.GetUnixFileMode(db));
+        Assert.Equal(StudyFiles.OwnerFolder, File.GetUnixFileMode(Path.GetDirectoryName(db)!));
+    }
+
+    [Fact]
+    public void A_second_writer_is_refused_while_the_first_is_open()
+    {
+        using var temp = new TempFolder();
+        using var first = LiteDbStore.Open(temp.File("study.db"));
+        var e = Assert.Throws<StudyOpenException>(() => LiteDbStore.Open(temp.File("study.db")));
+        Assert.Equal(StudyOpenFailure.InUse, e.Failure);
+    }
+
+    private static void CopyShared(string from, string to)
+    {
+        if (!File.Exists(from)) return;
+        using var source = new FileStream(from, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var target = File.Create(to);
+        source.CopyTo(target);
+    }
+}
