@@ -37,7 +37,6 @@ public sealed class SpecParsingTests
     [InlineData("key:T", "key t")]
     [InlineData("manual", "manual start key s")]
     [InlineData("manual:space", "manual start key space")]
-    [InlineData("emulate", "emulate tr=2s")]
     public void GoodTriggerSpecsGiveTheRightSource(string spec, string description)
     {
         using var source = TriggerSources.Parse(spec, Triggers);
