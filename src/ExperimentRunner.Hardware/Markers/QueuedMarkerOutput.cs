@@ -131,6 +131,19 @@ public abstract class QueuedMarkerOutput : IMarkerOutput
 
     private void SendLoop()
     {
+        try
+        {
+            SendUntilClosed();
+        }
+        catch (Exception e)
+        {
+            // Never take the process down from a device thread.
+            _fault = $"{Description}: the sending thread stopped ({e.GetType().Name}: {e.Message}); markers are no longer sent";
+        }
+    }
+
+    private void SendUntilClosed()
+    {
         while (true)
         {
             _signal.Wait();
@@ -180,7 +193,12 @@ public abstract class QueuedMarkerOutput : IMarkerOutput
             _count = 0;
         }
         _signal.Release();
-        if (_thread.IsAlive) _thread.Join(TimeSpan.FromSeconds(2));
+        if (_thread.IsAlive && !_thread.Join(TimeSpan.FromSeconds(2)))
+        {
+            // Stuck inside the device call: leave the device and the signal to the finaliser rather than pull them away.
+            _fault = $"{Description}: the sending thread did not stop within 2 s";
+            return;
+        }
         CloseDevice();
         _signal.Dispose();
         GC.SuppressFinalize(this);
