@@ -149,8 +149,9 @@ public sealed class MarkerOutputTests
         for (int i = 0; i < 20; i++) output.Send(marker);
         long elapsed = Clock.NowNs - before;
 
-        Assert.True(elapsed < 20 * Ns.PerMs, $"20 sends took {Ns.ToMs(elapsed)} ms");
-        Assert.True(output.DroppedCount >= 15);
+        // The device needs 50 ms a marker, so waiting for it would take a second; queueing takes microseconds.
+        Assert.True(elapsed < 200 * Ns.PerMs, $"20 sends took {Ns.ToMs(elapsed)} ms");
+        Assert.True(output.DroppedCount > 0);
         Assert.Contains("marker queue full", output.Fault);
     }
 

@@ -42,7 +42,7 @@ public sealed class SerialTriggerTests
         {
             writtenAt.Add(Clock.NowNs);
             writer.Write("5"u8);
-            Thread.Sleep(150);
+            Thread.Sleep(250);
         }
         long end = Clock.NowNs;
 
@@ -54,7 +54,7 @@ public sealed class SerialTriggerTests
             Assert.True(pulses[i] >= writtenAt[i], $"pulse {i} stamped before its byte was written");
             Assert.True(pulses[i] <= end);
         }
-        Assert.True(pulses[1] - pulses[0] >= 100 * Ns.PerMs && pulses[2] - pulses[1] >= 100 * Ns.PerMs, "stamps follow the writes 150 ms apart");
+        Assert.True(pulses[1] - pulses[0] >= 100 * Ns.PerMs && pulses[2] - pulses[1] >= 100 * Ns.PerMs, "stamps follow the writes 250 ms apart");
         Assert.Null(source.Fault);
     }
 
