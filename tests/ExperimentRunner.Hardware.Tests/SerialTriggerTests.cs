@@ -5,7 +5,7 @@ using ExperimentRunner.Hardware.Triggers;
 
 namespace ExperimentRunner.Hardware.Tests;
 
-public sealed class SerialTriggerTests
+public sealed class SerialTriggerTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static readonly MonotonicClock Clock = new();
 
@@ -56,6 +56,28 @@ public sealed class SerialTriggerTests
         }
         Assert.True(pulses[1] - pulses[0] >= 100 * Ns.PerMs && pulses[2] - pulses[1] >= 100 * Ns.PerMs, "stamps follow the writes 250 ms apart");
         Assert.Null(source.Fault);
+    }
+
+    [SocatFact]
+    public void PulsesAreStampedWithinAFewMillisecondsOfTheirWrite()
+    {
+        using var pty = new PtyPair();
+        using var source = Open($"serial:{pty.A}");
+        using var writer = PtyPair.OpenWriter(pty.B);
+        source.Arm(Clock.NowNs);
+        var latencies = new List<double>();
+        var buffer = new long[4];
+        for (int i = 0; i < 10; i++)
+        {
+            long written = Clock.NowNs;
+            writer.Write("5"u8);
+            Assert.True(Wait.Until(() => source.Poll(buffer) == 1, TimeSpan.FromSeconds(2)), $"pulse {i} did not arrive");
+            latencies.Add(Ns.ToMs(buffer[0] - written));
+            Thread.Sleep(120);
+        }
+        latencies.Sort();
+        output.WriteLine($"write-to-stamp latency through a pty: median {latencies[5]:0.000} ms, max {latencies[^1]:0.000} ms");
+        Assert.InRange(latencies[5], 0, 20);
     }
 
     [SocatFact]
