@@ -117,6 +117,12 @@ public abstract class QueuedMarkerOutput : IMarkerOutput
     /// <summary>Sends one marker on the output's thread; returns the run-clock time (ns) it went out. May throw.</summary>
     protected abstract long Deliver(in MarkerMessage marker);
 
+    /// <summary>
+    /// Runs once on the sending thread before the first marker: exercise the sending code without sending (formatting,
+    /// for instance), so the first marker of a session does not pay for just-in-time compilation (several ms).
+    /// </summary>
+    protected virtual void WarmUp() { }
+
     /// <summary>Closes the device; called once, after the sending thread stopped.</summary>
     protected abstract void CloseDevice();
 
@@ -133,6 +139,7 @@ public abstract class QueuedMarkerOutput : IMarkerOutput
     {
         try
         {
+            WarmUp();
             SendUntilClosed();
         }
         catch (Exception e)
