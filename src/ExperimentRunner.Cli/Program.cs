@@ -12,6 +12,8 @@ public static class Program
         foreach (var command in ParadigmCommands.Create()) root.Subcommands.Add(command);
         foreach (var command in StimuliCommands.Create()) root.Subcommands.Add(command);
         foreach (var command in SessionCommands.Create()) root.Subcommands.Add(command);
+        foreach (var command in PresentationCommands.Create()) root.Subcommands.Add(command);
+        foreach (var command in RunCommands.Create()) root.Subcommands.Add(command);
         return CliErrors.Guard(() =>
         {
             var parse = root.Parse(args);

@@ -179,7 +179,7 @@ public sealed class SceneComposer : IDisposable
         for (int i = 0; i < n; i++)
         {
             rects[i] = new PixelRect(colX, y, columnW, buttonH);
-            DrawButton(canvas, rects[i], radius, (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), scene.Options[i]);
+            DrawButton(canvas, rects[i], radius, i < scene.OptionKeys.Count ? scene.OptionKeys[i] : (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), scene.Options[i]);
             y += buttonH + buttonGap;
         }
         footer.Draw(canvas, Width / 2f, Height - Margin - footer.Height, Palette.Muted, SKTextAlign.Center);
