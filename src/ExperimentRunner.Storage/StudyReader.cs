@@ -57,8 +57,10 @@ public sealed class StudyReader : IDisposable
         try
         {
             data = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 4096);
-            if (data.Length == 0)
-                throw new StudyOpenException(StudyOpenFailure.Damaged, $"{path} is empty: not a study database");
+            if (data.Length < StudyFiles.PageSize || data.Length % StudyFiles.PageSize != 0)
+                throw new StudyOpenException(StudyOpenFailure.Damaged,
+                    $"{path} is not a study database ({data.Length} bytes; a study database is whole pages of {StudyFiles.PageSize} bytes)");
+            StudyFiles.CheckHeader(data, path, password is not null);
             string logPath = StudyFiles.LogPathFor(path);
             log = File.Exists(logPath)
                 ? new WholePagesReadStream(new FileStream(logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 4096))

@@ -4,6 +4,7 @@ using Xunit.Abstractions;
 
 namespace ExperimentRunner.Storage.Tests;
 
+[Collection(TimingCollection.Name)]
 public sealed class StoreTests(ITestOutputHelper output)
 {
     [Fact]
@@ -160,8 +161,8 @@ public sealed class StoreTests(ITestOutputHelper output)
                 Assert.Contains(reader.Events(info.SessionId), s => s.Event.Code == 42 + round);
             }
             StoreStats stats = store.Stats;
-            output.WriteLine($"commits {stats.Commits}, mean commit {stats.CommitNsTotal / Math.Max(1, stats.Commits) / 1e6:F2} ms, " +
-                $"mean fsync {stats.FsyncNsTotal / Math.Max(1, stats.Commits) / 1e6:F2} ms, max fsync {stats.FsyncNsMax / 1e6:F2} ms");
+            output.WriteLine($"commits {stats.Commits}, mean commit {stats.CommitNsTotal / Math.Max(1, stats.Commits) / 1e6:F2} ms; " +
+                $"fsyncs {stats.Fsyncs}, mean fsync {stats.FsyncNsTotal / Math.Max(1, stats.Fsyncs) / 1e6:F2} ms, max fsync {stats.FsyncNsMax / 1e6:F2} ms; worst write-to-snapshot {worst.TotalMilliseconds:F0} ms");
         }
     }
 
