@@ -7,7 +7,8 @@ namespace ExperimentRunner.Storage;
 /// <summary>How a <see cref="LiteDbStore"/> queues and commits. The defaults keep every event durable within 100 ms.</summary>
 public sealed record StoreOptions
 {
-    /// <summary>Cells of the preallocated event ring (rounded up to a power of two). 65,536 is about 18 minutes of flips at 60 Hz.</summary>
+    /// <summary>Cells of the preallocated event ring (rounded up to a power of two; about 130 bytes each, so the
+    /// default takes about 8 MB). 65,536 is 18 minutes of flips at 60 Hz, were the writer to stall that long.</summary>
     public int QueueCapacity { get; init; } = 1 << 16;
 
     /// <summary>How often the writer thread looks at the queue, in milliseconds. It never waits longer than this.</summary>

@@ -14,8 +14,9 @@ public enum StudyOpenFailure
     Damaged,
 }
 
-/// <summary>A study database that cannot be opened, with a message that says what to do. Never carries a stack trace to people.</summary>
-public sealed class StudyOpenException(StudyOpenFailure failure, string message, Exception? inner = null) : Exception(message, inner)
+/// <summary>A study database that cannot be opened, with a message that says what to do. Never carries a stack trace to
+/// people. An <see cref="IOException"/>, so callers that already turn I/O failures into messages keep working.</summary>
+public sealed class StudyOpenException(StudyOpenFailure failure, string message, Exception? inner = null) : IOException(message, inner)
 {
     public StudyOpenFailure Failure { get; } = failure;
 }

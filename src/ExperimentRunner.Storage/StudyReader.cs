@@ -195,6 +195,17 @@ public sealed class StudyReader : IDisposable
             .Select(e => new StoredRun(e.Event.Run, e.Event.TimeNs, e.Seq))
             .ToList();
 
+    /// <summary>The latest time stored for a session (ns of the run clock, events and flips), or
+    /// <see cref="EventRecord.None"/> when it has none: where an interrupted session stopped, for resume's gap.</summary>
+    public long LastTimeNs(string sessionId)
+    {
+        long last = EventRecord.None;
+        foreach (StoredEvent e in Events(sessionId)) last = Math.Max(last, e.Event.TimeNs);
+        foreach (FlipChunk c in FlipChunks(sessionId))
+            if (c.TimeNs.Length > 0) last = Math.Max(last, c.TimeNs[^1]);
+        return last;
+    }
+
     /// <summary>(run, block) pairs that have a BlockEnded event: what resume must not repeat.</summary>
     public IReadOnlySet<(int Run, int Block)> CompletedBlocks(string sessionId) =>
         Events(sessionId).Where(e => e.Event.Kind == EventKind.BlockEnded)
