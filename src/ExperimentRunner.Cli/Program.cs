@@ -14,6 +14,7 @@ public static class Program
         foreach (var command in SessionCommands.Create()) root.Subcommands.Add(command);
         foreach (var command in PresentationCommands.Create()) root.Subcommands.Add(command);
         foreach (var command in RunCommands.Create()) root.Subcommands.Add(command);
+        foreach (var command in StorageCommands.Create()) root.Subcommands.Add(command);
         return CliErrors.Guard(() =>
         {
             var parse = root.Parse(args);
