@@ -101,6 +101,8 @@ public sealed class GlDisplay : IDisplay
             (int w, int h, int x, int y, uint flags) = WindowGeometry(style, options);
             flags |= Sdl.WindowOpenGl | Sdl.WindowAllowHighDpi;
 
+            // A fullscreen stimulus window must stay up when the operator clicks on the console on another monitor.
+            Sdl.SetHint("SDL_VIDEO_MINIMIZE_ON_FOCUS_LOSS", "0");
             bool es = false;
             _window = nint.Zero;
             _context = nint.Zero;
