@@ -53,6 +53,16 @@ public sealed partial class X11Tests(ITestOutputHelper output)
             display.Show(scene, SceneState.Default);
             display.Flip();
             Assert.True(TestSupport.IsInk(display.ReadPixels().GetPixel(320, 180)));
+            Assert.Equal((320f, 180f), display.ToScreenPixels(320, 180));
+            display.Dispose();
+
+            // Fullscreen takes the monitor's own resolution, whatever the style says.
+            using (var full = new GlDisplay(TestSupport.Style(640, 360), new GlDisplayOptions { Mode = DisplayMode.Fullscreen, Monitor = 0, MeasureRefresh = false }))
+                Assert.Equal((1280, 720), full.Size);
+
+            var e = Assert.Throws<GlUnavailableException>(() =>
+                new GlDisplay(TestSupport.Style(), new GlDisplayOptions { Mode = DisplayMode.Fullscreen, Monitor = 3 }));
+            Assert.Contains("monitor 3 does not exist", e.Message);
         }
         finally
         {
