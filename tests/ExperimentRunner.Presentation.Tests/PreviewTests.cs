@@ -9,13 +9,17 @@ public sealed class PreviewTests
     /// <summary>Set EXRUN_PREVIEW_DIR to keep the pictures (to look at them).</summary>
     private static string OutDir() => Environment.GetEnvironmentVariable("EXRUN_PREVIEW_DIR") is { Length: > 0 } d ? d : TempDir();
 
-    [Fact]
-    public void EveryKindOfScreenRendersToAPngThroughOffscreenGl()
+    [Theory]
+    [InlineData("dark-1080p")]
+    [InlineData("light-1024x768")]
+    public void EveryKindOfScreenRendersToAPngThroughOffscreenGl(string look)
     {
-        string dir = OutDir();
+        string dir = Path.Combine(OutDir(), look);
         Directory.CreateDirectory(dir);
         var scenes = new Scenes(TempDir());
-        var style = Style(1920, 1080);
+        var style = look == "dark-1080p"
+            ? Style(1920, 1080)
+            : Style(1024, 768) with { Background = "#F4F1EC", Foreground = "#1F2328", Accent = "#3F51B5" };
         var cases = new (SceneSpec Scene, SceneState State, string Name)[]
         {
             (scenes.Fixation, SceneState.Default, "fixation"),

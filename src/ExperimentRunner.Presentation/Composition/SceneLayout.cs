@@ -89,6 +89,23 @@ public sealed class ScaleGeometry
         return (float)(X0 + t * (X1 - X0));
     }
 
+    /// <summary>
+    /// The scale value under a horizontal position (pixels), for a mouse-driven rating: VAS interpolates and clamps
+    /// to [Min, Max]; Likert gives the value of the nearest point (Min + index). Allocation-free.
+    /// </summary>
+    public double ValueAt(float x)
+    {
+        if (Kind == RatingKind.Likert && PointsX.Length > 0)
+        {
+            int best = 0;
+            for (int i = 1; i < PointsX.Length; i++)
+                if (Math.Abs(PointsX[i] - x) < Math.Abs(PointsX[best] - x)) best = i;
+            return Min + best;
+        }
+        double t = X1 > X0 ? Math.Clamp((x - X0) / (X1 - X0), 0, 1) : 0;
+        return Min + t * (Max - Min);
+    }
+
     /// <summary>The Likert point index for a cursor value (round(v − Min), clamped), or −1 when there are no points.</summary>
     public int LikertIndex(double value)
     {

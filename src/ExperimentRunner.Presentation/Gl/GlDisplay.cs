@@ -72,6 +72,7 @@ public sealed class GlDisplay : IDisplay
     private readonly TextureCache _cache;
     private readonly bool _paced;
     private readonly int _drawableW, _drawableH;
+    private readonly int _windowW, _windowH;
     private readonly float _bgR, _bgG, _bgB;
     private readonly float _fgR, _fgG, _fgB, _acR, _acG, _acB;
 
@@ -101,6 +102,8 @@ public sealed class GlDisplay : IDisplay
             (int w, int h, int x, int y, uint flags) = WindowGeometry(style, options);
             flags |= Sdl.WindowOpenGl | Sdl.WindowAllowHighDpi;
 
+            // A fullscreen stimulus window must stay up when the operator clicks on the console on another monitor.
+            Sdl.SetHint("SDL_VIDEO_MINIMIZE_ON_FOCUS_LOSS", "0");
             bool es = false;
             _window = nint.Zero;
             _context = nint.Zero;
@@ -141,6 +144,7 @@ public sealed class GlDisplay : IDisplay
             bool vsyncAsked = Sdl.GlSetSwapInterval(1) == 0;
             Sdl.GlGetDrawableSize(_window, out _drawableW, out _drawableH);
             Sdl.GetWindowSize(_window, out int ww, out int wh);
+            (_windowW, _windowH) = (ww, wh);
             if (options.Mode == DisplayMode.Fullscreen)
             {
                 Sdl.ShowCursor(0);
@@ -183,6 +187,13 @@ public sealed class GlDisplay : IDisplay
     public long PeriodNs { get; }
     public string Timing { get; }
     public (int Width, int Height) Size { get; }
+    /// <summary>
+    /// Converts a mouse position (window coordinates, as <see cref="Input.SdlInput"/> reports it) to screen pixels of
+    /// the composed screens and their <see cref="SceneLayout"/> (they differ on high-DPI displays). Allocation-free.
+    /// </summary>
+    public (float X, float Y) ToScreenPixels(double windowX, double windowY) =>
+        ((float)(windowX * Size.Width / Math.Max(1, _windowW)), (float)(windowY * Size.Height / Math.Max(1, _windowH)));
+
     /// <summary>The composer used for this display's screens (its size is <see cref="Size"/>).</summary>
     public SceneComposer Composer => _composer;
     /// <summary>Bytes of composed screens held on the GPU now.</summary>

@@ -78,6 +78,12 @@ internal static partial class Sdl
     [LibraryImport(Library, EntryPoint = "SDL_setenv", StringMarshalling = StringMarshalling.Utf8)]
     public static partial int SetEnv(string name, string value, int overwrite);
 
+    [LibraryImport(Library, EntryPoint = "SDL_getenv", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial nint GetEnvPtr(string name);
+
+    /// <summary>A variable of the C environment, as SDL sees it (null when unset).</summary>
+    public static string? GetEnv(string name) => Marshal.PtrToStringUTF8(GetEnvPtr(name));
+
     [LibraryImport(Library, EntryPoint = "SDL_SetHint", StringMarshalling = StringMarshalling.Utf8)]
     [return: MarshalAs(UnmanagedType.I4)]
     public static partial bool SetHint(string name, string value);
