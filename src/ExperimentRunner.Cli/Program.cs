@@ -15,6 +15,7 @@ public static class Program
         foreach (var command in PresentationCommands.Create()) root.Subcommands.Add(command);
         foreach (var command in RunCommands.Create()) root.Subcommands.Add(command);
         foreach (var command in StorageCommands.Create()) root.Subcommands.Add(command);
+        foreach (var command in ResumeCommands.Create()) root.Subcommands.Add(command);
         return CliErrors.Guard(() =>
         {
             var parse = root.Parse(args);

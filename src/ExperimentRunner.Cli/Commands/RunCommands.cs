@@ -43,6 +43,7 @@ public static class RunCommands
         public string? Responder { get; init; }
         public string? Arm { get; init; }
         public IReadOnlyList<string> Overrides { get; init; } = [];
+        public string[] Skip { get; init; } = [];
         public string? ParticipantPhoto { get; init; }
         public ResumePoint? Resume { get; init; }
         public string? SessionId { get; init; }
@@ -67,9 +68,10 @@ public static class RunCommands
         var arm = new Option<string?>("--arm") { Description = "Blinded arm code (stored, never shown)." };
         var overrides = new Option<string[]>("--override") { Description = "Start despite these failed preflight checks (by name, or 'all'); recorded with the session.", AllowMultipleArgumentsPerToken = true };
         var photo = new Option<string?>("--participant-photo") { Description = "The participant's own photo for feedback screens." };
+        var skip = SessionCommands.SkipOption();
         var command = new Command("run", "A real session in real time: preflight, then the paradigm on the participant's screen, with the operator's live view.")
         {
-            file, participant, session, db, display, monitor, scanner, markers, maxSeconds, responder, arm, overrides, photo,
+            file, participant, session, db, display, monitor, scanner, markers, maxSeconds, responder, arm, overrides, photo, skip,
         };
         command.SetAction(parse =>
         {
@@ -97,6 +99,7 @@ public static class RunCommands
                 Arm = parse.GetValue(arm),
                 Overrides = parse.GetValue(overrides) ?? [],
                 ParticipantPhoto = parse.GetValue(photo),
+                Skip = parse.GetValue(skip) ?? [],
             };
             return Execute(request, AnsiConsole.Console);
         });
@@ -235,6 +238,7 @@ public static class RunCommands
             SoftwareVersion = SessionCommands.SoftwareVersion,
             MarkersDescription = markers?.Description ?? "",
             ParticipantPhoto = photo,
+            SkipPhases = SessionCommands.CheckSkip(paradigm, r.Skip),
             Live = live,
         };
         var devices = new SessionDevices

@@ -159,13 +159,15 @@ public sealed partial class SessionRunner
         SessionStatus status = SessionStatus.Completed;
         try
         {
-            foreach (var phase in _plan.Phases)
+            // A resume continues inside the scan phase that holds its run; everything before that phase was done.
+            int resumePhase = resume == null ? -1 : _plan.Phases.ToList().FindIndex(ph => ph.Runs.Any(r => r.Index == resume.Run));
+            for (int phaseIndex = 0; phaseIndex < _plan.Phases.Count; phaseIndex++)
             {
+                var phase = _plan.Phases[phaseIndex];
                 if (Finished) break;
                 _phaseName = phase.Spec.Name;
                 _live.Phase = _phaseName;
-                bool skip = _options.SkipPhases.Contains(phase.Spec.Name)
-                    || (resume != null && !phase.Runs.Any(r => r.Index >= resume.Run));
+                bool skip = _options.SkipPhases.Contains(phase.Spec.Name) || phaseIndex < resumePhase;
                 if (skip)
                 {
                     if (resume == null) _machine.Fire("skip");
@@ -534,7 +536,7 @@ public sealed partial class SessionRunner
         {
             Kind = EventKind.ScreenOnset, TimeNs = flipNs, IntendedNs = intendedNs, DurationNs = durationNs,
             Run = _run, Block = _block, Trial = _trial, Phase = _phaseName, Screen = _screenName, Condition = _condition,
-            Stimulus = _stimulus, Text = _stimulus != null ? StimFile(_stimulus) : null, Code = marker,
+            Stimulus = _stimulus, Text = _stimulus != null && ShowsPhoto(_scene.Kind) ? StimFile(_stimulus) : null, Code = marker,
         });
         if (marker > 0) SendMarker(marker, _screenName, flipNs);
         if (sound != null && _dev.Audio != null)
@@ -547,6 +549,8 @@ public sealed partial class SessionRunner
     }
 
     private readonly Dictionary<string, string> _stimFiles = new(StringComparer.Ordinal);
+
+    private static bool ShowsPhoto(SceneKind kind) => kind is SceneKind.Profile or SceneKind.Feedback or SceneKind.Question or SceneKind.Selection;
 
     /// <summary>The shown profile's photo, relative to the stimuli root (BIDS stim_file); cached, so no allocation per trial.</summary>
     private string? StimFile(string profileId)
