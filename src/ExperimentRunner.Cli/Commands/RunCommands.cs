@@ -44,6 +44,8 @@ public static class RunCommands
         public string? Arm { get; init; }
         public IReadOnlyList<string> Overrides { get; init; } = [];
         public string[] Skip { get; init; } = [];
+        /// <summary>Run the frame loop under SCHED_FIFO (real GPUs; with a software renderer it starves the renderer's threads).</summary>
+        public bool RealtimePriority { get; init; }
         public string? ParticipantPhoto { get; init; }
         public ResumePoint? Resume { get; init; }
         public string? SessionId { get; init; }
@@ -69,9 +71,10 @@ public static class RunCommands
         var overrides = new Option<string[]>("--override") { Description = "Start despite these failed preflight checks (by name, or 'all'); recorded with the session.", AllowMultipleArgumentsPerToken = true };
         var photo = new Option<string?>("--participant-photo") { Description = "The participant's own photo for feedback screens." };
         var skip = SessionCommands.SkipOption();
+        var priority = new Option<bool>("--realtime-priority") { Description = "Run the frame loop under the real-time FIFO scheduler (needs root or CAP_SYS_NICE; for real GPUs, not software rendering)." };
         var command = new Command("run", "A real session in real time: preflight, then the paradigm on the participant's screen, with the operator's live view.")
         {
-            file, participant, session, db, display, monitor, scanner, markers, maxSeconds, responder, arm, overrides, photo, skip,
+            file, participant, session, db, display, monitor, scanner, markers, maxSeconds, responder, arm, overrides, photo, skip, priority,
         };
         command.SetAction(parse =>
         {
@@ -100,6 +103,7 @@ public static class RunCommands
                 Overrides = parse.GetValue(overrides) ?? [],
                 ParticipantPhoto = parse.GetValue(photo),
                 Skip = parse.GetValue(skip) ?? [],
+                RealtimePriority = parse.GetValue(priority),
             };
             return Execute(request, AnsiConsole.Console);
         });
@@ -262,6 +266,8 @@ public static class RunCommands
             }));
         }
         SessionResult result;
+        string? scheduling = r.RealtimePriority ? RealtimeScheduling.TryEnter() : "normal priority (use --realtime-priority on a machine with a real GPU)";
+        if (scheduling != null && r.RealtimePriority) Console.Error.WriteLine($"exrun: warning: frame loop at normal priority: {scheduling}");
         try
         {
             using (LowLatencyScope.Enter())
@@ -269,6 +275,7 @@ public static class RunCommands
         }
         finally
         {
+            RealtimeScheduling.Leave();
             viewStop.Cancel();
             viewTask?.Wait(TimeSpan.FromSeconds(2));
             markers?.Flush(TimeSpan.FromSeconds(2));
