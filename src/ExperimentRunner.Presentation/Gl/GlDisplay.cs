@@ -37,7 +37,8 @@ public sealed record GlDisplayOptions
 }
 
 /// <summary>The result of the start-up refresh measurement.</summary>
-/// <param name="MedianIntervalNs">Median interval between timed flips (swap + glFinish), ns.</param>
+/// <param name="MedianIntervalNs">Interval between timed flips (swap + glFinish), ns: when synchronised, the mean of the
+/// intervals within 15 % of the median (the refresh period); otherwise the median.</param>
 /// <param name="DrawOnlyNs">Median time to draw a frame and glFinish without swapping, ns.</param>
 /// <param name="OsRefreshHz">What the OS reports for the monitor, Hz (0 when unknown).</param>
 /// <param name="Synchronised">True when swaps wait for vertical blank.</param>
@@ -141,7 +142,7 @@ public sealed class GlDisplay : IDisplay
             _gl = GL.GetApi(name => Sdl.GlGetProcAddress(name));
             Renderer = $"{_gl.GetStringS(StringName.Renderer)}; {_gl.GetStringS(StringName.Version)}";
 
-            bool vsyncAsked = Sdl.GlSetSwapInterval(1) == 0;
+            string? swapIntervalRefusal = Sdl.GlSetSwapInterval(1) == 0 ? null : Sdl.GetError();
             Sdl.GlGetDrawableSize(_window, out _drawableW, out _drawableH);
             Sdl.GetWindowSize(_window, out int ww, out int wh);
             (_windowW, _windowH) = (ww, wh);
@@ -164,7 +165,7 @@ public sealed class GlDisplay : IDisplay
 
             Sdl.GetCurrentDisplayMode(Math.Max(0, Sdl.GetWindowDisplayIndex(_window)), out var mode);
             long expectedPeriod = (long)Math.Round(1e9 / (style.ExpectedRefreshHz > 0 ? style.ExpectedRefreshHz : 60));
-            Measurement = Measure(options, vsyncAsked, mode.RefreshRate, expectedPeriod);
+            Measurement = Measure(options, swapIntervalRefusal, mode.RefreshRate, expectedPeriod);
             _paced = !Measurement.Synchronised;
             PeriodNs = Measurement.Synchronised ? Measurement.MedianIntervalNs : expectedPeriod;
             RefreshHz = 1e9 / PeriodNs;
@@ -203,6 +204,7 @@ public sealed class GlDisplay : IDisplay
     public void Prepare(IReadOnlyCollection<SceneSpec> scenes, IProgress<int>? progress = null)
     {
         ThrowIfDisposed();
+        MakeCurrent();
         _cache.Prepare(scenes, progress);
         // A screen evicted to make room cannot stay current: show the background until the next Show.
         if (_current is not null && !_cache.TryUse(CurrentKey!, out _)) { _current = null; CurrentKey = null; }
@@ -229,6 +231,7 @@ public sealed class GlDisplay : IDisplay
     /// <inheritdoc />
     public long Flip()
     {
+        MakeCurrent();
         Draw();
         if (_paced)
         {
@@ -332,6 +335,7 @@ public sealed class GlDisplay : IDisplay
     public unsafe RgbaImage ReadPixels()
     {
         ThrowIfDisposed();
+        MakeCurrent();
         Draw();
         _gl.Finish();
         int w = _drawableW, h = _drawableH;
@@ -347,7 +351,7 @@ public sealed class GlDisplay : IDisplay
     /// <summary>Draws the current screen and saves it as a PNG (see <see cref="ReadPixels"/>).</summary>
     public void SavePng(string path) => ReadPixels().SavePng(path);
 
-    private RefreshMeasurement Measure(GlDisplayOptions options, bool vsyncAsked, int osHz, long expectedPeriod)
+    private RefreshMeasurement Measure(GlDisplayOptions options, string? swapIntervalRefusal, int osHz, long expectedPeriod)
     {
         if (!options.MeasureRefresh)
             return new RefreshMeasurement(0, 0, osHz, false, "not measured");
@@ -373,32 +377,7 @@ public sealed class GlDisplay : IDisplay
             _gl.Finish();
             draw[i] = _clock.NowNs - t0;
         }
-        long median = Median(swap), drawOnly = Median(draw);
-        Array.Sort(swap);
-        long iqr = swap[swap.Length * 3 / 4] - swap[swap.Length / 4];
-
-        string reason;
-        bool synced;
-        if (VideoDriver is "offscreen" or "dummy") { synced = false; reason = $"the '{VideoDriver}' video driver has no vertical blank"; }
-        else if (!vsyncAsked) { synced = false; reason = $"the GL driver refused a swap interval of 1 ({Sdl.GetError()})"; }
-        else if (median < 2_500_000 || median < drawOnly * 3 / 2 + 500_000)
-        { synced = false; reason = $"swaps return without waiting (median {median / 1e6:F2} ms, drawing alone {drawOnly / 1e6:F2} ms)"; }
-        else if (iqr > median / 5)
-        { synced = false; reason = $"flip intervals are irregular (median {median / 1e6:F2} ms, interquartile range {iqr / 1e6:F2} ms)"; }
-        else
-        {
-            synced = true;
-            reason = $"median flip interval {median / 1e6:F3} ms ({1e9 / median:F2} Hz; the OS reports {osHz} Hz)";
-        }
-        if (!synced) reason += $"; flips are paced by the clock at {1e9 / expectedPeriod:F2} Hz";
-        return new RefreshMeasurement(median, drawOnly, osHz, synced, reason);
-    }
-
-    private static long Median(long[] values)
-    {
-        var copy = (long[])values.Clone();
-        Array.Sort(copy);
-        return copy[copy.Length / 2];
+        return RefreshJudge.Judge(VideoDriver, swapIntervalRefusal, swap, draw, osHz, expectedPeriod);
     }
 
     private static (int w, int h, int x, int y, uint flags) WindowGeometry(DisplayStyle style, GlDisplayOptions options)
@@ -432,10 +411,14 @@ public sealed class GlDisplay : IDisplay
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 
+    /// <summary>SDL returns at once when the context is already current, so this costs nothing in the frame loop.</summary>
+    private void MakeCurrent() => Sdl.GlMakeCurrent(_window, _context);
+
     private void DisposeNative()
     {
         if (_context != nint.Zero)
         {
+            Sdl.GlMakeCurrent(_window, _context);
             _atlas?.Dispose();
             _cache?.Dispose();
             _renderer?.Dispose();

@@ -25,6 +25,7 @@ public sealed class SdlInput : IInput, IDisposable
         _mouse = mouse;
         if (!Sdl.IsAvailable(out string? why)) throw new InvalidOperationException($"SDL input is not available: {why}");
         Sdl.CheckLayouts();
+        Sdl.BeforeInit();
         if (Sdl.InitSubSystem(Sdl.InitEvents) != 0)
             throw new InvalidOperationException($"SDL could not start its event queue: {Sdl.GetError()}");
     }
