@@ -49,6 +49,12 @@ public sealed class SceneLayout
     public PixelRect Title { get; init; } = PixelRect.Empty;
     /// <summary>The image (Image); empty when none.</summary>
     public PixelRect Image { get; init; } = PixelRect.Empty;
+
+    /// <summary>
+    /// True when some text did not fit and was cut with "…" (a profile's bio on its card excepted): a paradigm
+    /// check can warn the researcher before a participant sees it.
+    /// </summary>
+    public bool TextTruncated { get; internal set; }
 }
 
 /// <summary>

@@ -16,8 +16,9 @@ internal sealed class TextBlock
     private readonly bool _fakeBold;
     private readonly List<string> _lines;
 
-    private TextBlock(SKTypeface face, float size, float lineHeight, bool fakeBold, List<string> lines)
+    private TextBlock(SKTypeface face, float size, float lineHeight, bool fakeBold, List<string> lines, bool truncated)
     {
+        Truncated = truncated;
         _face = face;
         _size = size;
         _lineHeight = lineHeight;
@@ -27,6 +28,9 @@ internal sealed class TextBlock
 
     public bool IsEmpty => _lines.Count == 0;
 
+    /// <summary>True when the text did not fit its lines and was cut (ending in "…").</summary>
+    public bool Truncated { get; }
+
     /// <summary>Height of the block in pixels: one line height (size × spacing) per line.</summary>
     public float Height => _lines.Count * _lineHeight;
 
@@ -35,6 +39,7 @@ internal sealed class TextBlock
     public static TextBlock Create(string? text, SKTypeface face, float size, float maxWidth, float lineSpacing, int maxLines, bool fakeBold)
     {
         var lines = new List<string>();
+        bool truncated = false;
         if (!string.IsNullOrWhiteSpace(text) && maxLines > 0)
         {
             using var font = MakeFont(face, size, fakeBold);
@@ -43,9 +48,10 @@ internal sealed class TextBlock
             {
                 lines.RemoveRange(maxLines, lines.Count - maxLines);
                 lines[^1] = Ellipsize(lines[^1], font, maxWidth);
+                truncated = true;
             }
         }
-        return new TextBlock(face, size, size * lineSpacing, fakeBold, lines);
+        return new TextBlock(face, size, size * lineSpacing, fakeBold, lines, truncated);
     }
 
     private static SKFont MakeFont(SKTypeface face, float size, bool fakeBold) =>
@@ -60,13 +66,13 @@ internal sealed class TextBlock
             // A paragraph that fits stays as written (runs of spaces included).
             if (font.MeasureText(p) <= maxWidth) { lines.Add(p); continue; }
             var line = new StringBuilder();
-            foreach (string word in p.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            foreach (var (token, spaceBefore) in Tokens(p))
             {
-                string candidate = line.Length == 0 ? word : line + " " + word;
+                string candidate = line.Length == 0 ? token : line + (spaceBefore ? " " : "") + token;
                 if (font.MeasureText(candidate) <= maxWidth) { line.Clear().Append(candidate); continue; }
                 if (line.Length > 0) { lines.Add(line.ToString()); line.Clear(); }
                 // A word wider than the line: break it between characters (text elements, so accents stay whole).
-                string rest = word;
+                string rest = token;
                 while (font.MeasureText(rest) > maxWidth && rest.Length > 1)
                 {
                     int fit = FitPrefix(rest, font, maxWidth);
@@ -76,6 +82,25 @@ internal sealed class TextBlock
                 line.Append(rest);
             }
             if (line.Length > 0) lines.Add(line.ToString());
+        }
+    }
+
+    /// <summary>
+    /// The words of a paragraph, each with whether a space precedes it; a hyphenated word is also split after each
+    /// hyphen (no space), so "Maximilian-Alexander" can break as "Maximilian-" / "Alexander".
+    /// </summary>
+    private static IEnumerable<(string Token, bool SpaceBefore)> Tokens(string paragraph)
+    {
+        foreach (string word in paragraph.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            int start = 0;
+            for (int i = 1; i < word.Length - 1; i++)
+            {
+                if (word[i] != '-') continue;
+                yield return (word[start..(i + 1)], start == 0);
+                start = i + 1;
+            }
+            yield return (word[start..], start == 0);
         }
     }
 
