@@ -34,6 +34,12 @@ public sealed record GlDisplayOptions
     /// <summary>Most GPU memory for composed screens, bytes (default 1 GiB: about 130 screens at 1920×1080).</summary>
     public long TextureBudgetBytes { get; init; } = 1L << 30;
     public string Title { get; init; } = "ExperimentRunner";
+
+    /// <summary>Reads a command line's <c>--display</c> value: window, fullscreen, offscreen (or hidden); any case.</summary>
+    public static DisplayMode ParseMode(string text) =>
+        Enum.TryParse<DisplayMode>(text?.Trim(), ignoreCase: true, out var mode) && Enum.IsDefined(mode)
+            ? mode
+            : throw new ArgumentException($"'{text}' is not a display mode: use window, fullscreen or offscreen", nameof(text));
 }
 
 /// <summary>The result of the start-up refresh measurement.</summary>
@@ -63,7 +69,6 @@ public sealed class GlDisplay : IDisplay
     ];
 
     private readonly IClock _clock;
-    private readonly DisplayStyle _style;
     private readonly nint _window;
     private readonly nint _context;
     private readonly GL _gl;
@@ -89,7 +94,7 @@ public sealed class GlDisplay : IDisplay
     public GlDisplay(DisplayStyle style, GlDisplayOptions? options = null, IClock? clock = null)
     {
         options ??= new GlDisplayOptions();
-        _style = style;
+        Style = style;
         _clock = clock ?? new MonotonicClock();
         Mode = options.Mode;
         if (!Sdl.IsAvailable(out string? why)) throw new GlUnavailableException($"SDL could not open a display: {why}");
@@ -179,6 +184,8 @@ public sealed class GlDisplay : IDisplay
     }
 
     public DisplayMode Mode { get; }
+    /// <summary>The style the screens are composed with.</summary>
+    public DisplayStyle Style { get; }
     /// <summary>SDL's video driver ("x11", "wayland", "offscreen"…), for the session record.</summary>
     public string VideoDriver { get; }
     /// <summary>GL_RENDERER and GL_VERSION, for the session record.</summary>
