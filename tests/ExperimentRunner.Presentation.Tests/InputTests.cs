@@ -89,6 +89,19 @@ public sealed class InputTests
         Assert.Equal(0, polling);
     }
 
+    [Fact]
+    public void KeysPressedBeforeAScreenCanBeDiscarded()
+    {
+        using var display = Window();
+        using var input = new SdlInput(new MonotonicClock());
+        input.Discard();
+        Push(Sdl.EventKeyDown, '1');
+        Push(Sdl.EventKeyUp, '1');
+        display.Prepare([new Core.Devices.SceneSpec { Key = "fix", Kind = SceneKind.Fixation }]); // pumps events meanwhile
+        Assert.True(input.Discard() >= 2);
+        Assert.Equal(0, input.Poll(new InputEvent[4]));
+    }
+
     [Theory]
     [InlineData('7', "7")]
     [InlineData('q', "q")]

@@ -207,12 +207,16 @@ public sealed class GlDisplay : IDisplay
     /// <summary>Bytes of composed screens held on the GPU now.</summary>
     public long TextureBytes => _cache.UsedBytes;
 
-    /// <summary>Composes and uploads every screen; progress in percent (0–100). See <see cref="IDisplay.Prepare"/>.</summary>
+    /// <summary>
+    /// Composes and uploads every screen; progress in percent (0–100). See <see cref="IDisplay.Prepare"/>. The
+    /// window's events are pumped between screens (keys pressed meanwhile stay queued for the input: discard them
+    /// with <see cref="Input.SdlInput.Discard"/> before a timed screen).
+    /// </summary>
     public void Prepare(IReadOnlyCollection<SceneSpec> scenes, IProgress<int>? progress = null)
     {
         ThrowIfDisposed();
         MakeCurrent();
-        _cache.Prepare(scenes, progress);
+        _cache.Prepare(scenes, progress, Sdl.PumpEvents);
         // A screen evicted to make room cannot stay current: show the background until the next Show.
         if (_current is not null && !_cache.TryUse(CurrentKey!, out _)) { _current = null; CurrentKey = null; }
     }

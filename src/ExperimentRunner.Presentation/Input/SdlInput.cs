@@ -64,6 +64,17 @@ public sealed class SdlInput : IInput, IDisposable
         return n;
     }
 
+    /// <summary>
+    /// Drops every event waiting in the queue (keys pressed during a Prepare or a pause, before the screen they
+    /// could answer). Returns how many were dropped.
+    /// </summary>
+    public int Discard()
+    {
+        int n = 0;
+        while (Sdl.PollEvent(out _) == 1) n++;
+        return n;
+    }
+
     public void Dispose()
     {
         if (_disposed) return;
