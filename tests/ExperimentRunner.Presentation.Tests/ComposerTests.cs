@@ -76,6 +76,17 @@ public sealed class ComposerTests
     }
 
     [Fact]
+    public void CharactersTheFontCannotDrawAreReported()
+    {
+        var ok = Compose(new SceneSpec { Key = "t1", Kind = SceneKind.Text, Body = "Grüße, Ελλάδα, Москва — “quoted” …" }, out var a);
+        a.Dispose();
+        Assert.Null(ok.MissingCharacters);
+        var bad = Compose(new SceneSpec { Key = "t2", Kind = SceneKind.Text, Body = "你好 Alex 你" }, out var b);
+        b.Dispose();
+        Assert.Equal("你好", bad.MissingCharacters);
+    }
+
+    [Fact]
     public void AMissingFontIsNamed()
     {
         var style = TestSupport.Style() with { FontPath = "/no/font.ttf" };

@@ -20,6 +20,8 @@ public sealed class SceneComposer : IDisposable
     private readonly float _bodySize;
     /// <summary>Set while composing one screen when some text had to be cut.</summary>
     private bool _truncated;
+    /// <summary>Characters without a glyph in the font, gathered while composing one screen.</summary>
+    private string _missing = "";
 
     public SceneComposer(DisplayStyle style, int width, int height)
     {
@@ -85,6 +87,7 @@ public sealed class SceneComposer : IDisposable
     {
         canvas.Clear(Palette.Background);
         _truncated = false;
+        _missing = "";
         try
         {
             var layout = scene.Kind switch
@@ -101,6 +104,7 @@ public sealed class SceneComposer : IDisposable
                 _ => throw new NotSupportedException($"scene kind {scene.Kind} has no layout"),
             };
             layout.TextTruncated = _truncated;
+            layout.MissingCharacters = _missing.Length > 0 ? _missing : null;
             return layout;
         }
         catch (Exception e) when (e is FileNotFoundException or InvalidDataException or FormatException or ArgumentException)
@@ -578,6 +582,9 @@ public sealed class SceneComposer : IDisposable
         if (!float.IsPositiveInfinity(maxHeight)) maxLines = Math.Min(maxLines, Math.Max(1, (int)(maxHeight / (size * lineSpacing))));
         var block = TextBlock.Create(text, face, size, maxWidth, lineSpacing, maxLines, fakeBold);
         if (flag && block.Truncated) _truncated = true;
+        if (block.MissingCharacters is { } m)
+            foreach (var rune in m.EnumerateRunes())
+                if (_missing.IndexOf(rune.ToString(), StringComparison.Ordinal) < 0) _missing += rune.ToString();
         return block;
     }
 

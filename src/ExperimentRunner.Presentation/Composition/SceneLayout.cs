@@ -55,6 +55,12 @@ public sealed class SceneLayout
     /// check can warn the researcher before a participant sees it.
     /// </summary>
     public bool TextTruncated { get; internal set; }
+
+    /// <summary>
+    /// Characters of the screen's text that the font cannot draw (they would show as empty boxes), or null. A paradigm
+    /// check should report them with the font to use instead.
+    /// </summary>
+    public string? MissingCharacters { get; internal set; }
 }
 
 /// <summary>

@@ -16,9 +16,10 @@ internal sealed class TextBlock
     private readonly bool _fakeBold;
     private readonly List<string> _lines;
 
-    private TextBlock(SKTypeface face, float size, float lineHeight, bool fakeBold, List<string> lines, bool truncated)
+    private TextBlock(SKTypeface face, float size, float lineHeight, bool fakeBold, List<string> lines, bool truncated, string? missing)
     {
         Truncated = truncated;
+        MissingCharacters = missing;
         _face = face;
         _size = size;
         _lineHeight = lineHeight;
@@ -31,6 +32,9 @@ internal sealed class TextBlock
     /// <summary>True when the text did not fit its lines and was cut (ending in "…").</summary>
     public bool Truncated { get; }
 
+    /// <summary>Characters the font has no glyph for (drawn as empty boxes), or null when every one is there.</summary>
+    public string? MissingCharacters { get; }
+
     /// <summary>Height of the block in pixels: one line height (size × spacing) per line.</summary>
     public float Height => _lines.Count * _lineHeight;
 
@@ -40,9 +44,11 @@ internal sealed class TextBlock
     {
         var lines = new List<string>();
         bool truncated = false;
+        string? missing = null;
         if (!string.IsNullOrWhiteSpace(text) && maxLines > 0)
         {
             using var font = MakeFont(face, size, fakeBold);
+            missing = Missing(text, font);
             Wrap(text.Replace("\r\n", "\n").Trim(), font, Math.Max(size, maxWidth), lines);
             if (lines.Count > maxLines)
             {
@@ -51,7 +57,20 @@ internal sealed class TextBlock
                 truncated = true;
             }
         }
-        return new TextBlock(face, size, size * lineSpacing, fakeBold, lines, truncated);
+        return new TextBlock(face, size, size * lineSpacing, fakeBold, lines, truncated, missing);
+    }
+
+    private static string? Missing(string text, SKFont font)
+    {
+        StringBuilder? missing = null;
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (Rune.IsControl(rune) || Rune.IsWhiteSpace(rune) || rune.Value == 0x2026) continue;
+            if (font.GetGlyph(rune.Value) != 0) continue;
+            missing ??= new StringBuilder();
+            if (missing.ToString().IndexOf(rune.ToString(), StringComparison.Ordinal) < 0) missing.Append(rune.ToString());
+        }
+        return missing?.ToString();
     }
 
     private static SKFont MakeFont(SKTypeface face, float size, bool fakeBold) =>
