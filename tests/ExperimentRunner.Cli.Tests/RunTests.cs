@@ -34,6 +34,7 @@ public class RunTests
                 {
                     var remote = new IPEndPoint(IPAddress.Any, 0);
                     var bytes = listener.Receive(ref remote);
+                    if (bytes.Length == 0) break; // the socket was closed under the receive
                     lock (datagrams) datagrams.Add(JsonDocument.Parse(bytes));
                 }
             }
