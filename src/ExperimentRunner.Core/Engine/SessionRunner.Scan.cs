@@ -57,6 +57,8 @@ public sealed partial class SessionRunner
             foreach (var (name, path) in _p.Sounds) _dev.Audio.Preload(name, path);
 
         _machine.Fire("await_scanner");
+        _missedAtRunStart = _missedFrames;
+        _missingAtRunStart = _missingPulses;
         _t0 = EventRecord.None;
         _waitingForT0 = true;
         _dummiesLeft = _p.Scanner.Modality == Modality.Fmri ? _p.Scanner.DummyScans : 0;
@@ -239,6 +241,8 @@ public sealed partial class SessionRunner
         _live.RunStartNs = EventRecord.None;
     }
 
+    private int _missedAtRunStart, _missingAtRunStart;
+
     /// <summary>Closes a scan event: a rating's value, a missed response, a prediction's outcome.</summary>
     private void FinishEvent(PlannedEvent e, string? profile)
     {
@@ -293,6 +297,6 @@ public sealed partial class SessionRunner
         string drift = double.IsNaN(tr) || nominal == 0 || received < 2 ? "n/a"
             : ((tr - nominal) * (_runPulses[^1].Volume) * 1000).ToString("+0.###;-0.###;0", CultureInfo.InvariantCulture) + " ms";
         return string.Create(CultureInfo.InvariantCulture,
-            $"volumes received {received} (expected {(_p.Scanner.Volumes > 0 ? _p.Scanner.Volumes.ToString(CultureInfo.InvariantCulture) : "n/a")}); missing pulses {_missingPulses}; measured TR {(double.IsNaN(tr) ? "n/a" : tr.ToString("0.######", CultureInfo.InvariantCulture) + " s")} (nominal {nominal:0.###} s); drift over the run {drift}; missed frames {_missedFrames}{(Finished ? "; ended early" : "")}");
+            $"volumes received {received} (expected {(_p.Scanner.Volumes > 0 ? _p.Scanner.Volumes.ToString(CultureInfo.InvariantCulture) : "n/a")}); missing pulses {_missingPulses - _missingAtRunStart}; measured TR {(double.IsNaN(tr) ? "n/a" : tr.ToString("0.######", CultureInfo.InvariantCulture) + " s")} (nominal {nominal:0.###} s); drift over the run {drift}; missed frames {_missedFrames - _missedAtRunStart}{(Finished ? "; ended early" : "")}");
     }
 }

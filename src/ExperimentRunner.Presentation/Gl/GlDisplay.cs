@@ -244,18 +244,24 @@ public sealed class GlDisplay : IDisplay
     {
         MakeCurrent();
         Draw();
-        if (_paced)
-        {
-            // No vertical blank to wait for: keep flips on a grid of the expected period, as a real display would.
-            long now = _clock.NowNs;
-            long target = _gridNs + PeriodNs;
-            if (_gridNs == 0 || now - target > PeriodNs) target = now;
-            _clock.SleepUntil(target);
-            _gridNs = target;
-        }
         Sdl.GlSwapWindow(_window);
         _gl.Finish();
-        return _clock.NowNs;
+        if (!_paced) return _clock.NowNs;
+        // No vertical blank to wait for: a fixed grid of the expected period stands in for one. The frame, rendered
+        // completely above, "appears" at the next grid line, as it would at a real display's next vertical blank; a
+        // frame that finished rendering after its line waits for the following one (a missed frame), and the grid
+        // keeps its phase, as a monitor's refresh does.
+        long now = _clock.NowNs;
+        long target;
+        if (_gridNs == 0) target = now;
+        else
+        {
+            target = _gridNs + PeriodNs;
+            if (target < now) target += (now - target + PeriodNs - 1) / PeriodNs * PeriodNs;
+        }
+        _clock.SleepUntil(target);
+        _gridNs = target;
+        return target;
     }
 
     private void Draw()
