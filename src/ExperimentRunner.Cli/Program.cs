@@ -12,6 +12,7 @@ public static class Program
         foreach (var command in ParadigmCommands.Create()) root.Subcommands.Add(command);
         foreach (var command in StimuliCommands.Create()) root.Subcommands.Add(command);
         foreach (var command in SessionCommands.Create()) root.Subcommands.Add(command);
+        foreach (var command in ReportCommands.Create()) root.Subcommands.Add(command);
         return CliErrors.Guard(() =>
         {
             var parse = root.Parse(args);
