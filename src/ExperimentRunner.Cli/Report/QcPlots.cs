@@ -56,7 +56,7 @@ public static class QcPlots
     public static byte[] FlipIntervals(RunQc run, SessionQc session)
     {
         using var plot = NewPlot();
-        plot.Title($"Run {run.Run}: flip intervals ({run.Flips} flips, {run.MissedFrames} missed frames)", 14);
+        plot.Title($"Run {run.Run}: flip intervals ({Plural(run.Flips, "flip")}, {Plural(run.MissedFrames, "missed frame")})", 14);
         plot.XLabel("time from the run's t0 (s)");
         plot.YLabel("interval since the previous flip (ms)");
         if (run.FlipIntervalsMs.Length == 0)
@@ -91,12 +91,13 @@ public static class QcPlots
     {
         using var plot = NewPlot();
         double tr = session.Session.Info.RepetitionTimeS;
-        plot.Title($"Run {run.Run}: scanner pulse intervals ({run.CountedPulses} counted pulses, {run.MissingPulses} missing)", 14);
+        plot.Title(tr > 0 ? $"Run {run.Run}: scanner pulse intervals ({Plural(run.CountedPulses, "counted pulse")}, {run.MissingPulses} missing)"
+            : $"Run {run.Run}: scanner pulse intervals (none expected: the paradigm has no TR)", 14);
         plot.XLabel("volume (0 = t0, the first counted pulse)");
         plot.YLabel("interval since the previous counted pulse (s)");
         if (run.PulseIntervalsS.Length == 0 && run.MissingPulses == 0)
         {
-            NoData(plot, tr > 0 ? "fewer than two counted pulses in this run" : "no scanner pulses: this paradigm has no TR");
+            NoData(plot, tr > 0 ? "fewer than two counted pulses in this run" : "no pulse intervals: this paradigm has no scanner TR");
             return Png(plot);
         }
         if (run.PulseIntervalsS.Length > 0)
@@ -126,12 +127,14 @@ public static class QcPlots
     public static byte[] ResponseTimes(RunQc run)
     {
         using var plot = NewPlot();
-        plot.Title($"Run {run.Run}: response times ({run.ResponseTimesMs.Length} responses with a time, {run.MissedResponses} timed out)", 14);
+        plot.Title($"Run {run.Run}: response times ({Plural(run.ResponseTimesMs.Length, "response")} with a time, {run.MissedResponses} timed out)", 14);
         plot.XLabel("response time from the screen's onset (ms)");
         plot.YLabel("responses");
         Histogram(plot, run.ResponseTimesMs, "no responses in this run");
         return Png(plot);
     }
+
+    private static string Plural(int n, string what) => n == 1 ? $"1 {what}" : $"{n} {what}s";
 
     private static Plot NewPlot()
     {

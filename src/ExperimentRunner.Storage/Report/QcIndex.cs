@@ -124,7 +124,7 @@ public static class QcIndex
         double period = qc.RefreshPeriodMs;
 
         yield return new Heading(1, Title(qc));
-        yield return new Para($"session verdict: {Word(qc.Verdict)} (the worst verdict of its runs)", Strong: true);
+        yield return new Para($"session verdict: {Word(qc.Verdict)} " + (qc.Runs.Count == 0 ? "(no scan runs: nothing to judge)" : "(the worst verdict of its runs)"), Strong: true);
 
         yield return new Heading(2, "Provenance");
         var rows = new List<IReadOnlyList<string>>
@@ -144,7 +144,7 @@ public static class QcIndex
             new[] { "display", string.IsNullOrEmpty(info.DisplayResolution) ? "n/a" : info.DisplayResolution },
             new[] { "machine", info.Machine },
         };
-        yield return new Table(["", ""], rows);
+        yield return new Table(["what", "value"], rows);
 
         yield return new Heading(2, "How runs are judged");
         yield return new Items(
@@ -182,7 +182,9 @@ public static class QcIndex
                 $"missed frames: {r.MissedFrames}",
                 $"missing pulses: {r.MissingPulses} (counted pulses: {r.CountedPulses}; {F(r.MissingPulseFraction * 100, "0.0")}% of the volumes missing)",
                 $"responses: {r.Responses}, missed: {r.MissedResponses}",
-                $"measured TR: {F(r.MeasuredTrS, "0.000000")} s (nominal {F(info.RepetitionTimeS, "0.###")} s); drift over the run: {r.Drift}",
+                info.RepetitionTimeS > 0
+                    ? $"measured TR: {(double.IsNaN(r.MeasuredTrS) ? "n/a" : F(r.MeasuredTrS, "0.000000") + " s")} (nominal {F(info.RepetitionTimeS, "0.###")} s); drift over the run: {r.Drift}"
+                    : "measured TR: n/a (the paradigm has no scanner TR)",
             };
             if (r.Starts > 1) lines.Add($"started {r.Starts} times (resumed); times are from the latest start's t0");
             if (!r.Ended) lines.Add("the run has no end record: it was interrupted");
