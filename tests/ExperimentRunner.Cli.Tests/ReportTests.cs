@@ -118,6 +118,26 @@ public class ReportTests(SimulatedStudies studies) : IClassFixture<SimulatedStud
     }
 
     [Fact]
+    public void EachRunsVerdictFollowsTheThresholdsStatedInTheIndex()
+    {
+        // Rare dropped frames and no lost pulse: runs land on either side of the warn limit of 3 missed frames.
+        string db = Exrun.Temp("rare.db");
+        Assert.Equal(0, Exrun.Run("simulate", SimulatedStudies.Paradigm, "--participant", "sub-01", "--db", db, "--drop-frames", "0.0002").ExitCode);
+        string md = File.ReadAllText(Path.Combine(Report(db), "index.md"));
+        Assert.Contains("- warn: at most 3 missed frames, missing pulses at most 1% of the run's volumes, and |onset error| p99 below 1 refresh period (16.667 ms).", md);
+        using var reader = StudyReader.Open(db);
+        var events = reader.Events(reader.Sessions().Single().SessionId).Select(e => e.Event).ToList();
+        foreach (var (run, section) in RunSections(md))
+        {
+            int missed = events.Count(e => e.Kind == EventKind.MissedFrame && e.Run == run);
+            double p99 = double.Parse(Regex.Match(section, @"^\| actual − intended \|(?:[^|]*\|){7} ([0-9.]+) \|", RegexOptions.Multiline).Groups[1].Value,
+                System.Globalization.CultureInfo.InvariantCulture);
+            string expected = missed == 0 && p99 < 16.667 / 2 ? "pass" : missed <= 3 && p99 < 16.667 ? "warn" : "fail";
+            Assert.Contains($"**verdict: {expected}", section);
+        }
+    }
+
+    [Fact]
     public void AScannerThatLosesPulsesShowsMissingPulses()
     {
         string md = File.ReadAllText(Path.Combine(Report(studies.Faulty), "index.md"));
