@@ -37,15 +37,15 @@ public static class QcPlots
             $"Run {run.Run}: onset errors of {run.Onsets.Count} screens ({run.Onsets.Excluded} within {session.Thresholds.ExcludeFramesAfterT0} frames of t0 left out); pass limit |p99| < {session.Thresholds.PassOnsetP99Periods * period:0.###} ms"), 14);
         plot.XLabel("onset error: actual − intended onset (ms; positive = late)");
         plot.YLabel("screens");
-        var range = Histogram(plot, run.OnsetErrorsMs, "no screen with an intended onset in this run");
-        // The pass limits only where the data come near them; otherwise they would squash a tight distribution.
         double limit = session.Thresholds.PassOnsetP99Periods * period;
+        var range = Histogram(plot, run.OnsetErrorsMs, "no screen with an intended onset in this run", x => Math.Abs(x) >= limit);
+        // The pass limits only where the data come near them; otherwise they would squash a tight distribution.
         if (range is var (lo, hi) && (hi >= limit / 2 || lo <= -limit / 2))
         {
             foreach (double x in new[] { -limit, limit })
             {
                 var line = plot.Add.VerticalLine(x, 1.5f, Bad, LinePattern.Dashed);
-                line.LegendText = x > 0 ? string.Create(CultureInfo.InvariantCulture, $"pass limit ±{limit:0.###} ms") : "";
+                line.LegendText = x > 0 ? string.Create(CultureInfo.InvariantCulture, $"pass limit ±{limit:0.###} ms (screens beyond it in red)") : "";
             }
             plot.Axes.SetLimitsX(Math.Min(lo, -limit) - period / 4, Math.Max(hi, limit) + period / 4);
             plot.ShowLegend(Alignment.UpperRight);
@@ -130,7 +130,13 @@ public static class QcPlots
         plot.Title($"Run {run.Run}: response times ({Plural(run.ResponseTimesMs.Length, "response")} with a time, {run.MissedResponses} timed out)", 14);
         plot.XLabel("response time from the screen's onset (ms)");
         plot.YLabel("responses");
-        Histogram(plot, run.ResponseTimesMs, "no responses in this run");
+        if (Histogram(plot, run.ResponseTimesMs, "no responses in this run") is not null)
+        {
+            double median = TimingQc.Percentile(run.ResponseTimesMs.Order().ToArray(), 50);
+            var line = plot.Add.VerticalLine(median, 1.5f, Guide, LinePattern.Dashed);
+            line.LegendText = string.Create(CultureInfo.InvariantCulture, $"median {median:0} ms");
+            plot.ShowLegend(Alignment.UpperRight);
+        }
         return Png(plot);
     }
 
@@ -146,7 +152,7 @@ public static class QcPlots
 
     /// <summary>A histogram of <paramref name="values"/> with whole-number count ticks; returns the binned range, or
     /// null when there was nothing to draw.</summary>
-    private static (double Low, double High)? Histogram(Plot plot, double[] values, string whenEmpty)
+    private static (double Low, double High)? Histogram(Plot plot, double[] values, string whenEmpty, Func<double, bool>? bad = null)
     {
         if (values.Length == 0)
         {
@@ -167,6 +173,14 @@ public static class QcPlots
         histogram.AddRange(values);
         var bars = plot.Add.Histogram(histogram, Ok);
         bars.BarWidthFraction = 0.9;
+        if (bad is not null && values.Any(bad))
+        {
+            // The same bins again, holding only the values beyond a limit, drawn over the others in red.
+            var beyond = ScottPlot.Statistics.Histogram.WithBinCount(bins, min, max);
+            beyond.IncludeOutliers = true;
+            beyond.AddRange(values.Where(bad));
+            plot.Add.Histogram(beyond, Bad).BarWidthFraction = 0.9;
+        }
         double bin = (max - min) / bins;
         plot.Axes.SetLimits(min - bin, max + bin, 0, Math.Max(histogram.Counts.Max(), 1) * 1.1);
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
