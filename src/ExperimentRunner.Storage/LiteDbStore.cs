@@ -7,16 +7,18 @@ namespace ExperimentRunner.Storage;
 /// <summary>How a <see cref="LiteDbStore"/> queues and commits. The defaults keep every event durable within 100 ms.</summary>
 public sealed record StoreOptions
 {
-    /// <summary>Cells of the preallocated event ring (rounded up to a power of two). 65,536 is about 18 minutes of flips at 60 Hz.</summary>
+    /// <summary>Cells of the preallocated event ring (rounded up to a power of two; about 130 bytes each, so the
+    /// default takes about 8 MB). 65,536 is 18 minutes of flips at 60 Hz, were the writer to stall that long.</summary>
     public int QueueCapacity { get; init; } = 1 << 16;
 
     /// <summary>How often the writer thread looks at the queue, in milliseconds. It never waits longer than this.</summary>
     public int WakeIntervalMs { get; init; } = 20;
 
     /// <summary>The writer commits once the oldest pending event it has seen has waited this long (ms), so the worst
-    /// case from <see cref="LiteDbStore.Write"/> to the disk is about WakeInterval + CommitDelay + WakeInterval + the
-    /// commit itself. 0 commits at every wake.</summary>
-    public int CommitDelayMs { get; init; } = 30;
+    /// case from <see cref="LiteDbStore.Write"/> to the files is about WakeInterval + CommitDelay + WakeInterval + the
+    /// commit itself. 0 (the default) commits at every wake that finds events: the shortest bound, at the price of up
+    /// to 1000 / WakeInterval small transactions a second; raise it to batch more on slow disks.</summary>
+    public int CommitDelayMs { get; init; }
 
     /// <summary>Most events in one transaction; more pending events commit in several transactions at once.</summary>
     public int MaxBatch { get; init; } = 8192;
@@ -25,14 +27,17 @@ public sealed record StoreOptions
     /// end and close.</summary>
     public int CheckpointPages { get; init; } = 1000;
 
-    /// <summary>Force the log to the disk (fsync) after each commit: survives a power cut, not only a killed process.</summary>
+    /// <summary>Force the log to the disk (fsync) after each commit: survives a power cut, not only a killed process.
+    /// A second thread does it, so a slow disk never holds back the next commit: a commit is in the OS (safe from a
+    /// killed process) when the writer finishes it, and on the disk when that thread's fsync returns.</summary>
     public bool FsyncLog { get; init; } = true;
 }
 
-/// <summary>Counters of a store's writer since it opened. Times in nanoseconds of <see cref="Stopwatch"/>.</summary>
+/// <summary>Counters of a store since it opened. Events: handed to <see cref="LiteDbStore.Write"/>, committed (in the
+/// files as the OS holds them: safe from a killed process), durable (forced to the disk). Times in nanoseconds.</summary>
 public readonly record struct StoreStats(
-    long EventsWritten, long EventsCommitted, long Commits, long CommitNsTotal, long CommitNsMax,
-    long FsyncNsTotal, long FsyncNsMax, long OverflowEvents, string? Fault);
+    long EventsWritten, long EventsCommitted, long EventsDurable, long Commits, long CommitNsTotal, long CommitNsMax,
+    long Fsyncs, long FsyncNsTotal, long FsyncNsMax, long OverflowEvents, string? Fault);
 
 /// <summary>
 /// A study database (one LiteDB file per study) as the session's event sink. <see cref="Write"/> puts the event in
@@ -70,12 +75,16 @@ public sealed class LiteDbStore : IEventSink
     private readonly long _seqBase;
     private long _lastSeq;
     private long _committedCount;
+    private long _durableCount;
+    private readonly Thread _syncer;
+    private readonly ManualResetEventSlim _syncWake = new(false);
+    private volatile bool _syncStop;
     private long _nextChunkId;
     private FlipChunk? _chunk;
     private string? _sessionId; // the writer thread's current session
     private readonly List<string> _openWarnings = new();
 
-    private long _commits, _commitNsTotal, _commitNsMax, _fsyncNsTotal, _fsyncNsMax, _overflowEvents;
+    private long _commits, _commitNsTotal, _commitNsMax, _fsyncs, _fsyncNsTotal, _fsyncNsMax, _overflowEvents;
     private volatile string? _fault;
 
     private LiteDbStore(string path, StoreOptions options, FileStream lockFile, FsyncOnFlushStream data, FileStream log,
@@ -99,7 +108,9 @@ public sealed class LiteDbStore : IEventSink
         _nextChunkId = MaxId(_flips) + 1;
         _ring = new EventRing(options.QueueCapacity);
         _writer = new Thread(WriterLoop) { Name = "exrun-db-writer", IsBackground = true };
+        _syncer = new Thread(SyncLoop) { Name = "exrun-db-fsync", IsBackground = true };
         _writer.Start();
+        _syncer.Start();
     }
 
     /// <summary>
@@ -126,6 +137,7 @@ public sealed class LiteDbStore : IEventSink
                 throw new StudyOpenException(StudyOpenFailure.InUse, $"{path} is open for writing by another exrun process", e);
             }
             dataFile = new FileStream(path, StudyFiles.WriteOptions(FileMode.OpenOrCreate, FileShare.ReadWrite));
+            StudyFiles.CheckHeader(dataFile, path, password is not null);
             data = new FsyncOnFlushStream(dataFile);
             log = new FileStream(StudyFiles.LogPathFor(path), StudyFiles.WriteOptions(FileMode.OpenOrCreate, FileShare.ReadWrite));
             var warnings = new List<string>();
@@ -162,9 +174,10 @@ public sealed class LiteDbStore : IEventSink
     public string? Fault => _fault;
 
     public StoreStats Stats => new(
-        Volatile.Read(ref _lastSeq) - _seqBase, Volatile.Read(ref _committedCount), Volatile.Read(ref _commits),
-        Volatile.Read(ref _commitNsTotal), Volatile.Read(ref _commitNsMax), Volatile.Read(ref _fsyncNsTotal),
-        Volatile.Read(ref _fsyncNsMax), Volatile.Read(ref _overflowEvents), _fault);
+        Volatile.Read(ref _lastSeq) - _seqBase, Volatile.Read(ref _committedCount), Volatile.Read(ref _durableCount),
+        Volatile.Read(ref _commits), Volatile.Read(ref _commitNsTotal), Volatile.Read(ref _commitNsMax),
+        Volatile.Read(ref _fsyncs), Volatile.Read(ref _fsyncNsTotal), Volatile.Read(ref _fsyncNsMax),
+        Volatile.Read(ref _overflowEvents), _fault);
 
     /// <summary>Stores the session's provenance; later events belong to it. Resuming an existing session id keeps
     /// its first provenance and adds this one to its <c>resumes</c>. Blocks until stored; not for the frame loop.</summary>
@@ -204,7 +217,7 @@ public sealed class LiteDbStore : IEventSink
         _wake.Set();
         lock (_durableGate)
         {
-            while (_committedCount < target)
+            while (_durableCount < target)
             {
                 TimeSpan left = timeout - watch.Elapsed;
                 if (left <= TimeSpan.Zero || !_writer.IsAlive) return false;
@@ -224,6 +237,9 @@ public sealed class LiteDbStore : IEventSink
         _stopping = true;
         _wake.Set();
         _writer.Join();
+        _syncStop = true;
+        _syncWake.Set();
+        _syncer.Join();
         try
         {
             _db.Dispose(); // checkpoints the log into the data file
@@ -241,6 +257,7 @@ public sealed class LiteDbStore : IEventSink
             _lockFile.Dispose();
             try { File.Delete(StudyFiles.LockPathFor(_path)); } catch (IOException) { /* another writer may have it now */ }
             _wake.Dispose();
+            _syncWake.Dispose();
         }
     }
 
@@ -416,34 +433,62 @@ public sealed class LiteDbStore : IEventSink
             return false;
         }
 
-        long t1 = Stopwatch.GetTimestamp();
-        if (_options.FsyncLog)
-        {
-            try
-            {
-                _log.Flush(flushToDisk: true);
-            }
-            catch (IOException e)
-            {
-                _fault = $"fsync of the log failed: {e.Message}";
-            }
-        }
-        long t2 = Stopwatch.GetTimestamp();
-        long commitNs = TicksToNs(t2 - t0), fsyncNs = TicksToNs(t2 - t1);
+        long commitNs = TicksToNs(Stopwatch.GetTimestamp() - t0);
         Interlocked.Increment(ref _commits);
         Interlocked.Add(ref _commitNsTotal, commitNs);
-        Interlocked.Add(ref _fsyncNsTotal, fsyncNs);
         if (commitNs > _commitNsMax) Volatile.Write(ref _commitNsMax, commitNs);
-        if (fsyncNs > _fsyncNsMax) Volatile.Write(ref _fsyncNsMax, fsyncNs);
         lock (_durableGate)
         {
             _committedCount += count;
+            if (!_options.FsyncLog) _durableCount = _committedCount;
             Monitor.PulseAll(_durableGate);
         }
+        if (_options.FsyncLog) _syncWake.Set();
         return true;
     }
 
     private static long TicksToNs(long ticks) => (long)(ticks * (1e9 / Stopwatch.Frequency));
+
+    /// <summary>The fsync thread: forces the log to the disk after commits, one fsync for all commits since the last.</summary>
+    private void SyncLoop()
+    {
+        while (true)
+        {
+            bool stop = _syncStop;
+            if (!stop) _syncWake.Wait(100);
+            _syncWake.Reset();
+            long target = Volatile.Read(ref _committedCount);
+            if (target > Volatile.Read(ref _durableCount))
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                try
+                {
+                    _log.Flush(flushToDisk: true);
+                }
+                catch (Exception e) when (e is IOException or ObjectDisposedException)
+                {
+                    _fault = $"fsync of the log failed: {e.Message}";
+                    if (stop) return;
+                    continue;
+                }
+                long ns = TicksToNs(Stopwatch.GetTimestamp() - t0);
+                Interlocked.Increment(ref _fsyncs);
+                Interlocked.Add(ref _fsyncNsTotal, ns);
+                if (ns > _fsyncNsMax) Volatile.Write(ref _fsyncNsMax, ns);
+                MarkDurable(target);
+            }
+            if (stop) return;
+        }
+    }
+
+    private void MarkDurable(long upTo)
+    {
+        lock (_durableGate)
+        {
+            if (upTo > _durableCount) _durableCount = upTo;
+            Monitor.PulseAll(_durableGate);
+        }
+    }
 
     private static BsonDocument ChunkDocument(FlipChunk c) => new()
     {
@@ -470,6 +515,7 @@ public sealed class LiteDbStore : IEventSink
             if (op.Start is not null) StoreStart(op.Start);
             if (op.End is not null) StoreEnd(op.End);
             _log.Flush(flushToDisk: _options.FsyncLog);
+            MarkDurable(Volatile.Read(ref _committedCount));
         }
         catch (Exception e) when (e is LiteException or IOException or UnauthorizedAccessException)
         {

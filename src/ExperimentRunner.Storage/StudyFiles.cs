@@ -14,8 +14,9 @@ public enum StudyOpenFailure
     Damaged,
 }
 
-/// <summary>A study database that cannot be opened, with a message that says what to do. Never carries a stack trace to people.</summary>
-public sealed class StudyOpenException(StudyOpenFailure failure, string message, Exception? inner = null) : Exception(message, inner)
+/// <summary>A study database that cannot be opened, with a message that says what to do. Never carries a stack trace to
+/// people. An <see cref="IOException"/>, so callers that already turn I/O failures into messages keep working.</summary>
+public sealed class StudyOpenException(StudyOpenFailure failure, string message, Exception? inner = null) : IOException(message, inner)
 {
     public StudyOpenFailure Failure { get; } = failure;
 }
@@ -104,6 +105,28 @@ public static class StudyFiles
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = OwnerFile;
         return new FileStream(path, options);
     }
+
+    /// <summary>Checks the first page of an existing data file before LiteDB reads it, so a file that is not a study
+    /// database, or a password that does not fit, gets a plain answer. Leaves the stream at position 0.</summary>
+    internal static void CheckHeader(Stream data, string path, bool passwordGiven)
+    {
+        if (data.Length == 0) return; // new
+        var head = new byte[64];
+        data.Position = 0;
+        int read = data.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        data.Position = 0;
+        bool plain = read >= 0x20 + Magic.Length && head.AsSpan(0x20, Magic.Length).SequenceEqual(Magic);
+        // An encrypted LiteDB file starts with 1 and a 16-byte salt; the rest of the page is ciphertext.
+        bool encrypted = !plain && read > 0 && head[0] == 1;
+        if (!plain && !encrypted)
+            throw new StudyOpenException(StudyOpenFailure.Damaged, $"{path} is not a study database (it does not start with a LiteDB header)");
+        if (encrypted && !passwordGiven)
+            throw new StudyOpenException(StudyOpenFailure.PasswordRequired, $"{path} is encrypted; set {PasswordVariable} (or use --encrypt at a terminal) to open it");
+        if (plain && passwordGiven)
+            throw new StudyOpenException(StudyOpenFailure.NotEncrypted, $"{path} is not encrypted but {PasswordVariable} is set; unset it to open this study");
+    }
+
+    private static readonly byte[] Magic = "** This is a LiteDB file **"u8.ToArray();
 
     /// <summary>Turns LiteDB's and the OS's failures at open into a <see cref="StudyOpenException"/>.</summary>
     internal static StudyOpenException Explain(Exception e, string path, bool passwordGiven)

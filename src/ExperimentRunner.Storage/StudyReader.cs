@@ -57,8 +57,10 @@ public sealed class StudyReader : IDisposable
         try
         {
             data = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 4096);
-            if (data.Length == 0)
-                throw new StudyOpenException(StudyOpenFailure.Damaged, $"{path} is empty: not a study database");
+            if (data.Length < StudyFiles.PageSize || data.Length % StudyFiles.PageSize != 0)
+                throw new StudyOpenException(StudyOpenFailure.Damaged,
+                    $"{path} is not a study database ({data.Length} bytes; a study database is whole pages of {StudyFiles.PageSize} bytes)");
+            StudyFiles.CheckHeader(data, path, password is not null);
             string logPath = StudyFiles.LogPathFor(path);
             log = File.Exists(logPath)
                 ? new WholePagesReadStream(new FileStream(logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 4096))
@@ -192,6 +194,17 @@ public sealed class StudyReader : IDisposable
         events.Where(e => e.Event.Kind == EventKind.RunStarted)
             .Select(e => new StoredRun(e.Event.Run, e.Event.TimeNs, e.Seq))
             .ToList();
+
+    /// <summary>The latest time stored for a session (ns of the run clock, events and flips), or
+    /// <see cref="EventRecord.None"/> when it has none: where an interrupted session stopped, for resume's gap.</summary>
+    public long LastTimeNs(string sessionId)
+    {
+        long last = EventRecord.None;
+        foreach (StoredEvent e in Events(sessionId)) last = Math.Max(last, e.Event.TimeNs);
+        foreach (FlipChunk c in FlipChunks(sessionId))
+            if (c.TimeNs.Length > 0) last = Math.Max(last, c.TimeNs[^1]);
+        return last;
+    }
 
     /// <summary>(run, block) pairs that have a BlockEnded event: what resume must not repeat.</summary>
     public IReadOnlySet<(int Run, int Block)> CompletedBlocks(string sessionId) =>

@@ -30,6 +30,45 @@ public sealed class BidsValidatorTests(ITestOutputHelper output)
         Assert.DoesNotContain(warnings, w => w.GetProperty("code").GetInt32() == 82);
     }
 
+    [BidsValidatorFact]
+    public void Simulated_sessions_of_every_shipped_paradigm_export_to_a_dataset_the_validator_passes()
+    {
+        string validator = ExternalTools.BidsValidator
+            ?? throw new InvalidOperationException("CI=true but bids-validator was not found: set BIDS_VALIDATOR or install it (npm install --no-save bids-validator@1)");
+        string repo = RepositoryRoot();
+        using var temp = new TempFolder();
+        string db = temp.File("study.db");
+        int n = 0;
+        foreach (string paradigm in Directory.EnumerateFiles(Path.Combine(repo, "paradigms"), "*.yaml").Order(StringComparer.Ordinal))
+        {
+            (int code, string stdout, string stderr) = Exrun.Run(repo, null, "simulate", paradigm, "--participant", $"sim{++n}", "--db", db);
+            Assert.True(code == 0, $"simulate {paradigm}: {stdout}{stderr}");
+        }
+        Assert.True(n > 0, "no paradigms/*.yaml to simulate");
+        (int check, string checkOut, string checkErr) = Exrun.Run(repo, null, "db", "check", "--db", db);
+        Assert.True(check == 0, checkOut + checkErr);
+        string root = temp.File("bids");
+        (int export, string exportOut, string exportErr) = Exrun.Run(repo, null, "export", "--db", db, "--format", "bids", "--out", root);
+        Assert.True(export == 0, exportOut + exportErr);
+
+        (int _, string report, string vErr) = ExternalTools.Run(validator, [root, "--json"], TimeSpan.FromMinutes(5));
+        int brace = report.IndexOf('{');
+        Assert.True(brace >= 0, $"bids-validator printed no JSON: {report} {vErr}");
+        using var json = JsonDocument.Parse(report[brace..]);
+        JsonElement issues = json.RootElement.GetProperty("issues");
+        foreach (JsonElement w in issues.GetProperty("warnings").EnumerateArray().Concat(issues.GetProperty("errors").EnumerateArray()))
+            output.WriteLine($"{w.GetProperty("code")} {w.GetProperty("key")}: {Files(w)}");
+        Assert.Empty(issues.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("key").GetString()));
+        Assert.DoesNotContain(issues.GetProperty("warnings").EnumerateArray(), w => w.GetProperty("code").GetInt32() == 82);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (string? dir = AppContext.BaseDirectory; dir is not null; dir = Path.GetDirectoryName(dir))
+            if (Directory.Exists(Path.Combine(dir, "paradigms")) && Directory.Exists(Path.Combine(dir, "src"))) return dir;
+        throw new DirectoryNotFoundException("the repository root (with paradigms/ and src/) is not above the test's folder");
+    }
+
     private static string Files(JsonElement issue)
     {
         if (!issue.TryGetProperty("files", out JsonElement files)) return "";

@@ -4,6 +4,7 @@ using Xunit.Abstractions;
 
 namespace ExperimentRunner.Storage.Tests;
 
+[Collection(TimingCollection.Name)]
 public sealed class StoreTests(ITestOutputHelper output)
 {
     [Fact]
@@ -103,6 +104,32 @@ public sealed class StoreTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Throughput_and_fsync_cost_are_measured()
+    {
+        using var temp = new TempFolder();
+        var info = GeneratedSession.Create().Info;
+        const int count = 200_000;
+        using var store = LiteDbStore.Open(temp.File("study.db"));
+        store.SessionStarted(info);
+        var watch = Stopwatch.StartNew();
+        double ringNsEach = 0;
+        for (int i = 0; i < count; i++)
+        {
+            var e = new EventRecord { Kind = i % 4 == 0 ? EventKind.Marker : EventKind.Flip, TimeNs = i * 1000L, IntendedNs = i * 1000L, Value = i, Run = 1, Screen = "profile" };
+            store.Write(in e);
+            if (i == 49_999) ringNsEach = watch.Elapsed.TotalNanoseconds / 50_000;
+        }
+        double writeNsEach = watch.Elapsed.TotalNanoseconds / count;
+        Assert.True(store.Flush(TimeSpan.FromMinutes(2)));
+        double seconds = watch.Elapsed.TotalSeconds;
+        StoreStats s = store.Stats;
+        output.WriteLine($"{count} events (1 in 4 a document, the rest flips in chunks): Write {ringNsEach:F0} ns each into the ring, {writeNsEach:F0} ns each with the overflow; durable after {seconds:F2} s = {count / seconds:F0} events/s");
+        output.WriteLine($"{s.Commits} commits, mean {s.CommitNsTotal / 1e6 / Math.Max(1, s.Commits):F2} ms, max {s.CommitNsMax / 1e6:F2} ms; " +
+            $"{s.Fsyncs} fsyncs, mean {s.FsyncNsTotal / 1e6 / Math.Max(1, s.Fsyncs):F2} ms, max {s.FsyncNsMax / 1e6:F2} ms; overflow {s.OverflowEvents}");
+        Assert.True(s.EventsDurable >= count); // and a Warning for the overflow
+    }
+
+    [Fact]
     public void A_full_ring_is_recorded_as_a_warning()
     {
         using var temp = new TempFolder();
@@ -160,8 +187,8 @@ public sealed class StoreTests(ITestOutputHelper output)
                 Assert.Contains(reader.Events(info.SessionId), s => s.Event.Code == 42 + round);
             }
             StoreStats stats = store.Stats;
-            output.WriteLine($"commits {stats.Commits}, mean commit {stats.CommitNsTotal / Math.Max(1, stats.Commits) / 1e6:F2} ms, " +
-                $"mean fsync {stats.FsyncNsTotal / Math.Max(1, stats.Commits) / 1e6:F2} ms, max fsync {stats.FsyncNsMax / 1e6:F2} ms");
+            output.WriteLine($"commits {stats.Commits}, mean commit {stats.CommitNsTotal / Math.Max(1, stats.Commits) / 1e6:F2} ms; " +
+                $"fsyncs {stats.Fsyncs}, mean fsync {stats.FsyncNsTotal / Math.Max(1, stats.Fsyncs) / 1e6:F2} ms, max fsync {stats.FsyncNsMax / 1e6:F2} ms; worst write-to-snapshot {worst.TotalMilliseconds:F0} ms");
         }
     }
 

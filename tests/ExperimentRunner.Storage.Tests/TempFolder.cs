@@ -18,3 +18,11 @@ public sealed class TempFolder : IDisposable
         try { Directory.Delete(Path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }
+
+/// <summary>Tests that measure time against a bound (100 ms to the disk) run alone, after the parallel ones, so the
+/// other tests' processes do not take the CPU they are timing.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TimingCollection
+{
+    public const string Name = "timing";
+}

@@ -49,6 +49,18 @@ public sealed class SceneLayout
     public PixelRect Title { get; init; } = PixelRect.Empty;
     /// <summary>The image (Image); empty when none.</summary>
     public PixelRect Image { get; init; } = PixelRect.Empty;
+
+    /// <summary>
+    /// True when some text did not fit and was cut with "…" (a profile's bio on its card excepted): a paradigm
+    /// check can warn the researcher before a participant sees it.
+    /// </summary>
+    public bool TextTruncated { get; internal set; }
+
+    /// <summary>
+    /// Characters of the screen's text that the font cannot draw (they would show as empty boxes), or null. A paradigm
+    /// check should report them with the font to use instead.
+    /// </summary>
+    public string? MissingCharacters { get; internal set; }
 }
 
 /// <summary>
@@ -87,6 +99,23 @@ public sealed class ScaleGeometry
         double span = Max - Min;
         double t = span <= 0 ? 0 : Math.Clamp((value - Min) / span, 0, 1);
         return (float)(X0 + t * (X1 - X0));
+    }
+
+    /// <summary>
+    /// The scale value under a horizontal position (pixels), for a mouse-driven rating: VAS interpolates and clamps
+    /// to [Min, Max]; Likert gives the value of the nearest point (Min + index). Allocation-free.
+    /// </summary>
+    public double ValueAt(float x)
+    {
+        if (Kind == RatingKind.Likert && PointsX.Length > 0)
+        {
+            int best = 0;
+            for (int i = 1; i < PointsX.Length; i++)
+                if (Math.Abs(PointsX[i] - x) < Math.Abs(PointsX[best] - x)) best = i;
+            return Min + best;
+        }
+        double t = X1 > X0 ? Math.Clamp((x - X0) / (X1 - X0), 0, 1) : 0;
+        return Min + t * (Max - Min);
     }
 
     /// <summary>The Likert point index for a cursor value (round(v − Min), clamped), or −1 when there are no points.</summary>

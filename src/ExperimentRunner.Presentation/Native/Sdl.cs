@@ -78,6 +78,12 @@ internal static partial class Sdl
     [LibraryImport(Library, EntryPoint = "SDL_setenv", StringMarshalling = StringMarshalling.Utf8)]
     public static partial int SetEnv(string name, string value, int overwrite);
 
+    [LibraryImport(Library, EntryPoint = "SDL_getenv", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial nint GetEnvPtr(string name);
+
+    /// <summary>A variable of the C environment, as SDL sees it (null when unset).</summary>
+    public static string? GetEnv(string name) => Marshal.PtrToStringUTF8(GetEnvPtr(name));
+
     [LibraryImport(Library, EntryPoint = "SDL_SetHint", StringMarshalling = StringMarshalling.Utf8)]
     [return: MarshalAs(UnmanagedType.I4)]
     public static partial bool SetHint(string name, string value);
@@ -328,6 +334,19 @@ internal static partial class Sdl
         public byte Padding1;
         public int X;
         public int Y;
+    }
+
+    private static int _hintsSet;
+
+    /// <summary>
+    /// Settings that must be in place before any SDL subsystem starts: SDL must not install its own SIGINT/SIGTERM
+    /// handlers (they would turn the operator's Ctrl+C into an SDL quit event that nobody may be polling, instead
+    /// of letting the program stop cleanly).
+    /// </summary>
+    public static void BeforeInit()
+    {
+        if (Interlocked.Exchange(ref _hintsSet, 1) == 1) return;
+        SetHint("SDL_NO_SIGNAL_HANDLERS", "1");
     }
 
     /// <summary>Checked at start-up: a mismatch with the native layout would corrupt memory silently.</summary>

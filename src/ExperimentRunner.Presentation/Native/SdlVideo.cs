@@ -25,7 +25,8 @@ internal static class SdlVideo
                 _users++;
                 return;
             }
-                        SetVideoDriver(offscreen ? "offscreen" : null);
+                        Sdl.BeforeInit();
+            SetVideoDriver(offscreen ? "offscreen" : null);
             if (Sdl.InitSubSystem(Sdl.InitVideo | Sdl.InitEvents) != 0)
             {
                 string err = Sdl.GetError();
@@ -39,6 +40,14 @@ internal static class SdlVideo
             {
                 Sdl.QuitSubSystem(Sdl.InitVideo | Sdl.InitEvents);
                 throw new Gl.GlUnavailableException($"SDL could not open a display: the offscreen driver was asked for but '{driver}' started");
+            }
+            if (!offscreen && driver is "offscreen" or "dummy")
+            {
+                // SDL falls back to a driver without a screen when X11/Wayland cannot be reached: a participant would see nothing.
+                Sdl.QuitSubSystem(Sdl.InitVideo | Sdl.InitEvents);
+                throw new Gl.GlUnavailableException(
+                    $"SDL could not open a display: no X11 or Wayland display could be reached (DISPLAY='{Sdl.GetEnv("DISPLAY")}', " +
+                    $"WAYLAND_DISPLAY='{Sdl.GetEnv("WAYLAND_DISPLAY")}'), only the '{driver}' driver started");
             }
             _offscreen = offscreen;
             _users = 1;

@@ -236,12 +236,12 @@ internal static class BidsExporter
             if (e.Run != run || e.Kind is not (EventKind.ScreenOnset or EventKind.Response)) continue;
             long t0 = data.T0For(run, se.Seq);
             trials.TryGetValue((e.Block, e.Trial), out TrialData? trial);
-            string condition = Text(e.Condition ?? trial?.Condition);
-            string stimulus = Text(e.Stimulus ?? trial?.Stimulus);
+            string condition = Text(Present(e.Condition) ?? trial?.Condition);
+            string stimulus = Text(Present(e.Stimulus) ?? trial?.Stimulus);
             EventRecord? choice = trial?.Choice is EventRecord c && c.Code == 0 ? c : null;
             if (e.Kind == EventKind.ScreenOnset)
             {
-                string screen = e.Screen ?? "screen";
+                string screen = Present(e.Screen) ?? "screen";
                 long rt = EventRecord.None;
                 string? answer = null;
                 if (responses.TryGetValue((e.Block, e.Trial, e.Screen), out EventRecord r) && r.Code == 0)
@@ -256,10 +256,10 @@ internal static class BidsExporter
                 }
                 EventRecord? rating = ratings.TryGetValue(e.TimeNs, out EventRecord g) ? g : null;
                 if (rating is EventRecord rr) rt = rr.RtNs;
-                if (e.Text is not null) stimFiles.Add(e.Text);
+                if (!string.IsNullOrEmpty(e.Text)) stimFiles.Add(e.Text);
                 rows.Add((e.TimeNs - t0, se.Seq,
                 [
-                    Seconds(e.TimeNs, t0), Duration(e.DurationNs), e.Condition ?? trial?.Condition ?? screen,
+                    Seconds(e.TimeNs, t0), Duration(e.DurationNs), Present(e.Condition) ?? Present(trial?.Condition) ?? screen,
                     Duration(rt), Text(e.Text), rating is null ? Missing : Number(rating.Value.Value), "screen",
                     Int(run), Int(e.Block), Int(e.Trial), screen, condition, stimulus, Seconds(e.IntendedNs, t0),
                     e.IntendedNs == EventRecord.None ? Missing : Ms(e.TimeNs - e.IntendedNs),
@@ -284,7 +284,7 @@ internal static class BidsExporter
 
         var trialTypes = rows.Select(r => r.Values[2]).Distinct().Order(StringComparer.Ordinal).ToList();
         var screens = rows.Where(r => r.Values[6] == "screen").Select(r => r.Values[10]).Distinct().Order(StringComparer.Ordinal).ToList();
-        var conditions = data.Events.Where(x => x.Event.Run == run && x.Event.Condition is not null).Select(x => x.Event.Condition!)
+        var conditions = data.Events.Where(x => x.Event.Run == run && !string.IsNullOrEmpty(x.Event.Condition)).Select(x => x.Event.Condition!)
             .Distinct().Order(StringComparer.Ordinal).ToHashSet();
         WriteJson(dir, name + ".json", files, w => EventsSidecar(w, data.Info, trialTypes, conditions, screens), root);
     }
@@ -428,8 +428,9 @@ internal static class BidsExporter
         var seen = new Dictionary<(string, string), string>();
         foreach (SessionData s in sessions)
         {
-            string sub = BidsLabel(s.Info.ParticipantId, "participant");
-            string ses = BidsLabel(s.Info.SessionLabel, "session label");
+            // "sub-07" is already a BIDS entity: its label is "07", not "sub07".
+            string sub = BidsLabel(StripPrefix(s.Info.ParticipantId, "sub-"), "participant");
+            string ses = BidsLabel(StripPrefix(s.Info.SessionLabel, "ses-"), "session label");
             if (seen.TryGetValue((sub, ses), out string? other))
                 throw new ExportException($"sessions {other} and {s.Info.SessionId} are both sub-{sub} ses-{ses}; export one of them with --session <session id>");
             seen.Add((sub, ses), s.Info.SessionId);
@@ -437,6 +438,9 @@ internal static class BidsExporter
         }
         return result;
     }
+
+    private static string StripPrefix(string text, string prefix) =>
+        text.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && text.Length > prefix.Length ? text[prefix.Length..] : text;
 
     private static string BidsLabel(string text, string what)
     {

@@ -26,6 +26,9 @@ internal static class ExportText
     public static string Int(long v) => v.ToString(Invariant);
 
     public static string Text(string? s) => string.IsNullOrEmpty(s) ? Missing : s;
+
+    /// <summary>The text, or null when it is null or empty (the engine may log "" for "none").</summary>
+    public static string? Present(string? s) => string.IsNullOrEmpty(s) ? null : s;
 }
 
 /// <summary>A table written as TSV (BIDS: no quoting; tabs and line breaks inside a value become spaces) or as CSV
@@ -44,6 +47,8 @@ internal sealed class TableWriter
     {
         if (values.Length != _columns.Length)
             throw new InvalidOperationException($"row has {values.Length} values for {_columns.Length} columns");
+        for (int i = 0; i < values.Length; i++)
+            if (string.IsNullOrEmpty(values[i])) values[i] = ExportText.Missing; // no empty cells (BIDS)
         _rows.Add(values);
     }
 

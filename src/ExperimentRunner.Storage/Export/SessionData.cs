@@ -99,13 +99,13 @@ internal sealed class SessionData
                 trials.Add(key, t);
                 order.Add(t);
             }
-            t.Condition ??= e.Condition;
-            if (e.Kind is EventKind.TrialStarted or EventKind.ScreenOnset) t.Stimulus ??= e.Stimulus;
+            t.Condition ??= ExportText.Present(e.Condition);
+            if (e.Kind is EventKind.TrialStarted or EventKind.ScreenOnset) t.Stimulus ??= ExportText.Present(e.Stimulus);
             switch (e.Kind)
             {
                 case EventKind.ScreenOnset:
-                    t.Screens.Add(new ScreenShown(e.Screen ?? "screen", e.IntendedNs, e.TimeNs, e.DurationNs, e.Text, s.Seq));
-                    if (e.Text is not null) t.StimFile ??= e.Text;
+                    t.Screens.Add(new ScreenShown(ExportText.Present(e.Screen) ?? "screen", e.IntendedNs, e.TimeNs, e.DurationNs, e.Text, s.Seq));
+                    t.StimFile ??= ExportText.Present(e.Text);
                     break;
                 case EventKind.Response:
                     t.Response ??= e;
