@@ -47,7 +47,7 @@ public static class DemoCommands
                 ("Export it for analysts (BIDS)", ["export", "--db", db, "--format", "bids", "--out", Path.Combine(outDir, "bids")]),
                 ("Export it as wide and long tables", ["export", "--db", db, "--format", "tsv", "--out", Path.Combine(outDir, "tables")]),
             };
-            if (BuildReportAvailable()) steps.Add(("Timing QC report", ["report", "--db", db, "--out", Path.Combine(outDir, "report")]));
+            steps.Add(("Timing QC report", ["report", "--db", db, "--out", Path.Combine(outDir, "report")]));
             foreach (var screen in new[] { "instructions", "selection", "profile", "feedback", "rating", "questionnaire", "wait" })
                 steps.Add(($"Preview: {screen}", ["preview", paradigm, "--screen", screen, "--out", Path.Combine(outDir, "previews", screen + ".png")]));
             steps.Add(("The scan in real time: offscreen display, emulated scanner, simulated participant", [
@@ -60,11 +60,9 @@ public static class DemoCommands
                 int code = Program.Invoke(args);
                 if (code != ExitCodes.Ok) throw new UserFacingException($"the demo step '{title}' failed (exit {code})", code);
             }
-            AnsiConsole.MarkupLine($"\n[green bold]Demo done.[/] Everything is in [bold]{Markup.Escape(Path.GetFullPath(outDir))}[/]: study.db, plan, bids/, tables/, previews/{(BuildReportAvailable() ? ", report/index.html" : "")}.");
+            AnsiConsole.MarkupLine($"\n[green bold]Demo done.[/] Everything is in [bold]{Markup.Escape(Path.GetFullPath(outDir))}[/]: study.db, plan, bids/, tables/, previews/, report/index.html.");
             return ExitCodes.Ok;
         });
         return command;
     }
-
-    private static bool BuildReportAvailable() => Program.BuildRoot().Subcommands.Any(c => c.Name == "report");
 }
