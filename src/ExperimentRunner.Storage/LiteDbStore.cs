@@ -27,6 +27,11 @@ public sealed record StoreOptions
     /// end and close.</summary>
     public int CheckpointPages { get; init; } = 1000;
 
+    /// <summary>After a commit that holds a BlockEnded event, copy the log into the data file (a checkpoint, which
+    /// forces the data file to the disk): a completed block survives even a power cut that took the log's last
+    /// pages, and the log stays short.</summary>
+    public bool CheckpointAtBlockEnd { get; init; } = true;
+
     /// <summary>Force the log to the disk (fsync) after each commit: survives a power cut, not only a killed process.
     /// A second thread does it, so a slow disk never holds back the next commit: a commit is in the OS (safe from a
     /// killed process) when the writer finishes it, and on the disk when that thread's fsync returns.</summary>
@@ -307,29 +312,39 @@ public sealed class LiteDbStore : IEventSink
         var pending = new List<(long Seq, EventRecord Event)>(1024);
         long firstSeenTicks = 0;
         long delayTicks = Stopwatch.Frequency * _options.CommitDelayMs / 1000;
+        int failedWhileStopping = 0;
         while (true)
         {
             bool stopping = _stopping;
-            if (!stopping) _wake.Wait(_options.WakeIntervalMs);
-            _wake.Reset();
-            bool flush = _flushRequested;
-            _flushRequested = false;
+            try
+            {
+                if (!stopping) _wake.Wait(_options.WakeIntervalMs);
+                _wake.Reset();
+                bool flush = _flushRequested;
+                _flushRequested = false;
 
-            // Look for a session start/end before draining: its caller queued every event of the old session
-            // before the operation, so this drain holds all of them and none of the next session's.
-            bool hasControl;
-            lock (_control) hasControl = _control.Count > 0;
+                // Look for a session start/end before draining: its caller queued every event of the old session
+                // before the operation, so this drain holds all of them and none of the next session's.
+                bool hasControl;
+                lock (_control) hasControl = _control.Count > 0;
 
-            int before = pending.Count;
-            Drain(pending);
-            if (before == 0 && pending.Count > 0) firstSeenTicks = Stopwatch.GetTimestamp();
-            bool due = pending.Count > 0 && (flush || stopping || hasControl || pending.Count >= _options.MaxBatch
-                || Stopwatch.GetTimestamp() - firstSeenTicks >= delayTicks);
-            if (due && CommitAll(pending)) pending.Clear();
+                int before = pending.Count;
+                Drain(pending);
+                if (before == 0 && pending.Count > 0) firstSeenTicks = Stopwatch.GetTimestamp();
+                bool due = pending.Count > 0 && (flush || stopping || hasControl || pending.Count >= _options.MaxBatch
+                    || Stopwatch.GetTimestamp() - firstSeenTicks >= delayTicks);
+                if (due && CommitAll(pending)) pending.Clear();
 
-            if (hasControl && pending.Count == 0) RunControlOp();
+                if (hasControl && pending.Count == 0) RunControlOp();
+            }
+            catch (Exception e)
+            {
+                // Never let the writer die (that would take the process, and the session, with it): record and retry.
+                _fault = $"{e.GetType().Name}: {e.Message}";
+            }
             if (stopping && pending.Count == 0) break;
-            if (stopping && _fault is not null) break; // cannot store: give up rather than hang the exit
+            // Closing and the disk refuses: give up after a few tries rather than hang the exit.
+            if (stopping && ++failedWhileStopping >= 3) break;
         }
     }
 
@@ -382,6 +397,7 @@ public sealed class LiteDbStore : IEventSink
         long nextChunkBefore = _nextChunkId;
         var docs = new List<BsonDocument>(count);
         var closed = new List<FlipChunk>();
+        bool blockEnded = false;
         bool inTransaction = false;
         try
         {
@@ -391,6 +407,7 @@ public sealed class LiteDbStore : IEventSink
                 if (e.Kind != EventKind.Flip)
                 {
                     docs.Add(EventDocuments.ToDocument(seq, _sessionId, in e));
+                    blockEnded |= e.Kind == EventKind.BlockEnded;
                     continue;
                 }
                 if (_chunk is null || _chunk.Full || _chunk.Run != e.Run || _chunk.Session != _sessionId)
@@ -433,6 +450,17 @@ public sealed class LiteDbStore : IEventSink
             return false;
         }
 
+        if (blockEnded && _options.CheckpointAtBlockEnd)
+        {
+            try
+            {
+                _db.Checkpoint();
+            }
+            catch (Exception e) when (e is LiteException or IOException)
+            {
+                _fault = $"checkpoint at a block's end failed: {e.Message}";
+            }
+        }
         long commitNs = TicksToNs(Stopwatch.GetTimestamp() - t0);
         Interlocked.Increment(ref _commits);
         Interlocked.Add(ref _commitNsTotal, commitNs);

@@ -242,3 +242,91 @@ public sealed class StoreTests(ITestOutputHelper output)
         source.CopyTo(target);
     }
 }
+
+[Collection(TimingCollection.Name)]
+public sealed class RecoveryTests
+{
+    private static void CopyShared(string from, string to)
+    {
+        using var source = new FileStream(from, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var target = File.Create(to);
+        source.CopyTo(target);
+    }
+
+    [Fact]
+    public void A_log_torn_in_the_middle_of_a_page_still_opens_with_every_committed_event()
+    {
+        using var temp = new TempFolder();
+        var info = GeneratedSession.Create().Info;
+        using (var store = LiteDbStore.Open(temp.File("study.db"), options: new StoreOptions { CheckpointPages = 0 }))
+        {
+            store.SessionStarted(info);
+            for (int i = 0; i < 300; i++)
+            {
+                var e = new EventRecord { Kind = EventKind.Marker, TimeNs = i, Value = i };
+                store.Write(in e);
+            }
+            Assert.True(store.Flush(TimeSpan.FromSeconds(10)));
+            // What a kill leaves: the files as they are now, plus half a page a dying write got out.
+            CopyShared(temp.File("study.db"), temp.File("torn.db"));
+            CopyShared(temp.File("study-log.db"), temp.File("torn-log.db"));
+        }
+        using (var log = new FileStream(temp.File("torn-log.db"), FileMode.Append))
+            log.Write(Enumerable.Range(0, 3000).Select(i => (byte)(i * 7)).ToArray());
+        using (var reader = StudyReader.Open(temp.File("torn.db")))
+        {
+            Assert.Equal(300, reader.Events(info.SessionId).Count);
+            StudyCheckReport report = StudyCheck.Run(reader);
+            Assert.True(report.Healthy);
+            Assert.Contains(report.Notes, n => n.Contains("partial page"));
+        }
+        using (var store = LiteDbStore.Open(temp.File("torn.db")))
+        {
+            store.SessionStarted(info); // a resume of the same session
+        }
+        using (var reader = StudyReader.Open(temp.File("torn.db")))
+        {
+            var events = reader.Events(info.SessionId);
+            Assert.Equal(300, events.Count(e => e.Event.Kind == EventKind.Marker));
+            Assert.Contains(events, e => e.Event.Kind == EventKind.Warning && e.Event.Text!.Contains("partial page"));
+            Assert.Single(reader.Session(info.SessionId)!.Resumes);
+        }
+    }
+
+    [Fact]
+    public void A_completed_block_is_in_the_data_file_itself_even_if_the_log_is_lost()
+    {
+        using var temp = new TempFolder();
+        var session = GeneratedSession.Create(runs: 1, blocksPerRun: 2, flips: false);
+        int firstBlockEnd = session.Events.ToList().FindIndex(e => e.Kind == EventKind.BlockEnded);
+        using (var store = LiteDbStore.Open(temp.File("study.db"), options: new StoreOptions { FsyncLog = false, CheckpointPages = 0 }))
+        {
+            store.SessionStarted(session.Info);
+            for (int i = 0; i <= firstBlockEnd; i++)
+            {
+                EventRecord e = session.Events[i];
+                store.Write(in e);
+            }
+            Assert.True(store.Flush(TimeSpan.FromSeconds(10)));
+            CopyShared(temp.File("study.db"), temp.File("datafile-only.db")); // no log beside it
+        }
+        using var reader = StudyReader.Open(temp.File("datafile-only.db"));
+        Assert.Contains((1, 1), reader.CompletedBlocks(session.Info.SessionId));
+        Assert.Equal(firstBlockEnd + 1, reader.Events(session.Info.SessionId).Count);
+    }
+
+    [Fact]
+    public void An_event_of_an_unknown_kind_is_kept_not_lost()
+    {
+        using var temp = new TempFolder();
+        var info = GeneratedSession.Create().Info;
+        using (var store = LiteDbStore.Open(temp.File("study.db")))
+        {
+            store.SessionStarted(info);
+            var odd = new EventRecord { Kind = (EventKind)999, TimeNs = 5, Text = "from a newer engine" };
+            store.Write(in odd);
+        }
+        using var reader = StudyReader.Open(temp.File("study.db"));
+        Assert.Equal((EventKind)999, Assert.Single(reader.Events(info.SessionId)).Event.Kind);
+    }
+}
