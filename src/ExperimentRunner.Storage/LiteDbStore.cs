@@ -108,9 +108,13 @@ public sealed class LiteDbStore : IEventSink
         _sessions = db.GetCollection(StudyLayout.Sessions);
         _events.EnsureIndex("session");
         _flips.EnsureIndex("session");
-        _seqBase = MaxId(_events);
+        // Sequence numbers go on from the last one used: the last event's, or the last flip's (kept in the newest chunk).
+        long lastChunk = MaxId(_flips);
+        long lastFlipSeq = lastChunk > 0 && _flips.FindById(lastChunk) is { } newest && newest.TryGetValue("lastSeq", out BsonValue ls) && ls.IsNumber
+            ? ls.AsInt64 : 0;
+        _seqBase = Math.Max(MaxId(_events), lastFlipSeq);
         _lastSeq = _seqBase;
-        _nextChunkId = MaxId(_flips) + 1;
+        _nextChunkId = lastChunk + 1;
         _ring = new EventRing(options.QueueCapacity);
         _writer = new Thread(WriterLoop) { Name = "exrun-db-writer", IsBackground = true };
         _syncer = new Thread(SyncLoop) { Name = "exrun-db-fsync", IsBackground = true };
@@ -300,6 +304,7 @@ public sealed class LiteDbStore : IEventSink
         public string? Session { get; } = session;
         public int Run { get; } = run;
         public long FirstSeq { get; } = firstSeq;
+        public long LastSeq { get; set; } = firstSeq;
         public List<long> TimeNs { get; } = new(StudyLayout.FlipChunkSize);
         public List<long> IntendedNs { get; } = new(StudyLayout.FlipChunkSize);
         public List<long> Frame { get; } = new(StudyLayout.FlipChunkSize);
@@ -394,6 +399,7 @@ public sealed class LiteDbStore : IEventSink
         FlipChunk? chunkBefore = _chunk;
         int chunkCountBefore = _chunk?.TimeNs.Count ?? 0;
         int chunkStoredBefore = _chunk?.Stored ?? 0;
+        long chunkLastSeqBefore = _chunk?.LastSeq ?? 0;
         long nextChunkBefore = _nextChunkId;
         var docs = new List<BsonDocument>(count);
         var closed = new List<FlipChunk>();
@@ -415,6 +421,7 @@ public sealed class LiteDbStore : IEventSink
                     if (_chunk is not null && _chunk.Stored < _chunk.TimeNs.Count) closed.Add(_chunk);
                     _chunk = new FlipChunk(_nextChunkId++, _sessionId, e.Run, seq);
                 }
+                _chunk.LastSeq = seq;
                 _chunk.TimeNs.Add(e.TimeNs);
                 _chunk.IntendedNs.Add(e.IntendedNs);
                 _chunk.Frame.Add(double.IsNaN(e.Value) ? -1 : (long)e.Value);
@@ -429,7 +436,7 @@ public sealed class LiteDbStore : IEventSink
             foreach (FlipChunk c in closed) c.Stored = c.TimeNs.Count;
             if (_chunk is not null) _chunk.Stored = _chunk.TimeNs.Count;
         }
-        catch (Exception e) when (e is LiteException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        catch (Exception e)
         {
             if (inTransaction)
             {
@@ -444,6 +451,7 @@ public sealed class LiteDbStore : IEventSink
                 _chunk.IntendedNs.RemoveRange(chunkCountBefore, extra);
                 _chunk.Frame.RemoveRange(chunkCountBefore, extra);
                 _chunk.Stored = chunkStoredBefore;
+                _chunk.LastSeq = chunkLastSeqBefore;
             }
             _nextChunkId = nextChunkBefore;
             _fault = $"{e.GetType().Name}: {e.Message}";
@@ -524,6 +532,7 @@ public sealed class LiteDbStore : IEventSink
         ["session"] = c.Session is null ? BsonValue.Null : c.Session,
         ["run"] = c.Run,
         ["firstSeq"] = c.FirstSeq,
+        ["lastSeq"] = c.LastSeq,
         ["timeNs"] = new BsonArray(c.TimeNs.Select(v => new BsonValue(v))),
         ["intendedNs"] = new BsonArray(c.IntendedNs.Select(v => new BsonValue(v))),
         ["frame"] = new BsonArray(c.Frame.Select(v => new BsonValue(v))),

@@ -330,3 +330,40 @@ public sealed class RecoveryTests
         Assert.Equal((EventKind)999, Assert.Single(reader.Events(info.SessionId)).Event.Kind);
     }
 }
+
+public sealed class SequenceTests
+{
+    [Fact]
+    public void Sequence_numbers_go_on_after_a_reopen_past_the_last_flip()
+    {
+        using var temp = new TempFolder();
+        var info = GeneratedSession.Create().Info;
+        using (var store = LiteDbStore.Open(temp.File("study.db")))
+        {
+            store.SessionStarted(info);
+            var run = new EventRecord { Kind = EventKind.RunStarted, TimeNs = 0, Run = 1 };
+            store.Write(in run);
+            for (int i = 0; i < 100; i++)
+            {
+                var flip = new EventRecord { Kind = EventKind.Flip, TimeNs = i + 1, Run = 1, Value = i };
+                store.Write(in flip);
+            }
+        }
+        using (var store = LiteDbStore.Open(temp.File("study.db")))
+        {
+            store.SessionStarted(info); // resumed
+            var restart = new EventRecord { Kind = EventKind.RunStarted, TimeNs = 1000, Run = 1 };
+            store.Write(in restart);
+            var flip = new EventRecord { Kind = EventKind.Flip, TimeNs = 1001, Run = 1, Value = 100 };
+            store.Write(in flip);
+        }
+        using var reader = StudyReader.Open(temp.File("study.db"));
+        var runs = reader.Runs(info.SessionId);
+        var chunks = reader.FlipChunks(info.SessionId);
+        Assert.Equal(2, runs.Count);
+        Assert.Equal(2, chunks.Count);
+        Assert.True(chunks[0].FirstSeq > runs[0].Seq && chunks[0].FirstSeq < runs[1].Seq);
+        Assert.True(chunks[1].FirstSeq > runs[1].Seq);
+        Assert.True(StudyCheck.Run(reader).Healthy);
+    }
+}
