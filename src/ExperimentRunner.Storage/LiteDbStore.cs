@@ -263,8 +263,8 @@ public sealed class LiteDbStore : IEventSink
             catch (IOException) { /* the database already reported its own failure */ }
             _data.Dispose();
             _log.Dispose();
+            // The lock file stays: deleting it could pull it from under a writer that opened it just now.
             _lockFile.Dispose();
-            try { File.Delete(StudyFiles.LockPathFor(_path)); } catch (IOException) { /* another writer may have it now */ }
             _wake.Dispose();
             _syncWake.Dispose();
         }
@@ -285,6 +285,7 @@ public sealed class LiteDbStore : IEventSink
         _wake.Set();
         if (!op.Done.Wait(TimeSpan.FromSeconds(30)))
             throw new IOException($"the study database {_path} did not store the session record within 30 s ({_fault ?? "writer busy"})");
+        op.Done.Dispose();
         if (op.Error is not null) throw new IOException($"the study database {_path} could not store the session record: {op.Error}");
     }
 
