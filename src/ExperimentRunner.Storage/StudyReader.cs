@@ -182,11 +182,11 @@ public sealed class StudyReader : IDisposable
         }
     }
 
-    /// <summary>A session's events with its flips merged in by time (stable: an event and a flip at the same
-    /// nanosecond keep the event first).</summary>
+    /// <summary>A session's events and flips in time order (ties: events before flips, events in the order written).</summary>
     public IReadOnlyList<EventRecord> EventsWithFlips(string sessionId)
     {
-        IReadOnlyList<StoredEvent> events = Events(sessionId);
+        // Events by time (OrderBy is stable: the order of writing breaks ties), then merged with the flips.
+        List<StoredEvent> events = Events(sessionId).OrderBy(e => e.Event.TimeNs).ToList();
         var merged = new List<EventRecord>(events.Count);
         int i = 0;
         foreach (EventRecord flip in Flips(sessionId))

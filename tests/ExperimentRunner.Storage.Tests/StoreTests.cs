@@ -130,6 +130,37 @@ public sealed class StoreTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Events_from_several_threads_at_once_are_all_stored_once()
+    {
+        using var temp = new TempFolder();
+        var info = GeneratedSession.Create().Info;
+        const int threads = 4, each = 20_000;
+        using (var store = LiteDbStore.Open(temp.File("study.db"), options: new StoreOptions { QueueCapacity = 4096 }))
+        {
+            store.SessionStarted(info);
+            var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
+            {
+                for (int i = 0; i < each; i++)
+                {
+                    var e = new EventRecord { Kind = EventKind.Marker, TimeNs = i, Code = t, Value = i };
+                    store.Write(in e);
+                }
+            })).ToList();
+            workers.ForEach(w => w.Start());
+            workers.ForEach(w => w.Join());
+            Assert.True(store.Flush(TimeSpan.FromSeconds(60)));
+        }
+        using var reader = StudyReader.Open(temp.File("study.db"));
+        var markers = reader.Events(info.SessionId).Where(e => e.Event.Kind == EventKind.Marker).ToList();
+        Assert.Equal(threads * each, markers.Count);
+        for (int t = 0; t < threads; t++)
+        {
+            // Each thread's events are stored once each, in the order that thread wrote them.
+            Assert.Equal(Enumerable.Range(0, each).Select(i => (double)i), markers.Where(m => m.Event.Code == t).Select(m => m.Event.Value));
+        }
+    }
+
+    [Fact]
     public void A_full_ring_is_recorded_as_a_warning()
     {
         using var temp = new TempFolder();
