@@ -27,6 +27,8 @@ public static class StudyCheck
         var notes = new List<string>();
         long events = 0, flips = 0;
         int chunks = 0;
+        if (reader.WriterActive)
+            notes.Add("a writer has the study open (a session is running): this check saw what was committed when it began");
         if (reader.TornLogBytes > 0)
             notes.Add($"the log ends in a partial page ({reader.TornLogBytes} bytes, a write cut short by a killed process): not part of any committed transaction; cut when the study is next opened for writing");
         IReadOnlyList<StoredSession> sessions;

@@ -50,6 +50,10 @@ public sealed class StudyReader : IDisposable
     /// read and cut off when a writer next opens the study; 0 normally.</summary>
     public long TornLogBytes { get; }
 
+    /// <summary>True when a writer had the study open as this reader opened it (a session running): what this reader
+    /// sees is what was committed then.</summary>
+    public bool WriterActive { get; private init; }
+
     /// <summary>Opens <paramref name="path"/> read-only. Throws <see cref="StudyOpenException"/> (not found, password
     /// needed or wrong, damaged) with a message for people.</summary>
     public static StudyReader Open(string path, string? password = null)
@@ -83,7 +87,7 @@ public sealed class StudyReader : IDisposable
             // Touch every collection now, so a wrong password or a damaged file shows here, not halfway through an export.
             foreach (string name in new[] { StudyLayout.Sessions, StudyLayout.Events, StudyLayout.Flips })
                 db.GetCollection(name).Count();
-            return new StudyReader(path, db, data, log, mapper, torn);
+            return new StudyReader(path, db, data, log, mapper, torn) { WriterActive = IsLocked(StudyFiles.LockPathFor(path)) };
         }
         catch (Exception e)
         {
@@ -232,6 +236,25 @@ public sealed class StudyReader : IDisposable
         {
             _data.Dispose();
             _log.Dispose();
+        }
+    }
+
+    /// <summary>Whether a writer holds the study's lock file (its exclusive OS lock makes even a shared open fail).</summary>
+    private static bool IsLocked(string lockPath)
+    {
+        if (!File.Exists(lockPath)) return false;
+        try
+        {
+            using var probe = new FileStream(lockPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            return false;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 

@@ -257,12 +257,21 @@ public sealed class StoreTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void A_second_writer_is_refused_while_the_first_is_open()
+    public void A_second_writer_is_refused_while_the_first_is_open_and_a_reader_is_told()
     {
         using var temp = new TempFolder();
-        using var first = LiteDbStore.Open(temp.File("study.db"));
-        var e = Assert.Throws<StudyOpenException>(() => LiteDbStore.Open(temp.File("study.db")));
-        Assert.Equal(StudyOpenFailure.InUse, e.Failure);
+        using (var first = LiteDbStore.Open(temp.File("study.db")))
+        {
+            first.SessionStarted(GeneratedSession.Create().Info);
+            var e = Assert.Throws<StudyOpenException>(() => LiteDbStore.Open(temp.File("study.db")));
+            Assert.Equal(StudyOpenFailure.InUse, e.Failure);
+            using var reader = StudyReader.Open(temp.File("study.db"));
+            Assert.True(reader.WriterActive);
+            Assert.Single(reader.Sessions());
+        }
+        using var after = StudyReader.Open(temp.File("study.db"));
+        Assert.False(after.WriterActive);
+        LiteDbStore.Open(temp.File("study.db")).Dispose();
     }
 
     private static void CopyShared(string from, string to)
