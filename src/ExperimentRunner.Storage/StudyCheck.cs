@@ -45,7 +45,7 @@ public static class StudyCheck
         foreach (StoredSession session in sessions)
         {
             string id = session.SessionId;
-            string who = $"session {id} (sub-{session.Info.ParticipantId} ses-{session.Info.SessionLabel})";
+            string who = $"session {id} ({session.Info.ParticipantId}, ses-{session.Info.SessionLabel})";
             if (!session.HasEnded) notes.Add($"{who} has not ended: interrupted or still running (resume continues it)");
             try
             {
@@ -59,7 +59,12 @@ public static class StudyCheck
                 var runsWithoutStart = stored.Where(s => s.Event.Run > 0 && InRunKinds(s.Event.Kind) && !started.Contains(s.Event.Run))
                     .Select(s => s.Event.Run).Distinct().OrderBy(r => r).ToList();
                 foreach (int run in runsWithoutStart)
-                    problems.Add($"{who}: run {run} has events but no RunStarted (no t0 to export onsets from)");
+                {
+                    // A run waits for the scanner (wait screen, dummy pulses, flips) before its t0: that is no damage.
+                    bool planned = stored.Any(s => s.Event.Run == run && s.Event.Kind == EventKind.ScreenOnset && s.Event.IntendedNs != EventRecord.None);
+                    if (planned) problems.Add($"{who}: run {run} shows planned screens but has no RunStarted (no t0 to export onsets from)");
+                    else notes.Add($"{who}: run {run} never reached its t0 (it was waiting for the scanner)");
+                }
 
                 long lastChunkEnd = long.MinValue;
                 int lastRun = -1;
@@ -71,8 +76,8 @@ public static class StudyCheck
                         problems.Add($"{who}: flip chunk {chunk.Id} holds {chunk.TimeNs.Length} flips (expected 1 to {StudyLayout.FlipChunkSize})");
                     if (chunk.IntendedNs.Length != chunk.TimeNs.Length || chunk.Frame.Length != chunk.TimeNs.Length)
                         problems.Add($"{who}: flip chunk {chunk.Id} has arrays of different lengths");
-                    if (chunk.Run > 0 && !started.Contains(chunk.Run))
-                        problems.Add($"{who}: flips of run {chunk.Run} but no RunStarted for it");
+                    if (chunk.Run > 0 && !started.Contains(chunk.Run) && !runsWithoutStart.Contains(chunk.Run))
+                        problems.Add($"{who}: flips of run {chunk.Run} but no event of that run");
                     for (int i = 1; i < chunk.TimeNs.Length; i++)
                     {
                         if (chunk.TimeNs[i] < chunk.TimeNs[i - 1])

@@ -31,6 +31,16 @@ public static class CliErrors
             Console.Error.WriteLine($"exrun: error: {e.Message}");
             return e.ExitCode;
         }
+        catch (ExperimentRunner.Hardware.DeviceSpecException e)
+        {
+            Console.Error.WriteLine($"exrun: error: {e.Message}");
+            return ExitCodes.Invalid;
+        }
+        catch (ExperimentRunner.Hardware.HardwareException e)
+        {
+            Console.Error.WriteLine($"exrun: error: {e.Message}");
+            return ExitCodes.Failure;
+        }
         catch (Exception e)
         {
             // A bug or an environment failure: say what, not where in our code.

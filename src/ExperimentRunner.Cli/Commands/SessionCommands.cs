@@ -47,6 +47,21 @@ public static class SessionCommands
         }
     }
 
+    /// <summary>Pilots: phases to leave out (the skip is recorded).</summary>
+    public static Option<string[]> SkipOption() => new("--skip")
+    {
+        Description = "Phases to skip (pilots only; recorded), by name as in the paradigm.", AllowMultipleArgumentsPerToken = true,
+    };
+
+    public static IReadOnlyList<string> CheckSkip(ParadigmModel paradigm, string[]? names)
+    {
+        var list = (names ?? []).SelectMany(n => n.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+        var known = paradigm.Phases.Select(p => p.Name).ToList();
+        foreach (var n in list)
+            if (!known.Contains(n)) throw new UserFacingException($"--skip: no phase '{n}'{Suggest.DidYouMean(n, known)}; phases: {string.Join(", ", known)}", ExitCodes.Invalid);
+        return list;
+    }
+
     public static string SoftwareVersion => typeof(SessionCommands).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
     private static Command Simulate()
@@ -67,9 +82,10 @@ public static class SessionCommands
         var seed = new Option<ulong?>("--seed") { Description = "Plan seed (default: derived from paradigm, participant and session)." };
         var arm = new Option<string?>("--arm") { Description = "Blinded arm code, stored and exported as is." };
         var maxSeconds = new Option<double?>("--max-seconds") { Description = "Stop cleanly after this many seconds of session time." };
+        var skip = SkipOption();
         var command = new Command("simulate", "Runs the whole session with a simulated participant, scanner and display, stored like a real session.")
         {
-            file, participant, session, db, refresh, responder, dropout, dropFrames, realtime, seed, arm, maxSeconds,
+            file, participant, session, db, refresh, responder, dropout, dropFrames, realtime, seed, arm, maxSeconds, skip,
         };
         command.SetAction(parse =>
         {
@@ -96,6 +112,7 @@ public static class SessionCommands
             {
                 SessionId = sessionId, Mode = "simulate", ArmCode = CheckArm(paradigm, parse.GetValue(arm)), SoftwareVersion = SoftwareVersion,
                 MaxDurationNs = parse.GetValue(maxSeconds) is double s ? Ns.FromSeconds(s) : 0,
+                SkipPhases = CheckSkip(paradigm, parse.GetValue(skip)),
             };
             var cpu = Stopwatch.StartNew();
             using var store = OpenStore(dbPath);

@@ -67,6 +67,8 @@ public sealed record SceneSpec
     public RatingStyle? Rating { get; init; }
     /// <summary>Choice labels, in key order, for selection and question screens.</summary>
     public IReadOnlyList<string> Options { get; init; } = [];
+    /// <summary>The key that picks each option, shown on its badge ("1", "2"…); empty: 1, 2, 3… by position.</summary>
+    public IReadOnlyList<string> OptionKeys { get; init; } = [];
     public string? ImagePath { get; init; }
     /// <summary>Names of the paradigm's responses this screen takes (empty: none).</summary>
     public IReadOnlyList<string> Responses { get; init; } = [];

@@ -54,7 +54,8 @@ public sealed class SceneFactory(ParadigmModel paradigm, string? participantPhot
             Title = phase.Prompt,
             Profile = profile,
             Body = Fill(paradigm.Caption, profile),
-            Options = phase.Choices.Select(c => $"{KeyHint(c.Response)}  {c.Label}").ToList(),
+            Options = phase.Choices.Select(c => c.Label).ToList(),
+            OptionKeys = phase.Choices.Select(c => KeyHint(c.Response)).ToList(),
             Responses = phase.Choices.Select(c => c.Response).ToList(),
         });
 
@@ -115,7 +116,8 @@ public sealed class SceneFactory(ParadigmModel paradigm, string? participantPhot
                     Profile = profile,
                     Title = Fill(paradigm.Caption, profile),
                     Body = Fill(t.Text ?? "Do you think this person would like you?", profile),
-                    Options = t.Options.Select(o => $"{KeyHint(o)}  {Label(o)}").ToList(),
+                    Options = t.Options.Select(Label).ToList(),
+                    OptionKeys = t.Options.Select(KeyHint).ToList(),
                     Responses = t.Responses,
                 });
             case ScreenKindSpec.Feedback:

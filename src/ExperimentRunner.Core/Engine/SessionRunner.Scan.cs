@@ -52,7 +52,7 @@ public sealed partial class SessionRunner
         var fixation = _scenes.Fixation();
         var pausedScene = fixation;
         var prepare = scenes.Append(wait).Append(fixation).Distinct().ToList();
-        _dev.Display.Prepare(prepare);
+        PrepareScenes(prepare);
         if (_dev.Audio != null)
             foreach (var (name, path) in _p.Sounds) _dev.Audio.Preload(name, path);
 

@@ -159,13 +159,15 @@ public sealed partial class SessionRunner
         SessionStatus status = SessionStatus.Completed;
         try
         {
-            foreach (var phase in _plan.Phases)
+            // A resume continues inside the scan phase that holds its run; everything before that phase was done.
+            int resumePhase = resume == null ? -1 : _plan.Phases.ToList().FindIndex(ph => ph.Runs.Any(r => r.Index == resume.Run));
+            for (int phaseIndex = 0; phaseIndex < _plan.Phases.Count; phaseIndex++)
             {
+                var phase = _plan.Phases[phaseIndex];
                 if (Finished) break;
                 _phaseName = phase.Spec.Name;
                 _live.Phase = _phaseName;
-                bool skip = _options.SkipPhases.Contains(phase.Spec.Name)
-                    || (resume != null && !phase.Runs.Any(r => r.Index >= resume.Run));
+                bool skip = _options.SkipPhases.Contains(phase.Spec.Name) || phaseIndex < resumePhase;
                 if (skip)
                 {
                     if (resume == null) _machine.Fire("skip");
@@ -173,6 +175,7 @@ public sealed partial class SessionRunner
                     continue;
                 }
                 Write(new EventRecord { Kind = EventKind.PhaseStarted, TimeNs = Now, Phase = _phaseName, Text = PhaseKind(phase.Spec) });
+                PreparePhase(phase);
                 switch (phase.Spec)
                 {
                     case InstructionsPhase ins: RunInstructions(ins); break;
@@ -209,6 +212,53 @@ public sealed partial class SessionRunner
     }
 
     private bool Finished => _aborting || _stopRequested;
+
+    /// <summary>
+    /// Composes every screen of a self-paced phase before it starts (scan runs prepare theirs per run), so no screen
+    /// is decoded or composed while the participant waits for it.
+    /// </summary>
+    private void PreparePhase(PlannedPhase phase)
+    {
+        var list = new List<SceneSpec> { _scenes.Fixation(), _scenes.Text("paused", null, "Please wait a moment.", null) };
+        switch (phase.Spec)
+        {
+            case InstructionsPhase ins:
+                for (int i = 0; i < ins.Pages.Count; i++)
+                {
+                    string footer = ins.AutoAdvanceNs > 0 ? "" : $"Press {_scenes.KeyHint(ins.AdvanceResponse)} to continue";
+                    list.Add(_scenes.Text($"{ins.Name}:{i}", ins.Pages[i].Title, ins.Pages[i].Text, footer, [ins.AdvanceResponse]));
+                }
+                break;
+            case SelectionPhase sel:
+                var byId = _p.ProfileRows.ToDictionary(x => x.Id);
+                foreach (var id in phase.ProfileOrder) list.Add(_scenes.Selection(sel, byId[id]));
+                break;
+            case QuestionnairePhase q:
+                var spec = _p.Questionnaires[q.Questionnaire];
+                var keys = QuestionnaireKeys();
+                foreach (var item in spec.Items) list.Add(_scenes.QuestionnaireItem(spec, item, keys));
+                break;
+            case RatingPhase r:
+                foreach (var name in r.Ratings) list.Add(_scenes.Rating(_p.Ratings[name]));
+                break;
+            case BreakPhase b:
+                list.Add(_scenes.Text(b.Name, null, b.Text, b.DurationNs > 0 ? "" : $"Press {_scenes.KeyHint(b.AdvanceResponse)} to continue", [b.AdvanceResponse]));
+                break;
+            case EndPhase e:
+                list.Add(_scenes.Text(e.Name, null, e.Text, null));
+                break;
+            default:
+                return;
+        }
+        PrepareScenes(list);
+    }
+
+    /// <summary>Composes scenes ahead of use. It takes time on purpose, so the next flip has no deadline to miss.</summary>
+    private void PrepareScenes(IReadOnlyCollection<SceneSpec> scenes)
+    {
+        _dev.Display.Prepare(scenes);
+        _lastFlipNs = EventRecord.None;
+    }
 
     private static string PhaseKind(PhaseSpec p) => p.GetType().Name.Replace("Phase", "").ToLowerInvariant();
 
@@ -486,7 +536,7 @@ public sealed partial class SessionRunner
         {
             Kind = EventKind.ScreenOnset, TimeNs = flipNs, IntendedNs = intendedNs, DurationNs = durationNs,
             Run = _run, Block = _block, Trial = _trial, Phase = _phaseName, Screen = _screenName, Condition = _condition,
-            Stimulus = _stimulus, Text = _stimulus != null ? StimFile(_stimulus) : null, Code = marker,
+            Stimulus = _stimulus, Text = _stimulus != null && ShowsPhoto(_scene.Kind) ? StimFile(_stimulus) : null, Code = marker,
         });
         if (marker > 0) SendMarker(marker, _screenName, flipNs);
         if (sound != null && _dev.Audio != null)
@@ -500,6 +550,8 @@ public sealed partial class SessionRunner
 
     private readonly Dictionary<string, string> _stimFiles = new(StringComparer.Ordinal);
 
+    private static bool ShowsPhoto(SceneKind kind) => kind is SceneKind.Profile or SceneKind.Feedback or SceneKind.Question or SceneKind.Selection;
+
     /// <summary>The shown profile's photo, relative to the stimuli root (BIDS stim_file); cached, so no allocation per trial.</summary>
     private string? StimFile(string profileId)
     {
@@ -511,12 +563,16 @@ public sealed partial class SessionRunner
         return f;
     }
 
+    /// <summary>
+    /// Hands a marker to every output (each queues it to its own thread). The event log records the code on the
+    /// screen's onset; each output reports the actual send time, which the caller records as a Marker event.
+    /// </summary>
     private void SendMarker(int code, string label, long timeNs)
     {
+        if (_dev.Markers.Count == 0) return;
         long fromT0 = _t0 == EventRecord.None ? EventRecord.None : timeNs - _t0;
         var m = new MarkerMessage(code, label, timeNs, fromT0);
         for (int i = 0; i < _dev.Markers.Count; i++) _dev.Markers[i].Send(m);
-        Write(new EventRecord { Kind = EventKind.Marker, TimeNs = timeNs, Run = _run, Block = _block, Trial = _trial, Screen = label, Code = code, Text = _options.MarkersDescription.Length == 0 ? null : _options.MarkersDescription });
     }
 
     /// <summary>Shows a scene until a response it accepts, a time limit, or an abort. Self-paced phases.</summary>

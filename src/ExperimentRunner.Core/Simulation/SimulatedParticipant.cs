@@ -129,7 +129,8 @@ public sealed class SimulatedParticipant : IInput
         if (scene.Key.StartsWith("feedback:rejection", StringComparison.Ordinal)) _lastRejection = 1;
         else if (scene.Key.StartsWith("feedback:acceptance", StringComparison.Ordinal)) _lastRejection = 0;
         if (scene.Responses.Count == 0) return;
-        bool miss = _policy.Miss > 0 && _rng.NextDouble() < _policy.Miss;
+        // A self-paced screen without a time limit waits for an answer: a participant there always answers eventually.
+        bool miss = timeLimitNs > 0 && _policy.Miss > 0 && _rng.NextDouble() < _policy.Miss;
         long rt = Rt();
         if (timeLimitNs > 0 && rt >= timeLimitNs) miss = true;
         switch (scene.Kind)

@@ -20,6 +20,9 @@ public sealed class ParallelPortMarkerOutput : QueuedMarkerOutput
 
     private readonly FileDescriptor _port;
 
+    // The pulse is held in real time even when the run clock is virtual: a virtual clock must not be moved from here.
+    private readonly MonotonicClock _pulseClock = new();
+
     /// <param name="pulseWidthNs">How long the code stays on the lines before they return to 0, ns (&gt; 0).</param>
     public ParallelPortMarkerOutput(string path, long pulseWidthNs, MarkerOutputOptions options)
         : base($"parport {path} pulse {Ns.ToMs(pulseWidthNs).ToString("0.###", CultureInfo.InvariantCulture)} ms", options)
@@ -62,7 +65,7 @@ public sealed class ParallelPortMarkerOutput : QueuedMarkerOutput
         byte value = CodeByte(in marker);
         WriteData(value);
         long sentNs = Clock.NowNs;
-        Clock.SleepUntil(sentNs + PulseWidthNs);
+        _pulseClock.SleepUntil(_pulseClock.NowNs + PulseWidthNs);
         WriteData(0);
         return sentNs;
     }

@@ -117,6 +117,12 @@ public abstract class QueuedMarkerOutput : IMarkerOutput
     /// <summary>Sends one marker on the output's thread; returns the run-clock time (ns) it went out. May throw.</summary>
     protected abstract long Deliver(in MarkerMessage marker);
 
+    /// <summary>
+    /// Runs once on the sending thread before the first marker: exercise the sending code without sending (formatting,
+    /// for instance), so the first marker of a session does not pay for just-in-time compilation (several ms).
+    /// </summary>
+    protected virtual void WarmUp() { }
+
     /// <summary>Closes the device; called once, after the sending thread stopped.</summary>
     protected abstract void CloseDevice();
 
@@ -130,6 +136,20 @@ public abstract class QueuedMarkerOutput : IMarkerOutput
             : throw new HardwareException($"marker '{marker.Label}' has code {marker.Code}, which does not fit in one byte (0–255); not sent");
 
     private void SendLoop()
+    {
+        try
+        {
+            WarmUp();
+            SendUntilClosed();
+        }
+        catch (Exception e)
+        {
+            // Never take the process down from a device thread.
+            _fault = $"{Description}: the sending thread stopped ({e.GetType().Name}: {e.Message}); markers are no longer sent";
+        }
+    }
+
+    private void SendUntilClosed()
     {
         while (true)
         {
@@ -180,7 +200,12 @@ public abstract class QueuedMarkerOutput : IMarkerOutput
             _count = 0;
         }
         _signal.Release();
-        if (_thread.IsAlive) _thread.Join(TimeSpan.FromSeconds(2));
+        if (_thread.IsAlive && !_thread.Join(TimeSpan.FromSeconds(2)))
+        {
+            // Stuck inside the device call: leave the device and the signal to the finaliser rather than pull them away.
+            _fault = $"{Description}: the sending thread did not stop within 2 s";
+            return;
+        }
         CloseDevice();
         _signal.Dispose();
         GC.SuppressFinalize(this);

@@ -29,6 +29,7 @@ public sealed class UdpMarkerOutput : QueuedMarkerOutput
     {
         _target = target;
         _socket = new Socket(target.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        _socket.Bind(new IPEndPoint(target.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0));
         _json = new Utf8JsonWriter(_buffer);
         Start();
     }
@@ -37,6 +38,35 @@ public sealed class UdpMarkerOutput : QueuedMarkerOutput
     public IPEndPoint Target => _target;
 
     protected override long Deliver(in MarkerMessage marker)
+    {
+        Format(in marker);
+        _socket.SendTo(_buffer.WrittenSpan, SocketFlags.None, _target);
+        return Clock.NowNs;
+    }
+
+    protected override void WarmUp()
+    {
+        var dummy = new MarkerMessage(0, "warm-up", Clock.NowNs, long.MinValue);
+        for (int i = 0; i < 3; i++)
+        {
+            Format(in dummy);
+            Format(dummy with { FromT0Ns = 0 });
+        }
+        // One datagram to our own socket (never to the receiver) compiles the sending path too.
+        try
+        {
+            int ownPort = ((IPEndPoint)_socket.LocalEndPoint!).Port;
+            var self = new IPEndPoint(_target.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Loopback : IPAddress.Loopback, ownPort);
+            _socket.SendTo(_buffer.WrittenSpan, SocketFlags.None, self);
+        }
+        catch (SocketException)
+        {
+            // No loopback: the first marker pays instead.
+        }
+    }
+
+    /// <summary>Writes the marker's JSON into the buffer.</summary>
+    private void Format(in MarkerMessage marker)
     {
         long nowNs = Clock.NowNs;
         var wall = DateTime.UtcNow.AddTicks(-Math.Max(0, nowNs - marker.TimeNs) / 100);
@@ -51,8 +81,6 @@ public sealed class UdpMarkerOutput : QueuedMarkerOutput
         _json.WriteString("wall_time", wall.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
         _json.WriteEndObject();
         _json.Flush();
-        _socket.SendTo(_buffer.WrittenSpan, SocketFlags.None, _target);
-        return Clock.NowNs;
     }
 
     protected override void CloseDevice()

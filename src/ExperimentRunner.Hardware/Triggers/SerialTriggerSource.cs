@@ -71,7 +71,20 @@ public sealed class SerialTriggerSource : ITriggerSource
         return n;
     }
 
-    private unsafe void ReadLoop()
+    private void ReadLoop()
+    {
+        try
+        {
+            ReadUntilStopped();
+        }
+        catch (Exception e)
+        {
+            // Never take the process down from a device thread.
+            _portFault = $"serial port {Path}: the reader stopped ({e.GetType().Name}: {e.Message}); no pulses are counted";
+        }
+    }
+
+    private unsafe void ReadUntilStopped()
     {
         byte* buffer = stackalloc byte[64];
         while (!_stopping)

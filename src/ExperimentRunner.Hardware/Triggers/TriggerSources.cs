@@ -1,5 +1,6 @@
 using System.Globalization;
 using ExperimentRunner.Core.Devices;
+using ExperimentRunner.Core.Simulation;
 using ExperimentRunner.Core.Time;
 using ExperimentRunner.Hardware.Platform.Linux;
 
@@ -54,7 +55,8 @@ public static class TriggerSources
             case "emulate":
                 if (rest != null) throw new DeviceSpecException($"'{spec}': emulate takes no argument (its period is the paradigm's TR)");
                 if (options.TrNs <= 0) throw new DeviceSpecException("'emulate' needs a TR, but this paradigm has none (PET or behavioural): use --scanner manual");
-                return new EmulatedTriggerSource(options.TrNs, options.Clock);
+                // The same emulator `simulate` uses, on the run clock: first pulse 1 s after arming, then one per TR.
+                return new ScannerEmulator(options.Clock, options.TrNs);
             case "key":
                 return new KeyTriggerSource(rest is null ? options.Key : CheckKey(rest, spec), options.TrNs);
             case "manual":

@@ -428,8 +428,9 @@ internal static class BidsExporter
         var seen = new Dictionary<(string, string), string>();
         foreach (SessionData s in sessions)
         {
-            string sub = BidsLabel(s.Info.ParticipantId, "participant");
-            string ses = BidsLabel(s.Info.SessionLabel, "session label");
+            // "sub-07" is already a BIDS entity: its label is "07", not "sub07".
+            string sub = BidsLabel(StripPrefix(s.Info.ParticipantId, "sub-"), "participant");
+            string ses = BidsLabel(StripPrefix(s.Info.SessionLabel, "ses-"), "session label");
             if (seen.TryGetValue((sub, ses), out string? other))
                 throw new ExportException($"sessions {other} and {s.Info.SessionId} are both sub-{sub} ses-{ses}; export one of them with --session <session id>");
             seen.Add((sub, ses), s.Info.SessionId);
@@ -437,6 +438,9 @@ internal static class BidsExporter
         }
         return result;
     }
+
+    private static string StripPrefix(string text, string prefix) =>
+        text.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && text.Length > prefix.Length ? text[prefix.Length..] : text;
 
     private static string BidsLabel(string text, string what)
     {

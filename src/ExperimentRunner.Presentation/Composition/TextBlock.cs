@@ -1,0 +1,145 @@
+using System.Text;
+using SkiaSharp;
+
+namespace ExperimentRunner.Presentation.Composition;
+
+/// <summary>
+/// A paragraph of text wrapped to a width: words broken at spaces (explicit newlines kept), words longer than a
+/// line broken between characters, the last allowed line ended with "…" when the text does not fit.
+/// Composition-time only (it allocates).
+/// </summary>
+internal sealed class TextBlock
+{
+    private readonly SKTypeface _face;
+    private readonly float _size;
+    private readonly float _lineHeight;
+    private readonly bool _fakeBold;
+    private readonly List<string> _lines;
+
+    private TextBlock(SKTypeface face, float size, float lineHeight, bool fakeBold, List<string> lines)
+    {
+        _face = face;
+        _size = size;
+        _lineHeight = lineHeight;
+        _fakeBold = fakeBold;
+        _lines = lines;
+    }
+
+    public bool IsEmpty => _lines.Count == 0;
+
+    /// <summary>Height of the block in pixels: one line height (size × spacing) per line.</summary>
+    public float Height => _lines.Count * _lineHeight;
+
+    public IReadOnlyList<string> Lines => _lines;
+
+    public static TextBlock Create(string? text, SKTypeface face, float size, float maxWidth, float lineSpacing, int maxLines, bool fakeBold)
+    {
+        var lines = new List<string>();
+        if (!string.IsNullOrWhiteSpace(text) && maxLines > 0)
+        {
+            using var font = MakeFont(face, size, fakeBold);
+            Wrap(text.Replace("\r\n", "\n").Trim(), font, Math.Max(size, maxWidth), lines);
+            if (lines.Count > maxLines)
+            {
+                lines.RemoveRange(maxLines, lines.Count - maxLines);
+                lines[^1] = Ellipsize(lines[^1], font, maxWidth);
+            }
+        }
+        return new TextBlock(face, size, size * lineSpacing, fakeBold, lines);
+    }
+
+    private static SKFont MakeFont(SKTypeface face, float size, bool fakeBold) =>
+        new(face, size) { Edging = SKFontEdging.Antialias, Subpixel = true, Hinting = SKFontHinting.Slight, Embolden = fakeBold };
+
+    private static void Wrap(string text, SKFont font, float maxWidth, List<string> lines)
+    {
+        foreach (string paragraph in text.Split('\n'))
+        {
+            string p = paragraph.TrimEnd();
+            if (p.Length == 0) { lines.Add(""); continue; }
+            // A paragraph that fits stays as written (runs of spaces included).
+            if (font.MeasureText(p) <= maxWidth) { lines.Add(p); continue; }
+            var line = new StringBuilder();
+            foreach (string word in p.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                string candidate = line.Length == 0 ? word : line + " " + word;
+                if (font.MeasureText(candidate) <= maxWidth) { line.Clear().Append(candidate); continue; }
+                if (line.Length > 0) { lines.Add(line.ToString()); line.Clear(); }
+                // A word wider than the line: break it between characters (text elements, so accents stay whole).
+                string rest = word;
+                while (font.MeasureText(rest) > maxWidth && rest.Length > 1)
+                {
+                    int fit = FitPrefix(rest, font, maxWidth);
+                    lines.Add(rest[..fit]);
+                    rest = rest[fit..];
+                }
+                line.Append(rest);
+            }
+            if (line.Length > 0) lines.Add(line.ToString());
+        }
+    }
+
+    private static int FitPrefix(string s, SKFont font, float maxWidth)
+    {
+        int best = 0;
+        var e = System.Globalization.StringInfo.GetTextElementEnumerator(s);
+        while (e.MoveNext())
+        {
+            int end = e.ElementIndex + e.GetTextElement().Length;
+            if (font.MeasureText(s[..end]) > maxWidth) break;
+            best = end;
+        }
+        return Math.Max(best, char.IsHighSurrogate(s[0]) && s.Length > 1 ? 2 : 1);
+    }
+
+    private static string Ellipsize(string line, SKFont font, float maxWidth)
+    {
+        string s = line.TrimEnd();
+        while (s.Length > 0 && font.MeasureText(s + "…") > maxWidth) s = s[..^1].TrimEnd();
+        return s + "…";
+    }
+
+    /// <summary>
+    /// Draws the lines from <paramref name="top"/> down. <paramref name="x"/> is the left edge (Left), the centre
+    /// (Center) or the right edge (Right). Returns the rectangle the text occupies (empty when no text).
+    /// </summary>
+    public PixelRect Draw(SKCanvas canvas, float x, float top, SKColor color, SKTextAlign align)
+    {
+        if (IsEmpty) return PixelRect.Empty;
+        using var font = MakeFont(_face, _size, _fakeBold);
+        using var paint = new SKPaint { IsAntialias = true, Color = color };
+        font.GetFontMetrics(out var m);
+        // Centre the glyphs' ascent+descent inside each line box.
+        float glyphH = m.Descent - m.Ascent;
+        float baseline0 = top + (_lineHeight - glyphH) / 2 - m.Ascent;
+        float maxW = 0;
+        for (int i = 0; i < _lines.Count; i++)
+        {
+            canvas.DrawText(_lines[i], x, baseline0 + i * _lineHeight, align, font, paint);
+            maxW = Math.Max(maxW, font.MeasureText(_lines[i]));
+        }
+        float left = align switch { SKTextAlign.Center => x - maxW / 2, SKTextAlign.Right => x - maxW, _ => x };
+        return new PixelRect(left, top, maxW, Height);
+    }
+
+    /// <summary>Draws one line centred on (cx, cy) by its glyph box.</summary>
+    public void DrawCentered(SKCanvas canvas, float cx, float cy, SKColor color)
+    {
+        if (IsEmpty) return;
+        using var font = MakeFont(_face, _size, _fakeBold);
+        using var paint = new SKPaint { IsAntialias = true, Color = color };
+        font.MeasureText(_lines[0], out var bounds);
+        canvas.DrawText(_lines[0], cx, cy - bounds.MidY, SKTextAlign.Center, font, paint);
+    }
+
+    /// <summary>Draws one line starting at x, vertically centred on cy by the font's cap height.</summary>
+    public void DrawLeftMiddle(SKCanvas canvas, float x, float cy, SKColor color)
+    {
+        if (IsEmpty) return;
+        using var font = MakeFont(_face, _size, _fakeBold);
+        using var paint = new SKPaint { IsAntialias = true, Color = color };
+        font.GetFontMetrics(out var m);
+        float capH = m.CapHeight > 0 ? m.CapHeight : -m.Ascent * 0.7f;
+        canvas.DrawText(_lines[0], x, cy + capH / 2, SKTextAlign.Left, font, paint);
+    }
+}

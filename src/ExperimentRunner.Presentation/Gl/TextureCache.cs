@@ -1,0 +1,117 @@
+using ExperimentRunner.Core.Devices;
+using ExperimentRunner.Presentation.Composition;
+
+namespace ExperimentRunner.Presentation.Gl;
+
+/// <summary>
+/// Composed screens as GL textures, keyed by <see cref="SceneSpec.Key"/>. <see cref="Prepare"/> composes (decoding
+/// images) and uploads ahead of time; GPU memory is bounded by a budget: scenes outside the current Prepare set are
+/// evicted, least recently shown first, to make room. Lookups in the frame loop are allocation-free.
+/// </summary>
+internal sealed class TextureCache : IDisposable
+{
+    public sealed class Entry
+    {
+        public required uint Texture { get; init; }
+        public required SceneLayout Layout { get; init; }
+        public required long Bytes { get; init; }
+        /// <summary>A counter value, bigger = more recently prepared or shown.</summary>
+        public long LastUsed;
+        public int Generation;
+    }
+
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly GlRenderer _renderer;
+    private readonly SceneComposer _composer;
+    private long _clock;
+    private int _generation;
+
+    public TextureCache(GlRenderer renderer, SceneComposer composer, long budgetBytes)
+    {
+        if (budgetBytes <= 0) throw new ArgumentOutOfRangeException(nameof(budgetBytes), "the texture budget must be positive");
+        _renderer = renderer;
+        _composer = composer;
+        BudgetBytes = budgetBytes;
+    }
+
+    /// <summary>Most bytes of scene textures kept on the GPU.</summary>
+    public long BudgetBytes { get; }
+    /// <summary>Bytes of scene textures held now.</summary>
+    public long UsedBytes { get; private set; }
+    public int Count => _entries.Count;
+
+    public bool Contains(string key) => _entries.ContainsKey(key);
+
+    /// <summary>The entry for a key, marked as just used; false when the scene is not prepared. Allocation-free.</summary>
+    public bool TryUse(string key, out Entry entry)
+    {
+        if (!_entries.TryGetValue(key, out entry!)) return false;
+        entry.LastUsed = ++_clock;
+        return true;
+    }
+
+    /// <summary>
+    /// Makes every scene ready. Progress is reported in percent (0–100) of the scenes of this call. Throws
+    /// <see cref="SceneCompositionException"/> naming the screen when one cannot be composed, and
+    /// <see cref="InvalidOperationException"/> when the set alone does not fit the budget.
+    /// </summary>
+    public void Prepare(IReadOnlyCollection<SceneSpec> scenes, IProgress<int>? progress)
+    {
+        _generation++;
+        var missing = new List<SceneSpec>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var scene in scenes)
+        {
+            if (!seen.Add(scene.Key)) continue;
+            if (_entries.TryGetValue(scene.Key, out var e)) { e.Generation = _generation; e.LastUsed = ++_clock; }
+            else missing.Add(scene);
+        }
+        long each = 4L * _composer.Width * _composer.Height;
+        long needed = each * missing.Count;
+        long inSet = each * seen.Count;
+        if (inSet > BudgetBytes)
+            throw new InvalidOperationException(
+                $"The {seen.Count} screens to prepare need {inSet >> 20} MiB of textures at {_composer.Width}×{_composer.Height}, " +
+                $"more than the budget of {BudgetBytes >> 20} MiB: prepare fewer screens at a time (per block), or raise the texture budget.");
+        Evict(needed);
+
+        progress?.Report(0);
+        using var images = new ImageStore();
+        int done = 0;
+        foreach (var scene in missing)
+        {
+            using (var bitmap = _composer.Compose(scene, images, out var layout))
+            {
+                uint tex = _renderer.Upload(bitmap.Width, bitmap.Height, bitmap.GetPixels());
+                _entries[scene.Key] = new Entry { Texture = tex, Layout = layout, Bytes = each, LastUsed = ++_clock, Generation = _generation };
+                UsedBytes += each;
+            }
+            done++;
+            progress?.Report((int)(100L * done / missing.Count));
+        }
+        progress?.Report(100);
+    }
+
+    private void Evict(long needed)
+    {
+        if (UsedBytes + needed <= BudgetBytes) return;
+        var candidates = new List<KeyValuePair<string, Entry>>();
+        foreach (var kv in _entries)
+            if (kv.Value.Generation != _generation) candidates.Add(kv);
+        candidates.Sort((a, b) => a.Value.LastUsed.CompareTo(b.Value.LastUsed));
+        foreach (var (key, entry) in candidates)
+        {
+            if (UsedBytes + needed <= BudgetBytes) break;
+            _renderer.DeleteTexture(entry.Texture);
+            _entries.Remove(key);
+            UsedBytes -= entry.Bytes;
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var e in _entries.Values) _renderer.DeleteTexture(e.Texture);
+        _entries.Clear();
+        UsedBytes = 0;
+    }
+}

@@ -1,0 +1,85 @@
+using ExperimentRunner.Core.Devices;
+using ExperimentRunner.Presentation.Composition;
+using SkiaSharp;
+
+namespace ExperimentRunner.Presentation.Tests;
+
+/// <summary>Composition alone (Skia, no GL): layouts and pictures.</summary>
+public sealed class ComposerTests
+{
+    private static SceneLayout Compose(SceneSpec scene, out SKBitmap bitmap, int w = 1280, int h = 720)
+    {
+        using var composer = new SceneComposer(TestSupport.Style(w, h), w, h);
+        using var images = new ImageStore();
+        bitmap = composer.Compose(scene, images, out var layout);
+        return layout;
+    }
+
+    [Fact]
+    public void AnImageIsScaledToFitKeepingItsShape()
+    {
+        var scenes = new Scenes(TestSupport.TempDir()); // image: 800 × 450
+        var layout = Compose(scenes.Image, out var bitmap);
+        using (bitmap)
+        {
+            Assert.Equal(800 / 450.0, layout.Image.Width / layout.Image.Height, 2);
+            Assert.True(layout.Image.Width > 1000); // scaled up into the margins of a 1280-wide screen
+            Assert.Equal(640, layout.Image.CenterX, 0);
+            var c = bitmap.GetPixel(640, (int)(layout.Image.Y + 10));
+            Assert.Equal(new SKColor(0x5C, 0x6B, 0xC0), c);
+        }
+    }
+
+    [Fact]
+    public void OptionButtonsAreStackedInKeyOrderBesideTheCard()
+    {
+        var scenes = new Scenes(TestSupport.TempDir());
+        var layout = Compose(scenes.Selection, out var bitmap);
+        bitmap.Dispose();
+        Assert.Equal(3, layout.Options.Length);
+        Assert.True(layout.Options[0].Y < layout.Options[1].Y && layout.Options[1].Y < layout.Options[2].Y);
+        Assert.True(layout.Options[0].X > layout.Photo.Right, "buttons to the right of the card");
+        Assert.True(layout.Photo.Width > 200);
+    }
+
+    [Fact]
+    public void FeedbackWithTheParticipantsPhotoShowsBothPhotosAtTheSameSize()
+    {
+        var scenes = new Scenes(TestSupport.TempDir());
+        var layout = Compose(scenes.Feedback(Scenes.Accept, withSelf: true), out var bitmap);
+        bitmap.Dispose();
+        Assert.False(layout.ParticipantPhoto.IsEmpty);
+        Assert.Equal(layout.Photo.Height, layout.ParticipantPhoto.Height, 1);
+        Assert.True(layout.ParticipantPhoto.Right < layout.Symbol.X && layout.Symbol.Right < layout.Photo.X, "you, symbol, them");
+        Assert.True(layout.Message.Y > layout.Photo.Bottom);
+    }
+
+    [Fact]
+    public void AVasScaleExposesItsGeometryAndMapsPositionsBackToValues()
+    {
+        var scenes = new Scenes(TestSupport.TempDir());
+        var layout = Compose(scenes.Rating(Scenes.Vas), out var bitmap);
+        bitmap.Dispose();
+        var scale = layout.Scale!;
+        Assert.Equal(RatingKind.Vas, scale.Kind);
+        Assert.Equal(50, scale.ValueAt(scale.CursorX(50)), 3);
+        Assert.Equal(0, scale.ValueAt(0));
+        Assert.Equal(100, scale.ValueAt(5000));
+    }
+
+    [Fact]
+    public void ASceneWithoutWhatItsKindNeedsIsRejectedByName()
+    {
+        var e = Assert.Throws<SceneCompositionException>(() => Compose(new SceneSpec { Key = "r1", Kind = SceneKind.Rating }, out _));
+        Assert.Contains("'r1'", e.Message);
+        Assert.Contains("Rating", e.Message);
+    }
+
+    [Fact]
+    public void AMissingFontIsNamed()
+    {
+        var style = TestSupport.Style() with { FontPath = "/no/font.ttf" };
+        var e = Assert.Throws<FileNotFoundException>(() => new SceneComposer(style, 100, 100));
+        Assert.Contains("/no/font.ttf", e.Message);
+    }
+}

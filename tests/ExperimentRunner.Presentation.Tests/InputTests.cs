@@ -1,0 +1,121 @@
+using ExperimentRunner.Core.Devices;
+using ExperimentRunner.Core.Time;
+using ExperimentRunner.Presentation.Gl;
+using ExperimentRunner.Presentation.Input;
+using ExperimentRunner.Presentation.Native;
+
+namespace ExperimentRunner.Presentation.Tests;
+
+public sealed class InputTests
+{
+    private static void Push(uint type, int keycode, bool repeat = false)
+    {
+        var e = new Sdl.Event();
+        e.Key.Type = type;
+        e.Key.State = (byte)(type == Sdl.EventKeyDown ? 1 : 0);
+        e.Key.Repeat = (byte)(repeat ? 1 : 0);
+        e.Key.Sym = keycode;
+        Assert.Equal(1, Sdl.PushEvent(e));
+    }
+
+    private static GlDisplay Window() =>
+        new(TestSupport.Style(320, 180), new GlDisplayOptions { Mode = DisplayMode.Offscreen, MeasureRefresh = false });
+
+    [Fact]
+    public void KeysComeOffTheQueueNamedAndStampedWithTheRunClockAtPollTime()
+    {
+        using var display = Window();
+        var clock = new MonotonicClock();
+        using var input = new SdlInput(clock);
+        var buffer = new InputEvent[16];
+        input.Poll(buffer); // drain whatever the window produced
+
+        Push(Sdl.EventKeyDown, '5');
+        Push(Sdl.EventKeyDown, '5', repeat: true);
+        Push(Sdl.EventKeyUp, '5');
+        Push(Sdl.EventKeyDown, Sdl.KeycodeScancodeMask | 80); // left arrow
+        Push(Sdl.EventKeyDown, Sdl.KeycodeScancodeMask | 91); // keypad 3
+        long before = clock.NowNs;
+        int n = input.Poll(buffer);
+        long after = clock.NowNs;
+
+        Assert.Equal(4, n);
+        Assert.Equal(("5", true), (buffer[0].Key, buffer[0].IsDown));
+        Assert.Equal(("5", false), (buffer[1].Key, buffer[1].IsDown));
+        Assert.Equal("left", buffer[2].Key);
+        Assert.Equal("3", buffer[3].Key);
+        Assert.Equal(1, input.RepeatsDropped);
+        for (int i = 0; i < n; i++)
+        {
+            Assert.InRange(buffer[i].TimeNs, before, after);
+            Assert.Equal(InputSource.Keyboard, buffer[i].Source);
+        }
+        Assert.True(buffer[3].TimeNs >= buffer[0].TimeNs);
+    }
+
+    [Fact]
+    public void AFullBufferLeavesTheRestForTheNextPoll()
+    {
+        using var display = Window();
+        using var input = new SdlInput(new MonotonicClock());
+        var two = new InputEvent[2];
+        while (input.Poll(two) > 0) { }
+        for (char c = 'a'; c <= 'e'; c++) Push(Sdl.EventKeyDown, c);
+        Assert.Equal(2, input.Poll(two));
+        Assert.Equal("b", two[1].Key);
+        Assert.Equal(2, input.Poll(two));
+        Assert.Equal("c", two[0].Key);
+        Assert.Equal(1, input.Poll(two));
+        Assert.Equal("e", two[0].Key);
+    }
+
+    [Fact]
+    public void PollingAllocatesNothing()
+    {
+        using var display = Window();
+        using var input = new SdlInput(new MonotonicClock());
+        var buffer = new InputEvent[8];
+        for (int i = 0; i < 50; i++) { Push(Sdl.EventKeyDown, '1'); input.Poll(buffer); }
+        long polling = 0;
+        for (int i = 0; i < 2000; i++)
+        {
+            Push(Sdl.EventKeyDown, '0' + i % 10);
+            Push(Sdl.EventKeyUp, Sdl.KeycodeScancodeMask | 79);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            int n = input.Poll(buffer);
+            polling += GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.Equal(2, n);
+        }
+        Assert.Equal(0, polling);
+    }
+
+    [Theory]
+    [InlineData('7', "7")]
+    [InlineData('q', "q")]
+    [InlineData(' ', "space")]
+    [InlineData('\r', "return")]
+    [InlineData(27, "escape")]
+    [InlineData(Sdl.KeycodeScancodeMask | 82, "up")]
+    [InlineData(Sdl.KeycodeScancodeMask | 81, "down")]
+    [InlineData(Sdl.KeycodeScancodeMask | 79, "right")]
+    [InlineData(Sdl.KeycodeScancodeMask | 58, "f1")]
+    [InlineData(Sdl.KeycodeScancodeMask | 88, "return")]
+    [InlineData(Sdl.KeycodeScancodeMask | 98, "0")]
+    [InlineData(Sdl.KeycodeScancodeMask | 225, "lshift")]
+    [InlineData('A', "unknown")]
+    [InlineData(0x40000400, "unknown")]
+    public void KeycodesMapToFixedNames(int keycode, string name)
+    {
+        Assert.Equal(name, KeyNames.FromKeycode(keycode));
+        Assert.Same(KeyNames.FromKeycode(keycode), KeyNames.FromKeycode(keycode));
+    }
+
+    [Fact]
+    public void EveryNameIsListed()
+    {
+        Assert.Contains("5", KeyNames.All);
+        Assert.Contains("escape", KeyNames.All);
+        Assert.Contains("mouse_left", KeyNames.All);
+        Assert.Equal("mouse_right", KeyNames.FromMouseButton(3));
+    }
+}
