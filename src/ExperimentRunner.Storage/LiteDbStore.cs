@@ -306,9 +306,20 @@ public sealed class LiteDbStore : IEventSink
         public int Run { get; } = run;
         public long FirstSeq { get; } = firstSeq;
         public long LastSeq { get; set; } = firstSeq;
-        public List<long> TimeNs { get; } = new(StudyLayout.FlipChunkSize);
-        public List<long> IntendedNs { get; } = new(StudyLayout.FlipChunkSize);
-        public List<long> Frame { get; } = new(StudyLayout.FlipChunkSize);
+        // Kept as BSON arrays that grow, so rewriting the chunk at each commit allocates only the new flips.
+        public BsonArray TimeNs { get; } = new();
+        public BsonArray IntendedNs { get; } = new();
+        public BsonArray Frame { get; } = new();
+
+        public void Truncate(int count)
+        {
+            while (TimeNs.Count > count)
+            {
+                TimeNs.RemoveAt(TimeNs.Count - 1);
+                IntendedNs.RemoveAt(IntendedNs.Count - 1);
+                Frame.RemoveAt(Frame.Count - 1);
+            }
+        }
         public int Stored { get; set; }
         public bool Full => TimeNs.Count >= StudyLayout.FlipChunkSize;
     }
@@ -423,9 +434,9 @@ public sealed class LiteDbStore : IEventSink
                     _chunk = new FlipChunk(_nextChunkId++, _sessionId, e.Run, seq);
                 }
                 _chunk.LastSeq = seq;
-                _chunk.TimeNs.Add(e.TimeNs);
-                _chunk.IntendedNs.Add(e.IntendedNs);
-                _chunk.Frame.Add(double.IsNaN(e.Value) ? -1 : (long)e.Value);
+                _chunk.TimeNs.Add(new BsonValue(e.TimeNs));
+                _chunk.IntendedNs.Add(new BsonValue(e.IntendedNs));
+                _chunk.Frame.Add(new BsonValue(double.IsNaN(e.Value) ? -1L : (long)e.Value));
             }
 
             inTransaction = _db.BeginTrans();
@@ -447,10 +458,7 @@ public sealed class LiteDbStore : IEventSink
             _chunk = chunkBefore;
             if (_chunk is not null)
             {
-                int extra = _chunk.TimeNs.Count - chunkCountBefore;
-                _chunk.TimeNs.RemoveRange(chunkCountBefore, extra);
-                _chunk.IntendedNs.RemoveRange(chunkCountBefore, extra);
-                _chunk.Frame.RemoveRange(chunkCountBefore, extra);
+                _chunk.Truncate(chunkCountBefore);
                 _chunk.Stored = chunkStoredBefore;
                 _chunk.LastSeq = chunkLastSeqBefore;
             }
@@ -534,9 +542,9 @@ public sealed class LiteDbStore : IEventSink
         ["run"] = c.Run,
         ["firstSeq"] = c.FirstSeq,
         ["lastSeq"] = c.LastSeq,
-        ["timeNs"] = new BsonArray(c.TimeNs.Select(v => new BsonValue(v))),
-        ["intendedNs"] = new BsonArray(c.IntendedNs.Select(v => new BsonValue(v))),
-        ["frame"] = new BsonArray(c.Frame.Select(v => new BsonValue(v))),
+        ["timeNs"] = c.TimeNs,
+        ["intendedNs"] = c.IntendedNs,
+        ["frame"] = c.Frame,
     };
 
     /// <summary>Runs the one operation seen before the last drain. Never more: an operation queued since then may
