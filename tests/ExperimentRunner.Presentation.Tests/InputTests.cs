@@ -89,6 +89,19 @@ public sealed class InputTests
         Assert.Equal(0, polling);
     }
 
+    [Fact]
+    public void KeysPressedBeforeAScreenCanBeDiscarded()
+    {
+        using var display = Window();
+        using var input = new SdlInput(new MonotonicClock());
+        input.Discard();
+        Push(Sdl.EventKeyDown, '1');
+        Push(Sdl.EventKeyUp, '1');
+        display.Prepare([new Core.Devices.SceneSpec { Key = "fix", Kind = SceneKind.Fixation }]); // pumps events meanwhile
+        Assert.True(input.Discard() >= 2);
+        Assert.Equal(0, input.Poll(new InputEvent[4]));
+    }
+
     [Theory]
     [InlineData('7', "7")]
     [InlineData('q', "q")]
@@ -117,5 +130,51 @@ public sealed class InputTests
         Assert.Contains("escape", KeyNames.All);
         Assert.Contains("mouse_left", KeyNames.All);
         Assert.Equal("mouse_right", KeyNames.FromMouseButton(3));
+    }
+}
+
+public sealed class MouseInputTests
+{
+    private static void PushMotion(int x, int y)
+    {
+        var e = new Sdl.Event();
+        e.Motion.Type = Sdl.EventMouseMotion;
+        e.Motion.X = x;
+        e.Motion.Y = y;
+        Sdl.PushEvent(e);
+    }
+
+    private static void PushButton(byte button, bool down, int x, int y)
+    {
+        var e = new Sdl.Event();
+        e.Button.Type = down ? Sdl.EventMouseButtonDown : Sdl.EventMouseButtonUp;
+        e.Button.Button = button;
+        e.Button.State = (byte)(down ? 1 : 0);
+        e.Button.X = x;
+        e.Button.Y = y;
+        Sdl.PushEvent(e);
+    }
+
+    [Fact]
+    public void MouseMotionAndButtonsAreReportedOnlyWhenEnabled()
+    {
+        using var display = new GlDisplay(TestSupport.Style(320, 180), new GlDisplayOptions { Mode = DisplayMode.Offscreen, MeasureRefresh = false });
+        var buffer = new InputEvent[8];
+        using (var keysOnly = new SdlInput(new MonotonicClock()))
+        {
+            while (keysOnly.Poll(buffer) > 0) { }
+            PushMotion(10, 20);
+            PushButton(1, true, 10, 20);
+            Assert.Equal(0, keysOnly.Poll(buffer));
+        }
+        using var withMouse = new SdlInput(new MonotonicClock(), mouse: true);
+        PushMotion(120, 40);
+        PushButton(1, true, 121, 41);
+        PushButton(1, false, 122, 42);
+        Assert.Equal(3, withMouse.Poll(buffer));
+        Assert.Equal(new InputEvent(buffer[0].TimeNs, "mouse_move", false, InputSource.Mouse, 120, 40), buffer[0]);
+        Assert.Equal(("mouse_left", true, 121.0, 41.0), (buffer[1].Key, buffer[1].IsDown, buffer[1].X, buffer[1].Y));
+        Assert.Equal(("mouse_left", false), (buffer[2].Key, buffer[2].IsDown));
+        Assert.Equal(display.ToScreenPixels(120, 40), (120f, 40f));
     }
 }

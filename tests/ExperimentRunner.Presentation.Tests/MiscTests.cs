@@ -57,3 +57,22 @@ public sealed class MiscTests
         Assert.Equal(50, likert.CursorX(9));
     }
 }
+
+public sealed class DisplayOptionTests
+{
+    [Theory]
+    [InlineData("window", Gl.DisplayMode.Window)]
+    [InlineData("Fullscreen", Gl.DisplayMode.Fullscreen)]
+    [InlineData(" offscreen ", Gl.DisplayMode.Offscreen)]
+    public void DisplayModesAreReadFromTheCommandLine(string text, Gl.DisplayMode mode) =>
+        Assert.Equal(mode, Gl.GlDisplayOptions.ParseMode(text));
+
+    [Theory]
+    [InlineData("tv")]
+    [InlineData("7")]
+    public void AnUnknownDisplayModeListsTheChoices(string text)
+    {
+        var e = Assert.Throws<ArgumentException>(() => Gl.GlDisplayOptions.ParseMode(text));
+        Assert.Contains("window, fullscreen or offscreen", e.Message);
+    }
+}

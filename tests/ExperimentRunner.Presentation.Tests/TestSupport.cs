@@ -30,9 +30,21 @@ internal static class TestSupport
         return dir?.FullName ?? throw new DirectoryNotFoundException("repository root (ExperimentRunner.sln) not found above " + AppContext.BaseDirectory);
     }
 
-    public static string TempDir()
+    /// <summary>This test run's scratch folder, removed when the test process exits.</summary>
+    private static readonly Lazy<string> RunDir = new(() =>
     {
         string dir = Path.Combine(Path.GetTempPath(), "exrun-present-tests", Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dir);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        };
+        return dir;
+    });
+
+    public static string TempDir()
+    {
+        string dir = Path.Combine(RunDir.Value, Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);
         return dir;
     }

@@ -20,8 +20,9 @@ public sealed partial class X11Tests(ITestOutputHelper output)
     /// <summary>Starts Xvfb on a free display number; returns the number once the server accepts clients.</summary>
     private static (Process Server, int Display) StartXvfb()
     {
-        // -displayfd: Xvfb picks a free number and writes it to stdout when it is ready for clients.
-        var xvfb = Process.Start(new ProcessStartInfo("/usr/bin/Xvfb", "-displayfd 1 -screen 0 1280x720x24 -nolisten tcp")
+        // -displayfd: Xvfb picks a free number and writes it to stdout when it is ready for clients; -noreset: it does
+        // not restart (refusing connections for a moment) each time its last client leaves.
+        var xvfb = Process.Start(new ProcessStartInfo("/usr/bin/Xvfb", "-displayfd 1 -noreset -screen 0 1280x720x24 -nolisten tcp")
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         })!;

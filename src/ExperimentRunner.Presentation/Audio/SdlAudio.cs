@@ -40,6 +40,7 @@ public sealed class SdlAudio : IAudio
         if (!Sdl.IsAvailable(out string? why)) throw new InvalidOperationException($"SDL could not open audio: {why}");
         Sdl.CheckLayouts();
         if (options.Driver is not null) Sdl.SetEnv("SDL_AUDIODRIVER", options.Driver, 1);
+        Sdl.BeforeInit();
         if (Sdl.InitSubSystem(Sdl.InitAudio) != 0)
             throw new InvalidOperationException($"SDL could not start audio: {Sdl.GetError()}");
         var desired = new Sdl.AudioSpec

@@ -18,6 +18,10 @@ public sealed class SceneComposer : IDisposable
     /// <summary>Pixels per reference pixel (height / 1080).</summary>
     private readonly float _s;
     private readonly float _bodySize;
+    /// <summary>Set while composing one screen when some text had to be cut.</summary>
+    private bool _truncated;
+    /// <summary>Characters without a glyph in the font, gathered while composing one screen.</summary>
+    private string _missing = "";
 
     public SceneComposer(DisplayStyle style, int width, int height)
     {
@@ -82,9 +86,11 @@ public sealed class SceneComposer : IDisposable
     public SceneLayout Compose(SceneSpec scene, ImageStore images, SKCanvas canvas)
     {
         canvas.Clear(Palette.Background);
+        _truncated = false;
+        _missing = "";
         try
         {
-            return scene.Kind switch
+            var layout = scene.Kind switch
             {
                 SceneKind.Blank => new SceneLayout { Kind = scene.Kind, Width = Width, Height = Height },
                 SceneKind.Fixation => Fixation(canvas, scene),
@@ -97,6 +103,9 @@ public sealed class SceneComposer : IDisposable
                 SceneKind.Image => ImageScreen(canvas, scene, images),
                 _ => throw new NotSupportedException($"scene kind {scene.Kind} has no layout"),
             };
+            layout.TextTruncated = _truncated;
+            layout.MissingCharacters = _missing.Length > 0 ? _missing : null;
+            return layout;
         }
         catch (Exception e) when (e is FileNotFoundException or InvalidDataException or FormatException or ArgumentException)
         {
@@ -122,11 +131,11 @@ public sealed class SceneComposer : IDisposable
     private SceneLayout TextScreen(SKCanvas canvas, SceneSpec scene)
     {
         float maxW = Math.Min(Width - 2 * Margin, _bodySize * 30);
-        var title = Block(scene.Title, _bold, _bodySize * 1.35f, maxW, 1.25f, fakeBold: _fakeBold);
-        var body = Block(scene.Body, _regular, _bodySize, maxW, 1.45f);
-        var footer = Block(scene.Footer, _regular, _bodySize * 0.72f, maxW, 1.35f);
-        float gap = title.IsEmpty || body.IsEmpty ? 0 : _bodySize * 1.2f;
+        var title = Block(scene.Title, _bold, _bodySize * 1.35f, maxW, 1.25f, maxLines: 3, fakeBold: _fakeBold);
+        var footer = Block(scene.Footer, _regular, _bodySize * 0.72f, maxW, 1.35f, maxLines: 2);
+        float gap = title.IsEmpty || string.IsNullOrWhiteSpace(scene.Body) ? 0 : _bodySize * 1.2f;
         float footerSpace = footer.IsEmpty ? 0 : footer.Height + Margin * 0.8f;
+        var body = Block(scene.Body, _regular, _bodySize, maxW, 1.45f, maxHeight: Height - 2 * Margin - footerSpace - title.Height - gap);
         float total = title.Height + gap + body.Height;
         float top = Math.Max(Margin, (Height - footerSpace - total) / 2);
         var titleRect = title.Draw(canvas, Width / 2f, top, Palette.Foreground, SKTextAlign.Center);
@@ -138,7 +147,7 @@ public sealed class SceneComposer : IDisposable
     private SceneLayout ProfileScreen(SKCanvas canvas, SceneSpec scene, ImageStore images)
     {
         var profile = RequireProfile(scene);
-        var footer = Block(scene.Footer, _regular, _bodySize * 0.72f, Width - 2 * Margin, 1.3f);
+        var footer = Block(scene.Footer, _regular, _bodySize * 0.72f, Width - 2 * Margin, 1.3f, maxLines: 2);
         float cardH = Height - 2 * Margin - (footer.IsEmpty ? 0 : footer.Height + Margin * 0.5f);
         float cardW = Math.Min(cardH * 0.66f, Width - 2 * Margin);
         var card = new PixelRect((Width - cardW) / 2, Margin, cardW, cardH);
@@ -151,7 +160,7 @@ public sealed class SceneComposer : IDisposable
     private SceneLayout ChoiceScreen(SKCanvas canvas, SceneSpec scene, ImageStore images)
     {
         var profile = scene.Profile;
-        var footer = Block(scene.Footer, _regular, _bodySize * 0.72f, Width - 2 * Margin, 1.3f);
+        var footer = Block(scene.Footer, _regular, _bodySize * 0.72f, Width - 2 * Margin, 1.3f, maxLines: 2);
         float areaH = Height - 2 * Margin - (footer.IsEmpty ? 0 : footer.Height + Margin * 0.5f);
         float gap = Margin;
         float cardH = areaH, cardW = profile is null ? 0 : Math.Min(cardH * 0.66f, Width * 0.42f);
@@ -162,11 +171,12 @@ public sealed class SceneComposer : IDisposable
         if (profile is not null) photo = DrawProfileCard(canvas, new PixelRect(left, Margin, cardW, cardH), profile, images);
         float colX = left + cardW + (profile is null ? 0 : gap);
 
-        var title = Block(scene.Title, _bold, _bodySize * 1.1f, columnW, 1.25f, fakeBold: _fakeBold);
-        var body = Block(scene.Body, _regular, _bodySize, columnW, 1.4f);
+        var title = Block(scene.Title, _bold, _bodySize * 1.1f, columnW, 1.25f, maxLines: 3, fakeBold: _fakeBold);
         float buttonH = OptionHeight, buttonGap = _bodySize * 0.6f;
         int n = scene.Options.Count;
         float buttonsH = n == 0 ? 0 : n * buttonH + (n - 1) * buttonGap;
+        var body = Block(scene.Body, _regular, _bodySize, columnW, 1.4f,
+            maxHeight: cardH - buttonsH - title.Height - _bodySize * 1.9f);
         float textGap = (title.IsEmpty && body.IsEmpty) || n == 0 ? 0 : _bodySize * 1.3f;
         float innerGap = title.IsEmpty || body.IsEmpty ? 0 : _bodySize * 0.6f;
         float total = title.Height + innerGap + body.Height + textGap + buttonsH;
@@ -202,7 +212,7 @@ public sealed class SceneComposer : IDisposable
         if (scene.ParticipantPhotoPath is { } youPath)
         {
             // Two cards side by side, the symbol between them, the message underneath: "you" and "them".
-            var message = Block(feedback?.Message, _bold, _bodySize * 1.25f, Width - 2 * Margin, 1.25f, fakeBold: _fakeBold);
+            var message = Block(feedback?.Message, _bold, _bodySize * 1.25f, Width - 2 * Margin, 1.25f, maxLines: 2, fakeBold: _fakeBold);
             float cardH = Height - 2 * Margin - message.Height - Margin * 0.7f;
             float cardW = Math.Min(cardH * 0.66f, (Width - 3 * Margin) / 2.6f);
             float mid = symbol ? cardH * 0.2f : Margin;
@@ -231,7 +241,7 @@ public sealed class SceneComposer : IDisposable
             float left = (Width - groupW) / 2;
             photo = DrawProfileCard(canvas, new PixelRect(left, Margin, cardW, cardH), profile, images);
             float colX = left + cardW + Margin;
-            var message = Block(feedback?.Message, _bold, _bodySize * 1.25f, columnW, 1.25f, fakeBold: _fakeBold);
+            var message = Block(feedback?.Message, _bold, _bodySize * 1.25f, columnW, 1.25f, maxLines: 5, fakeBold: _fakeBold);
             float d = symbol ? Math.Min(columnW * 0.5f, Height * 0.2f) : 0;
             float symbolGap = symbol ? _bodySize : 0;
             float total = d + symbolGap + message.Height;
@@ -257,13 +267,13 @@ public sealed class SceneComposer : IDisposable
         bool questionnaire = scene.Kind == SceneKind.Questionnaire;
         // A questionnaire's title is a quiet header ("Item 3 of 10"); a rating's title is a heading.
         var title = questionnaire
-            ? Block(scene.Title, _regular, _bodySize * 0.72f, maxW, 1.3f)
-            : Block(scene.Title, _bold, _bodySize * 1.15f, maxW, 1.25f, fakeBold: _fakeBold);
-        var body = Block(scene.Body, _regular, _bodySize * 1.05f, maxW, 1.4f);
-        var footer = Block(scene.Footer, _regular, _bodySize * 0.72f, Width - 2 * Margin, 1.3f);
+            ? Block(scene.Title, _regular, _bodySize * 0.72f, maxW, 1.3f, maxLines: 1)
+            : Block(scene.Title, _bold, _bodySize * 1.15f, maxW, 1.25f, maxLines: 2, fakeBold: _fakeBold);
+        var footer = Block(scene.Footer, _regular, _bodySize * 0.72f, Width - 2 * Margin, 1.3f, maxLines: 2);
         float scaleY = Height * 0.58f;
         float textBottom = scaleY - Height * 0.14f;
-        float innerGap = title.IsEmpty || body.IsEmpty ? 0 : _bodySize * (questionnaire ? 1.4f : 0.8f);
+        float innerGap = title.IsEmpty || string.IsNullOrWhiteSpace(scene.Body) ? 0 : _bodySize * (questionnaire ? 1.4f : 0.8f);
+        var body = Block(scene.Body, _regular, _bodySize * 1.05f, maxW, 1.4f, maxHeight: textBottom - Margin - title.Height - innerGap);
         float total = title.Height + innerGap + body.Height;
         float top = Math.Max(Margin, textBottom - total);
         if (questionnaire) top = Math.Max(Margin, Math.Min(top, Height * 0.22f));
@@ -278,12 +288,13 @@ public sealed class SceneComposer : IDisposable
     private SceneLayout WaitScreen(SKCanvas canvas, SceneSpec scene)
     {
         float maxW = Math.Min(Width - 2 * Margin, _bodySize * 30);
-        var title = Block(scene.Title, _bold, _bodySize * 1.2f, maxW, 1.25f, fakeBold: _fakeBold);
-        var body = Block(scene.Body, _regular, _bodySize, maxW, 1.45f);
-        var footer = Block(scene.Footer, _regular, _bodySize * 0.72f, maxW, 1.3f);
+        var title = Block(scene.Title, _bold, _bodySize * 1.2f, maxW, 1.25f, maxLines: 2, fakeBold: _fakeBold);
+        var footer = Block(scene.Footer, _regular, _bodySize * 0.72f, maxW, 1.3f, maxLines: 2);
         float counterH = CounterSize * 1.15f;
-        float gapTitle = title.IsEmpty || body.IsEmpty ? 0 : _bodySize * 0.8f;
+        float gapTitle = title.IsEmpty || string.IsNullOrWhiteSpace(scene.Body) ? 0 : _bodySize * 0.8f;
         float gapCounter = _bodySize * 1.2f;
+        var body = Block(scene.Body, _regular, _bodySize, maxW, 1.45f,
+            maxHeight: Height - 2 * Margin - title.Height - gapTitle - gapCounter - counterH - (footer.IsEmpty ? 0 : footer.Height + Margin));
         float total = title.Height + gapTitle + body.Height + gapCounter + counterH;
         float top = Math.Max(Margin, (Height - total) / 2);
         var titleRect = title.Draw(canvas, Width / 2f, top, Palette.Foreground, SKTextAlign.Center);
@@ -329,7 +340,7 @@ public sealed class SceneComposer : IDisposable
         y += name.Height + bioSize * 0.55f;
         int bioLines = Math.Max(0, (int)((card.Bottom - pad - y) / (bioSize * 1.38f)));
         if (bioLines > 0)
-            Block(profile.Bio, _regular, bioSize, textW, 1.38f, maxLines: bioLines).Draw(canvas, card.X + pad, y, Palette.Muted, SKTextAlign.Left);
+            Block(profile.Bio, _regular, bioSize, textW, 1.38f, maxLines: bioLines, flag: false).Draw(canvas, card.X + pad, y, Palette.Muted, SKTextAlign.Left);
         return photo;
     }
 
@@ -337,7 +348,7 @@ public sealed class SceneComposer : IDisposable
     {
         float pad = card.Width * 0.045f;
         float nameSize = Math.Min(_bodySize * 1.05f, card.Width * 0.085f);
-        return Block(text, _bold, nameSize, card.Width - 2 * pad, 1.2f, maxLines: 1, fakeBold: _fakeBold);
+        return Block(text, _bold, nameSize, card.Width - 2 * pad, 1.2f, maxLines: 2, fakeBold: _fakeBold);
     }
 
     /// <summary>The photo takes what the name and bio leave, between 55 % and 78 % of the card's height.</summary>
@@ -346,7 +357,7 @@ public sealed class SceneComposer : IDisposable
         float pad = card.Width * 0.045f;
         float bioSize = Math.Min(_bodySize * 0.72f, card.Width * 0.058f);
         var name = NameBlock(card, $"{profile.Name}, {profile.Age}");
-        var bioProbe = Block(profile.Bio, _regular, bioSize, card.Width - 2 * pad, 1.38f, maxLines: 4);
+        var bioProbe = Block(profile.Bio, _regular, bioSize, card.Width - 2 * pad, 1.38f, maxLines: 4, flag: false);
         float textH = name.Height + (bioProbe.IsEmpty ? 0 : bioSize * 0.55f + bioProbe.Height);
         return Math.Clamp(card.Height - 3 * pad - textH, card.Height * 0.55f, card.Height * 0.78f);
     }
@@ -413,8 +424,16 @@ public sealed class SceneComposer : IDisposable
         var keyBlock = Block(key, _bold, badge * 0.6f, badge, 1f, maxLines: 1, fakeBold: _fakeBold);
         keyBlock.DrawCentered(canvas, bx + badge / 2, by + badge / 2, Palette.OnColor(Palette.Accent));
         float textX = bx + badge + rect.Height * 0.3f;
-        var text = Block(label, _regular, _bodySize * 0.85f, rect.Right - textX - rect.Height * 0.2f, 1.2f, maxLines: 1);
-        text.DrawLeftMiddle(canvas, textX, rect.CenterY, Palette.Foreground);
+        float textW = rect.Right - textX - rect.Height * 0.2f;
+        var text = Block(label, _regular, _bodySize * 0.85f, textW, 1.2f, maxLines: 1, flag: false);
+        if (!text.Truncated)
+        {
+            text.DrawLeftMiddle(canvas, textX, rect.CenterY, Palette.Foreground);
+            return;
+        }
+        // A long label: two smaller lines inside the same button.
+        text = Block(label, _regular, _bodySize * 0.7f, textW, 1.18f, maxLines: 2);
+        text.Draw(canvas, textX, rect.CenterY - text.Height / 2, Palette.Foreground, SKTextAlign.Left);
     }
 
     /// <summary>A disc in the feedback colour with a white check or cross.</summary>
@@ -552,8 +571,22 @@ public sealed class SceneComposer : IDisposable
     private static ProfileInfo RequireProfile(SceneSpec scene) =>
         scene.Profile ?? throw new ArgumentException("this screen shows a profile but the scene has none");
 
-    private TextBlock Block(string? text, SKTypeface face, float size, float maxWidth, float lineSpacing, int maxLines = int.MaxValue, bool fakeBold = false) =>
-        TextBlock.Create(text, face, size, maxWidth, lineSpacing, maxLines, fakeBold);
+    /// <summary>
+    /// A wrapped text block. <paramref name="maxHeight"/> (pixels) and <paramref name="maxLines"/> cap it (at least
+    /// one line); a cut block sets the layout's <see cref="SceneLayout.TextTruncated"/> unless <paramref name="flag"/>
+    /// is false (a bio on a card is cut by design).
+    /// </summary>
+    private TextBlock Block(string? text, SKTypeface face, float size, float maxWidth, float lineSpacing, int maxLines = int.MaxValue,
+        bool fakeBold = false, float maxHeight = float.PositiveInfinity, bool flag = true)
+    {
+        if (!float.IsPositiveInfinity(maxHeight)) maxLines = Math.Min(maxLines, Math.Max(1, (int)(maxHeight / (size * lineSpacing))));
+        var block = TextBlock.Create(text, face, size, maxWidth, lineSpacing, maxLines, fakeBold);
+        if (flag && block.Truncated) _truncated = true;
+        if (block.MissingCharacters is { } m)
+            foreach (var rune in m.EnumerateRunes())
+                if (_missing.IndexOf(rune.ToString(), StringComparison.Ordinal) < 0) _missing += rune.ToString();
+        return block;
+    }
 
     internal static SKRect ToSk(PixelRect r) => new(r.X, r.Y, r.Right, r.Bottom);
 

@@ -49,6 +49,18 @@ public sealed class SceneLayout
     public PixelRect Title { get; init; } = PixelRect.Empty;
     /// <summary>The image (Image); empty when none.</summary>
     public PixelRect Image { get; init; } = PixelRect.Empty;
+
+    /// <summary>
+    /// True when some text did not fit and was cut with "…" (a profile's bio on its card excepted): a paradigm
+    /// check can warn the researcher before a participant sees it.
+    /// </summary>
+    public bool TextTruncated { get; internal set; }
+
+    /// <summary>
+    /// Characters of the screen's text that the font cannot draw (they would show as empty boxes), or null. A paradigm
+    /// check should report them with the font to use instead.
+    /// </summary>
+    public string? MissingCharacters { get; internal set; }
 }
 
 /// <summary>

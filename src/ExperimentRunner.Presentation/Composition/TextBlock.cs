@@ -16,8 +16,10 @@ internal sealed class TextBlock
     private readonly bool _fakeBold;
     private readonly List<string> _lines;
 
-    private TextBlock(SKTypeface face, float size, float lineHeight, bool fakeBold, List<string> lines)
+    private TextBlock(SKTypeface face, float size, float lineHeight, bool fakeBold, List<string> lines, bool truncated, string? missing)
     {
+        Truncated = truncated;
+        MissingCharacters = missing;
         _face = face;
         _size = size;
         _lineHeight = lineHeight;
@@ -27,6 +29,12 @@ internal sealed class TextBlock
 
     public bool IsEmpty => _lines.Count == 0;
 
+    /// <summary>True when the text did not fit its lines and was cut (ending in "…").</summary>
+    public bool Truncated { get; }
+
+    /// <summary>Characters the font has no glyph for (drawn as empty boxes), or null when every one is there.</summary>
+    public string? MissingCharacters { get; }
+
     /// <summary>Height of the block in pixels: one line height (size × spacing) per line.</summary>
     public float Height => _lines.Count * _lineHeight;
 
@@ -35,17 +43,34 @@ internal sealed class TextBlock
     public static TextBlock Create(string? text, SKTypeface face, float size, float maxWidth, float lineSpacing, int maxLines, bool fakeBold)
     {
         var lines = new List<string>();
+        bool truncated = false;
+        string? missing = null;
         if (!string.IsNullOrWhiteSpace(text) && maxLines > 0)
         {
             using var font = MakeFont(face, size, fakeBold);
+            missing = Missing(text, font);
             Wrap(text.Replace("\r\n", "\n").Trim(), font, Math.Max(size, maxWidth), lines);
             if (lines.Count > maxLines)
             {
                 lines.RemoveRange(maxLines, lines.Count - maxLines);
                 lines[^1] = Ellipsize(lines[^1], font, maxWidth);
+                truncated = true;
             }
         }
-        return new TextBlock(face, size, size * lineSpacing, fakeBold, lines);
+        return new TextBlock(face, size, size * lineSpacing, fakeBold, lines, truncated, missing);
+    }
+
+    private static string? Missing(string text, SKFont font)
+    {
+        StringBuilder? missing = null;
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (Rune.IsControl(rune) || Rune.IsWhiteSpace(rune) || rune.Value == 0x2026) continue;
+            if (font.GetGlyph(rune.Value) != 0) continue;
+            missing ??= new StringBuilder();
+            if (missing.ToString().IndexOf(rune.ToString(), StringComparison.Ordinal) < 0) missing.Append(rune.ToString());
+        }
+        return missing?.ToString();
     }
 
     private static SKFont MakeFont(SKTypeface face, float size, bool fakeBold) =>
@@ -60,13 +85,13 @@ internal sealed class TextBlock
             // A paragraph that fits stays as written (runs of spaces included).
             if (font.MeasureText(p) <= maxWidth) { lines.Add(p); continue; }
             var line = new StringBuilder();
-            foreach (string word in p.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            foreach (var (token, spaceBefore) in Tokens(p))
             {
-                string candidate = line.Length == 0 ? word : line + " " + word;
+                string candidate = line.Length == 0 ? token : line + (spaceBefore ? " " : "") + token;
                 if (font.MeasureText(candidate) <= maxWidth) { line.Clear().Append(candidate); continue; }
                 if (line.Length > 0) { lines.Add(line.ToString()); line.Clear(); }
                 // A word wider than the line: break it between characters (text elements, so accents stay whole).
-                string rest = word;
+                string rest = token;
                 while (font.MeasureText(rest) > maxWidth && rest.Length > 1)
                 {
                     int fit = FitPrefix(rest, font, maxWidth);
@@ -76,6 +101,25 @@ internal sealed class TextBlock
                 line.Append(rest);
             }
             if (line.Length > 0) lines.Add(line.ToString());
+        }
+    }
+
+    /// <summary>
+    /// The words of a paragraph, each with whether a space precedes it; a hyphenated word is also split after each
+    /// hyphen (no space), so "Maximilian-Alexander" can break as "Maximilian-" / "Alexander".
+    /// </summary>
+    private static IEnumerable<(string Token, bool SpaceBefore)> Tokens(string paragraph)
+    {
+        foreach (string word in paragraph.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            int start = 0;
+            for (int i = 1; i < word.Length - 1; i++)
+            {
+                if (word[i] != '-') continue;
+                yield return (word[start..(i + 1)], start == 0);
+                start = i + 1;
+            }
+            yield return (word[start..], start == 0);
         }
     }
 

@@ -34,10 +34,17 @@ public sealed record GlDisplayOptions
     /// <summary>Most GPU memory for composed screens, bytes (default 1 GiB: about 130 screens at 1920×1080).</summary>
     public long TextureBudgetBytes { get; init; } = 1L << 30;
     public string Title { get; init; } = "ExperimentRunner";
+
+    /// <summary>Reads a command line's <c>--display</c> value: window, fullscreen, offscreen (or hidden); any case.</summary>
+    public static DisplayMode ParseMode(string text) =>
+        Enum.TryParse<DisplayMode>(text?.Trim(), ignoreCase: true, out var mode) && Enum.IsDefined(mode)
+            ? mode
+            : throw new ArgumentException($"'{text}' is not a display mode: use window, fullscreen or offscreen", nameof(text));
 }
 
 /// <summary>The result of the start-up refresh measurement.</summary>
-/// <param name="MedianIntervalNs">Median interval between timed flips (swap + glFinish), ns.</param>
+/// <param name="MedianIntervalNs">Interval between timed flips (swap + glFinish), ns: when synchronised, the mean of the
+/// intervals within 15 % of the median (the refresh period); otherwise the median.</param>
 /// <param name="DrawOnlyNs">Median time to draw a frame and glFinish without swapping, ns.</param>
 /// <param name="OsRefreshHz">What the OS reports for the monitor, Hz (0 when unknown).</param>
 /// <param name="Synchronised">True when swaps wait for vertical blank.</param>
@@ -62,7 +69,6 @@ public sealed class GlDisplay : IDisplay
     ];
 
     private readonly IClock _clock;
-    private readonly DisplayStyle _style;
     private readonly nint _window;
     private readonly nint _context;
     private readonly GL _gl;
@@ -88,7 +94,7 @@ public sealed class GlDisplay : IDisplay
     public GlDisplay(DisplayStyle style, GlDisplayOptions? options = null, IClock? clock = null)
     {
         options ??= new GlDisplayOptions();
-        _style = style;
+        Style = style;
         _clock = clock ?? new MonotonicClock();
         Mode = options.Mode;
         if (!Sdl.IsAvailable(out string? why)) throw new GlUnavailableException($"SDL could not open a display: {why}");
@@ -141,7 +147,7 @@ public sealed class GlDisplay : IDisplay
             _gl = GL.GetApi(name => Sdl.GlGetProcAddress(name));
             Renderer = $"{_gl.GetStringS(StringName.Renderer)}; {_gl.GetStringS(StringName.Version)}";
 
-            bool vsyncAsked = Sdl.GlSetSwapInterval(1) == 0;
+            string? swapIntervalRefusal = Sdl.GlSetSwapInterval(1) == 0 ? null : Sdl.GetError();
             Sdl.GlGetDrawableSize(_window, out _drawableW, out _drawableH);
             Sdl.GetWindowSize(_window, out int ww, out int wh);
             (_windowW, _windowH) = (ww, wh);
@@ -164,7 +170,7 @@ public sealed class GlDisplay : IDisplay
 
             Sdl.GetCurrentDisplayMode(Math.Max(0, Sdl.GetWindowDisplayIndex(_window)), out var mode);
             long expectedPeriod = (long)Math.Round(1e9 / (style.ExpectedRefreshHz > 0 ? style.ExpectedRefreshHz : 60));
-            Measurement = Measure(options, vsyncAsked, mode.RefreshRate, expectedPeriod);
+            Measurement = Measure(options, swapIntervalRefusal, mode.RefreshRate, expectedPeriod);
             _paced = !Measurement.Synchronised;
             PeriodNs = Measurement.Synchronised ? Measurement.MedianIntervalNs : expectedPeriod;
             RefreshHz = 1e9 / PeriodNs;
@@ -178,6 +184,8 @@ public sealed class GlDisplay : IDisplay
     }
 
     public DisplayMode Mode { get; }
+    /// <summary>The style the screens are composed with.</summary>
+    public DisplayStyle Style { get; }
     /// <summary>SDL's video driver ("x11", "wayland", "offscreen"…), for the session record.</summary>
     public string VideoDriver { get; }
     /// <summary>GL_RENDERER and GL_VERSION, for the session record.</summary>
@@ -199,11 +207,16 @@ public sealed class GlDisplay : IDisplay
     /// <summary>Bytes of composed screens held on the GPU now.</summary>
     public long TextureBytes => _cache.UsedBytes;
 
-    /// <summary>Composes and uploads every screen; progress in percent (0–100). See <see cref="IDisplay.Prepare"/>.</summary>
+    /// <summary>
+    /// Composes and uploads every screen; progress in percent (0–100). See <see cref="IDisplay.Prepare"/>. The
+    /// window's events are pumped between screens (keys pressed meanwhile stay queued for the input: discard them
+    /// with <see cref="Input.SdlInput.Discard"/> before a timed screen).
+    /// </summary>
     public void Prepare(IReadOnlyCollection<SceneSpec> scenes, IProgress<int>? progress = null)
     {
         ThrowIfDisposed();
-        _cache.Prepare(scenes, progress);
+        MakeCurrent();
+        _cache.Prepare(scenes, progress, Sdl.PumpEvents);
         // A screen evicted to make room cannot stay current: show the background until the next Show.
         if (_current is not null && !_cache.TryUse(CurrentKey!, out _)) { _current = null; CurrentKey = null; }
     }
@@ -229,6 +242,7 @@ public sealed class GlDisplay : IDisplay
     /// <inheritdoc />
     public long Flip()
     {
+        MakeCurrent();
         Draw();
         if (_paced)
         {
@@ -332,6 +346,7 @@ public sealed class GlDisplay : IDisplay
     public unsafe RgbaImage ReadPixels()
     {
         ThrowIfDisposed();
+        MakeCurrent();
         Draw();
         _gl.Finish();
         int w = _drawableW, h = _drawableH;
@@ -347,7 +362,7 @@ public sealed class GlDisplay : IDisplay
     /// <summary>Draws the current screen and saves it as a PNG (see <see cref="ReadPixels"/>).</summary>
     public void SavePng(string path) => ReadPixels().SavePng(path);
 
-    private RefreshMeasurement Measure(GlDisplayOptions options, bool vsyncAsked, int osHz, long expectedPeriod)
+    private RefreshMeasurement Measure(GlDisplayOptions options, string? swapIntervalRefusal, int osHz, long expectedPeriod)
     {
         if (!options.MeasureRefresh)
             return new RefreshMeasurement(0, 0, osHz, false, "not measured");
@@ -373,32 +388,7 @@ public sealed class GlDisplay : IDisplay
             _gl.Finish();
             draw[i] = _clock.NowNs - t0;
         }
-        long median = Median(swap), drawOnly = Median(draw);
-        Array.Sort(swap);
-        long iqr = swap[swap.Length * 3 / 4] - swap[swap.Length / 4];
-
-        string reason;
-        bool synced;
-        if (VideoDriver is "offscreen" or "dummy") { synced = false; reason = $"the '{VideoDriver}' video driver has no vertical blank"; }
-        else if (!vsyncAsked) { synced = false; reason = $"the GL driver refused a swap interval of 1 ({Sdl.GetError()})"; }
-        else if (median < 2_500_000 || median < drawOnly * 3 / 2 + 500_000)
-        { synced = false; reason = $"swaps return without waiting (median {median / 1e6:F2} ms, drawing alone {drawOnly / 1e6:F2} ms)"; }
-        else if (iqr > median / 5)
-        { synced = false; reason = $"flip intervals are irregular (median {median / 1e6:F2} ms, interquartile range {iqr / 1e6:F2} ms)"; }
-        else
-        {
-            synced = true;
-            reason = $"median flip interval {median / 1e6:F3} ms ({1e9 / median:F2} Hz; the OS reports {osHz} Hz)";
-        }
-        if (!synced) reason += $"; flips are paced by the clock at {1e9 / expectedPeriod:F2} Hz";
-        return new RefreshMeasurement(median, drawOnly, osHz, synced, reason);
-    }
-
-    private static long Median(long[] values)
-    {
-        var copy = (long[])values.Clone();
-        Array.Sort(copy);
-        return copy[copy.Length / 2];
+        return RefreshJudge.Judge(VideoDriver, swapIntervalRefusal, swap, draw, osHz, expectedPeriod);
     }
 
     private static (int w, int h, int x, int y, uint flags) WindowGeometry(DisplayStyle style, GlDisplayOptions options)
@@ -432,10 +422,14 @@ public sealed class GlDisplay : IDisplay
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 
+    /// <summary>SDL returns at once when the context is already current, so this costs nothing in the frame loop.</summary>
+    private void MakeCurrent() => Sdl.GlMakeCurrent(_window, _context);
+
     private void DisposeNative()
     {
         if (_context != nint.Zero)
         {
+            Sdl.GlMakeCurrent(_window, _context);
             _atlas?.Dispose();
             _cache?.Dispose();
             _renderer?.Dispose();

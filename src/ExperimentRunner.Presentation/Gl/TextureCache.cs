@@ -55,7 +55,9 @@ internal sealed class TextureCache : IDisposable
     /// <see cref="SceneCompositionException"/> naming the screen when one cannot be composed, and
     /// <see cref="InvalidOperationException"/> when the set alone does not fit the budget.
     /// </summary>
-    public void Prepare(IReadOnlyCollection<SceneSpec> scenes, IProgress<int>? progress)
+    /// <param name="betweenScenes">Called after each composed screen (the display pumps the window's events there, so a
+    /// long Prepare never looks like a hung window to the window manager).</param>
+    public void Prepare(IReadOnlyCollection<SceneSpec> scenes, IProgress<int>? progress, Action? betweenScenes = null)
     {
         _generation++;
         var missing = new List<SceneSpec>();
@@ -87,6 +89,7 @@ internal sealed class TextureCache : IDisposable
                 UsedBytes += each;
             }
             done++;
+            betweenScenes?.Invoke();
             progress?.Report((int)(100L * done / missing.Count));
         }
         progress?.Report(100);

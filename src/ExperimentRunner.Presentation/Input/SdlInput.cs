@@ -25,6 +25,7 @@ public sealed class SdlInput : IInput, IDisposable
         _mouse = mouse;
         if (!Sdl.IsAvailable(out string? why)) throw new InvalidOperationException($"SDL input is not available: {why}");
         Sdl.CheckLayouts();
+        Sdl.BeforeInit();
         if (Sdl.InitSubSystem(Sdl.InitEvents) != 0)
             throw new InvalidOperationException($"SDL could not start its event queue: {Sdl.GetError()}");
     }
@@ -60,6 +61,17 @@ public sealed class SdlInput : IInput, IDisposable
                     break;
             }
         }
+        return n;
+    }
+
+    /// <summary>
+    /// Drops every event waiting in the queue (keys pressed during a Prepare or a pause, before the screen they
+    /// could answer). Returns how many were dropped.
+    /// </summary>
+    public int Discard()
+    {
+        int n = 0;
+        while (Sdl.PollEvent(out _) == 1) n++;
         return n;
     }
 

@@ -336,6 +336,19 @@ internal static partial class Sdl
         public int Y;
     }
 
+    private static int _hintsSet;
+
+    /// <summary>
+    /// Settings that must be in place before any SDL subsystem starts: SDL must not install its own SIGINT/SIGTERM
+    /// handlers (they would turn the operator's Ctrl+C into an SDL quit event that nobody may be polling, instead
+    /// of letting the program stop cleanly).
+    /// </summary>
+    public static void BeforeInit()
+    {
+        if (Interlocked.Exchange(ref _hintsSet, 1) == 1) return;
+        SetHint("SDL_NO_SIGNAL_HANDLERS", "1");
+    }
+
     /// <summary>Checked at start-up: a mismatch with the native layout would corrupt memory silently.</summary>
     public static void CheckLayouts()
     {

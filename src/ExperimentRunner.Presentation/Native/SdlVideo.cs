@@ -25,7 +25,8 @@ internal static class SdlVideo
                 _users++;
                 return;
             }
-                        SetVideoDriver(offscreen ? "offscreen" : null);
+                        Sdl.BeforeInit();
+            SetVideoDriver(offscreen ? "offscreen" : null);
             if (Sdl.InitSubSystem(Sdl.InitVideo | Sdl.InitEvents) != 0)
             {
                 string err = Sdl.GetError();

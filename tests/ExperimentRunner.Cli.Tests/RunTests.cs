@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using ExperimentRunner.Core.Events;
+using ExperimentRunner.Storage;
+
+namespace ExperimentRunner.Cli.Tests;
+
+/// <summary>`exrun run` for real: offscreen GL, real time, preflight, markers over UDP, a serial scanner trigger.</summary>
+[Collection("real time")]
+public class RunTests
+{
+    private static readonly string[] Skip = ["--skip", "welcome,resilience_pre,selection,baseline,scanner_intro"];
+
+    private static string SessionOf(string db)
+    {
+        using var reader = StudyReader.Open(db);
+        return reader.Sessions().Single().SessionId;
+    }
+
+    [Fact]
+    public void AnOffscreenRunLogsEveryFlipAndSendsOneDatagramPerMarkedEvent()
+    {
+        using var listener = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        int port = ((IPEndPoint)listener.Client.LocalEndPoint!).Port;
+        var datagrams = new List<JsonDocument>();
+        var receiving = new Thread(() =>
+        {
+            listener.Client.ReceiveTimeout = 25_000;
+            try
+            {
+                while (true)
+                {
+                    var remote = new IPEndPoint(IPAddress.Any, 0);
+                    var bytes = listener.Receive(ref remote);
+                    if (bytes.Length == 0) break; // the socket was closed under the receive
+                    lock (datagrams) datagrams.Add(JsonDocument.Parse(bytes));
+                }
+            }
+            catch (SocketException) { }
+            catch (ObjectDisposedException) { }
+        }) { IsBackground = true };
+        receiving.Start();
+        var db = Exrun.Temp("study.db");
+        var r = Exrun.Run(["run", "paradigms/social-feedback-fmri.yaml", "--participant", "sub-50", "--session", "1", "--db", db,
+            "--display", "offscreen", "--scanner", "emulate", "--responder", "default", "--max-seconds", "16", "--markers", $"udp:127.0.0.1:{port}", .. Skip]);
+        Assert.True(r.ExitCode == 0, r.Out + r.Err);
+        Assert.Contains("Preflight", r.Out);
+        Thread.Sleep(500);
+        listener.Close();
+        receiving.Join(TimeSpan.FromSeconds(5));
+
+        string id = SessionOf(db);
+        using var reader = StudyReader.Open(db);
+        var info = reader.Session(id)!.Info;
+        Assert.Equal("unsynchronised", info.Timing);
+        var events = reader.Events(id).Select(e => e.Event).ToList();
+        var flips = reader.Flips(id).ToList();
+        // Every flip is logged, in order, one frame apart unless a miss says otherwise.
+        Assert.True(flips.Count > 16 * 60 * 0.9, $"{flips.Count} flips");
+        var summary = System.Text.RegularExpressions.Regex.Match(r.Out, @"flips logged\s*│\s*(\d+)");
+        Assert.True(summary.Success, r.Out);
+        Assert.Equal(flips.Count, int.Parse(summary.Groups[1].Value));
+        for (int i = 1; i < flips.Count; i++) Assert.True(flips[i].TimeNs > flips[i - 1].TimeNs);
+        int late = 0;
+        for (int i = 1; i < flips.Count; i++) if (flips[i].TimeNs - flips[i - 1].TimeNs > 16_666_667 * 3 / 2) late++;
+        Assert.Equal(late, events.Count(e => e.Kind == EventKind.MissedFrame));
+        // Markers: one datagram per marked screen, each logged with its send time.
+        var marked = events.Where(e => e.Kind == EventKind.ScreenOnset && e.Code > 0).ToList();
+        var sent = events.Where(e => e.Kind == EventKind.Marker).ToList();
+        Assert.NotEmpty(marked);
+        Assert.Equal(marked.Count, sent.Count);
+        lock (datagrams)
+        {
+            Assert.Equal(marked.Count, datagrams.Count);
+            Assert.Equal(marked.Select(m => m.Code), datagrams.Select(d => d.RootElement.GetProperty("code").GetInt32()));
+        }
+        Assert.All(sent, m => Assert.True(m.TimeNs >= m.IntendedNs));
+    }
+
+    [Fact]
+    public void APreflightFailureStopsTheRunUnlessOverriddenAndTheOverrideIsRecorded()
+    {
+        var db = Exrun.Temp("study.db");
+        string[] common = ["run", "paradigms/social-feedback-fmri.yaml", "--participant", "sub-51", "--session", "1", "--db", db,
+            "--display", "offscreen", "--scanner", "emulate", "--responder", "default", "--max-seconds", "3", "--markers", "serial:/dev/ttyDOES-NOT-EXIST", .. Skip];
+        var r = Exrun.Run(common);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("FAIL", r.Out);
+        Assert.Contains("preflight failed: marker outputs", r.Err);
+        Assert.DoesNotContain("   at ", r.Out + r.Err);
+        using (var reader = StudyReader.Open(db)) Assert.Empty(reader.Sessions());
+
+        r = Exrun.Run([.. common, "--override", "marker outputs"]);
+        Assert.True(r.ExitCode == 0, r.Out + r.Err);
+        using (var reader = StudyReader.Open(db))
+            Assert.Equal("marker outputs", reader.Sessions().Single().Info.Overrides);
+    }
+
+    [Fact]
+    public void SerialTriggersStartARun()
+    {
+        if (!File.Exists("/usr/bin/socat"))
+        {
+            Assert.False(Environment.GetEnvironmentVariable("CI") == "true", "socat must be installed in CI (.ci/setup installs it)");
+            return;
+        }
+        var dir = Directory.CreateTempSubdirectory("exrun-pty-").FullName;
+        string a = Path.Combine(dir, "scanner"), b = Path.Combine(dir, "runner");
+        var socat = Process.Start(new ProcessStartInfo("/usr/bin/socat", [$"pty,raw,echo=0,link={a}", $"pty,raw,echo=0,link={b}"]) { RedirectStandardError = true })!;
+        try
+        {
+            var until = DateTime.UtcNow.AddSeconds(10);
+            while (!(File.Exists(a) && File.Exists(b)) && DateTime.UtcNow < until) Thread.Sleep(20);
+            var db = Exrun.Temp("study.db");
+            using var stop = new CancellationTokenSource();
+            // The scanner: one '5' every 2 s (the paradigm's TR) from the moment the run waits.
+            var scanner = new Thread(() =>
+            {
+                using var port = new FileStream(a, FileMode.Open, FileAccess.Write);
+                while (!stop.IsCancellationRequested)
+                {
+                    port.WriteByte((byte)'5');
+                    port.Flush();
+                    Thread.Sleep(2000);
+                }
+            }) { IsBackground = true };
+            scanner.Start();
+            var r = Exrun.Run(["run", "paradigms/social-feedback-fmri.yaml", "--participant", "sub-52", "--session", "1", "--db", db,
+                "--display", "offscreen", "--scanner", $"serial:{b}", "--responder", "default", "--max-seconds", "16", .. Skip]);
+            stop.Cancel();
+            Assert.True(r.ExitCode == 0, r.Out + r.Err);
+            using var reader = StudyReader.Open(db);
+            var events = reader.Events(SessionOf(db)).Select(e => e.Event).ToList();
+            var pulses = events.Where(e => e.Kind == EventKind.Pulse).ToList();
+            Assert.Equal(4, pulses.Count(p => p.Code == 1));
+            var t0 = Assert.Single(events, e => e.Kind == EventKind.RunStarted);
+            Assert.Equal(pulses.First(p => p.Code == 0).TimeNs, t0.TimeNs);
+            Assert.Contains(events, e => e.Kind == EventKind.ScreenOnset && e.Screen == "lead_in");
+        }
+        finally
+        {
+            socat.Kill();
+            Directory.Delete(dir, true);
+        }
+    }
+}
