@@ -40,7 +40,7 @@ internal static class EventDocuments
         {
             ["_id"] = seq,
             ["session"] = sessionId is null ? BsonValue.Null : sessionId,
-            ["kind"] = KindNames[(int)e.Kind],
+            ["kind"] = KindName(e.Kind),
             ["timeNs"] = e.TimeNs,
             ["run"] = e.Run,
             ["block"] = e.Block,
@@ -60,13 +60,20 @@ internal static class EventDocuments
         return d;
     }
 
+    /// <summary>The kind's name; a value outside the enum (a bug upstream) is kept as its number rather than lost.</summary>
+    private static string KindName(EventKind kind) => (uint)kind < (uint)KindNames.Length
+        ? KindNames[(int)kind]
+        : ((int)kind).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     public static EventRecord FromDocument(BsonDocument d, out long seq, out string? sessionId)
     {
         seq = d["_id"].AsInt64;
         sessionId = d["session"].IsString ? d["session"].AsString : null;
         string kindName = d["kind"].AsString;
-        if (!KindsByName.TryGetValue(kindName, out EventKind kind))
-            throw new InvalidDataException($"event {seq} has an unknown kind '{kindName}'");
+        EventKind kind;
+        if (KindsByName.TryGetValue(kindName, out EventKind named)) kind = named;
+        else if (int.TryParse(kindName, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out int number)) kind = (EventKind)number;
+        else throw new InvalidDataException($"event {seq} has an unknown kind '{kindName}'");
         return new EventRecord
         {
             Kind = kind,

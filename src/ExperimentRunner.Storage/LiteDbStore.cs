@@ -27,6 +27,11 @@ public sealed record StoreOptions
     /// end and close.</summary>
     public int CheckpointPages { get; init; } = 1000;
 
+    /// <summary>After a commit that holds a BlockEnded event, copy the log into the data file (a checkpoint, which
+    /// forces the data file to the disk): a completed block survives even a power cut that took the log's last
+    /// pages, and the log stays short.</summary>
+    public bool CheckpointAtBlockEnd { get; init; } = true;
+
     /// <summary>Force the log to the disk (fsync) after each commit: survives a power cut, not only a killed process.
     /// A second thread does it, so a slow disk never holds back the next commit: a commit is in the OS (safe from a
     /// killed process) when the writer finishes it, and on the disk when that thread's fsync returns.</summary>
@@ -42,9 +47,11 @@ public readonly record struct StoreStats(
 /// <summary>
 /// A study database (one LiteDB file per study) as the session's event sink. <see cref="Write"/> puts the event in
 /// a preallocated ring and returns: no lock, no allocation, no disk. One writer thread owns the database, drains the
-/// ring every <see cref="StoreOptions.WakeIntervalMs"/>, and commits batches, one transaction each, then forces the
-/// log to the disk. When the ring is full, events spill to an overflow list (the one place that allocates) and a
-/// Warning is recorded: nothing is ever dropped.
+/// ring every <see cref="StoreOptions.WakeIntervalMs"/>, and commits batches, one transaction each; a second thread
+/// then forces the log to the disk (fsync) after each commit. Within a kill-safe bound of about one wake interval plus
+/// a commit (well under 100 ms) an event is in the files; a power cut additionally needs that fsync. When the ring is
+/// full, events spill to an overflow list (the one place that allocates) and a Warning is recorded: nothing is ever
+/// dropped.
 /// </summary>
 public sealed class LiteDbStore : IEventSink
 {
@@ -103,9 +110,13 @@ public sealed class LiteDbStore : IEventSink
         _sessions = db.GetCollection(StudyLayout.Sessions);
         _events.EnsureIndex("session");
         _flips.EnsureIndex("session");
-        _seqBase = MaxId(_events);
+        // Sequence numbers go on from the last one used: the last event's, or the last flip's (kept in the newest chunk).
+        long lastChunk = MaxId(_flips);
+        long lastFlipSeq = lastChunk > 0 && _flips.FindById(lastChunk) is { } newest && newest.TryGetValue("lastSeq", out BsonValue ls) && ls.IsNumber
+            ? ls.AsInt64 : 0;
+        _seqBase = Math.Max(MaxId(_events), lastFlipSeq);
         _lastSeq = _seqBase;
-        _nextChunkId = MaxId(_flips) + 1;
+        _nextChunkId = lastChunk + 1;
         _ring = new EventRing(options.QueueCapacity);
         _writer = new Thread(WriterLoop) { Name = "exrun-db-writer", IsBackground = true };
         _syncer = new Thread(SyncLoop) { Name = "exrun-db-fsync", IsBackground = true };
@@ -254,8 +265,8 @@ public sealed class LiteDbStore : IEventSink
             catch (IOException) { /* the database already reported its own failure */ }
             _data.Dispose();
             _log.Dispose();
+            // The lock file stays: deleting it could pull it from under a writer that opened it just now.
             _lockFile.Dispose();
-            try { File.Delete(StudyFiles.LockPathFor(_path)); } catch (IOException) { /* another writer may have it now */ }
             _wake.Dispose();
             _syncWake.Dispose();
         }
@@ -276,6 +287,7 @@ public sealed class LiteDbStore : IEventSink
         _wake.Set();
         if (!op.Done.Wait(TimeSpan.FromSeconds(30)))
             throw new IOException($"the study database {_path} did not store the session record within 30 s ({_fault ?? "writer busy"})");
+        op.Done.Dispose();
         if (op.Error is not null) throw new IOException($"the study database {_path} could not store the session record: {op.Error}");
     }
 
@@ -295,9 +307,21 @@ public sealed class LiteDbStore : IEventSink
         public string? Session { get; } = session;
         public int Run { get; } = run;
         public long FirstSeq { get; } = firstSeq;
-        public List<long> TimeNs { get; } = new(StudyLayout.FlipChunkSize);
-        public List<long> IntendedNs { get; } = new(StudyLayout.FlipChunkSize);
-        public List<long> Frame { get; } = new(StudyLayout.FlipChunkSize);
+        public long LastSeq { get; set; } = firstSeq;
+        // Kept as BSON arrays that grow, so rewriting the chunk at each commit allocates only the new flips.
+        public BsonArray TimeNs { get; } = new();
+        public BsonArray IntendedNs { get; } = new();
+        public BsonArray Frame { get; } = new();
+
+        public void Truncate(int count)
+        {
+            while (TimeNs.Count > count)
+            {
+                TimeNs.RemoveAt(TimeNs.Count - 1);
+                IntendedNs.RemoveAt(IntendedNs.Count - 1);
+                Frame.RemoveAt(Frame.Count - 1);
+            }
+        }
         public int Stored { get; set; }
         public bool Full => TimeNs.Count >= StudyLayout.FlipChunkSize;
     }
@@ -307,29 +331,39 @@ public sealed class LiteDbStore : IEventSink
         var pending = new List<(long Seq, EventRecord Event)>(1024);
         long firstSeenTicks = 0;
         long delayTicks = Stopwatch.Frequency * _options.CommitDelayMs / 1000;
+        int failedWhileStopping = 0;
         while (true)
         {
             bool stopping = _stopping;
-            if (!stopping) _wake.Wait(_options.WakeIntervalMs);
-            _wake.Reset();
-            bool flush = _flushRequested;
-            _flushRequested = false;
+            try
+            {
+                if (!stopping) _wake.Wait(_options.WakeIntervalMs);
+                _wake.Reset();
+                bool flush = _flushRequested;
+                _flushRequested = false;
 
-            // Look for a session start/end before draining: its caller queued every event of the old session
-            // before the operation, so this drain holds all of them and none of the next session's.
-            bool hasControl;
-            lock (_control) hasControl = _control.Count > 0;
+                // Look for a session start/end before draining: its caller queued every event of the old session
+                // before the operation, so this drain holds all of them and none of the next session's.
+                bool hasControl;
+                lock (_control) hasControl = _control.Count > 0;
 
-            int before = pending.Count;
-            Drain(pending);
-            if (before == 0 && pending.Count > 0) firstSeenTicks = Stopwatch.GetTimestamp();
-            bool due = pending.Count > 0 && (flush || stopping || hasControl || pending.Count >= _options.MaxBatch
-                || Stopwatch.GetTimestamp() - firstSeenTicks >= delayTicks);
-            if (due && CommitAll(pending)) pending.Clear();
+                int before = pending.Count;
+                Drain(pending);
+                if (before == 0 && pending.Count > 0) firstSeenTicks = Stopwatch.GetTimestamp();
+                bool due = pending.Count > 0 && (flush || stopping || hasControl || pending.Count >= _options.MaxBatch
+                    || Stopwatch.GetTimestamp() - firstSeenTicks >= delayTicks);
+                if (due && CommitAll(pending)) pending.Clear();
 
-            if (hasControl && pending.Count == 0) RunControlOp();
+                if (hasControl && pending.Count == 0) RunControlOp();
+            }
+            catch (Exception e)
+            {
+                // Never let the writer die (that would take the process, and the session, with it): record and retry.
+                _fault = $"{e.GetType().Name}: {e.Message}";
+            }
             if (stopping && pending.Count == 0) break;
-            if (stopping && _fault is not null) break; // cannot store: give up rather than hang the exit
+            // Closing and the disk refuses: give up after a few tries rather than hang the exit.
+            if (stopping && ++failedWhileStopping >= 3) break;
         }
     }
 
@@ -379,9 +413,11 @@ public sealed class LiteDbStore : IEventSink
         FlipChunk? chunkBefore = _chunk;
         int chunkCountBefore = _chunk?.TimeNs.Count ?? 0;
         int chunkStoredBefore = _chunk?.Stored ?? 0;
+        long chunkLastSeqBefore = _chunk?.LastSeq ?? 0;
         long nextChunkBefore = _nextChunkId;
         var docs = new List<BsonDocument>(count);
         var closed = new List<FlipChunk>();
+        bool blockEnded = false;
         bool inTransaction = false;
         try
         {
@@ -391,6 +427,7 @@ public sealed class LiteDbStore : IEventSink
                 if (e.Kind != EventKind.Flip)
                 {
                     docs.Add(EventDocuments.ToDocument(seq, _sessionId, in e));
+                    blockEnded |= e.Kind == EventKind.BlockEnded;
                     continue;
                 }
                 if (_chunk is null || _chunk.Full || _chunk.Run != e.Run || _chunk.Session != _sessionId)
@@ -398,9 +435,10 @@ public sealed class LiteDbStore : IEventSink
                     if (_chunk is not null && _chunk.Stored < _chunk.TimeNs.Count) closed.Add(_chunk);
                     _chunk = new FlipChunk(_nextChunkId++, _sessionId, e.Run, seq);
                 }
-                _chunk.TimeNs.Add(e.TimeNs);
-                _chunk.IntendedNs.Add(e.IntendedNs);
-                _chunk.Frame.Add(double.IsNaN(e.Value) ? -1 : (long)e.Value);
+                _chunk.LastSeq = seq;
+                _chunk.TimeNs.Add(new BsonValue(e.TimeNs));
+                _chunk.IntendedNs.Add(new BsonValue(e.IntendedNs));
+                _chunk.Frame.Add(new BsonValue(double.IsNaN(e.Value) ? -1L : (long)e.Value));
             }
 
             inTransaction = _db.BeginTrans();
@@ -412,7 +450,7 @@ public sealed class LiteDbStore : IEventSink
             foreach (FlipChunk c in closed) c.Stored = c.TimeNs.Count;
             if (_chunk is not null) _chunk.Stored = _chunk.TimeNs.Count;
         }
-        catch (Exception e) when (e is LiteException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        catch (Exception e)
         {
             if (inTransaction)
             {
@@ -422,17 +460,26 @@ public sealed class LiteDbStore : IEventSink
             _chunk = chunkBefore;
             if (_chunk is not null)
             {
-                int extra = _chunk.TimeNs.Count - chunkCountBefore;
-                _chunk.TimeNs.RemoveRange(chunkCountBefore, extra);
-                _chunk.IntendedNs.RemoveRange(chunkCountBefore, extra);
-                _chunk.Frame.RemoveRange(chunkCountBefore, extra);
+                _chunk.Truncate(chunkCountBefore);
                 _chunk.Stored = chunkStoredBefore;
+                _chunk.LastSeq = chunkLastSeqBefore;
             }
             _nextChunkId = nextChunkBefore;
             _fault = $"{e.GetType().Name}: {e.Message}";
             return false;
         }
 
+        if (blockEnded && _options.CheckpointAtBlockEnd)
+        {
+            try
+            {
+                _db.Checkpoint();
+            }
+            catch (Exception e) when (e is LiteException or IOException)
+            {
+                _fault = $"checkpoint at a block's end failed: {e.Message}";
+            }
+        }
         long commitNs = TicksToNs(Stopwatch.GetTimestamp() - t0);
         Interlocked.Increment(ref _commits);
         Interlocked.Add(ref _commitNsTotal, commitNs);
@@ -496,9 +543,10 @@ public sealed class LiteDbStore : IEventSink
         ["session"] = c.Session is null ? BsonValue.Null : c.Session,
         ["run"] = c.Run,
         ["firstSeq"] = c.FirstSeq,
-        ["timeNs"] = new BsonArray(c.TimeNs.Select(v => new BsonValue(v))),
-        ["intendedNs"] = new BsonArray(c.IntendedNs.Select(v => new BsonValue(v))),
-        ["frame"] = new BsonArray(c.Frame.Select(v => new BsonValue(v))),
+        ["lastSeq"] = c.LastSeq,
+        ["timeNs"] = c.TimeNs,
+        ["intendedNs"] = c.IntendedNs,
+        ["frame"] = c.Frame,
     };
 
     /// <summary>Runs the one operation seen before the last drain. Never more: an operation queued since then may

@@ -8,7 +8,13 @@ public sealed record StudyCheckReport(
     IReadOnlyList<string> Problems, IReadOnlyList<string> Notes)
 {
     public bool Healthy => Problems.Count == 0;
+
+    /// <summary>Every session, in the reader's order, with what was found of it.</summary>
+    public IReadOnlyList<CheckedSession> SessionList { get; init; } = [];
 }
+
+/// <summary>One session as `db check` lists it: events other than flips, flips, runs started.</summary>
+public sealed record CheckedSession(string SessionId, string ParticipantId, string SessionLabel, string Status, long Events, long Flips, int RunsStarted);
 
 /// <summary>The integrity check of a study database, reading every document through a <see cref="StudyReader"/>.</summary>
 public static class StudyCheck
@@ -27,6 +33,10 @@ public static class StudyCheck
         var notes = new List<string>();
         long events = 0, flips = 0;
         int chunks = 0;
+        if (reader.WriterActive)
+            notes.Add("a writer has the study open (a session is running): this check saw what was committed when it began");
+        if (reader.TornLogBytes > 0)
+            notes.Add($"the log ends in a partial page ({reader.TornLogBytes} bytes, a write cut short by a killed process): not part of any committed transaction; cut when the study is next opened for writing");
         IReadOnlyList<StoredSession> sessions;
         try
         {
@@ -38,9 +48,12 @@ public static class StudyCheck
             return new StudyCheckReport(reader.DatabasePath, 0, 0, 0, 0, problems, notes);
         }
 
+        var list = new List<CheckedSession>();
         foreach (StoredSession session in sessions)
         {
             string id = session.SessionId;
+            long eventsBefore = events, flipsBefore = flips;
+            int runsStarted = 0;
             string who = $"session {id} ({session.Info.ParticipantId}, ses-{session.Info.SessionLabel})";
             if (!session.HasEnded) notes.Add($"{who} has not ended: interrupted or still running (resume continues it)");
             try
@@ -50,7 +63,7 @@ public static class StudyCheck
                 var started = new HashSet<int>();
                 foreach (StoredEvent s in stored)
                 {
-                    if (s.Event.Kind == EventKind.RunStarted) started.Add(s.Event.Run);
+                    if (s.Event.Kind == EventKind.RunStarted && started.Add(s.Event.Run)) runsStarted++;
                 }
                 var runsWithoutStart = stored.Where(s => s.Event.Run > 0 && InRunKinds(s.Event.Kind) && !started.Contains(s.Event.Run))
                     .Select(s => s.Event.Run).Distinct().OrderBy(r => r).ToList();
@@ -95,6 +108,8 @@ public static class StudyCheck
             {
                 problems.Add($"{who}: its events cannot be read: {e.Message}");
             }
+            list.Add(new CheckedSession(id, session.Info.ParticipantId, session.Info.SessionLabel, session.Status,
+                events - eventsBefore, flips - flipsBefore, runsStarted));
         }
 
         try
@@ -106,7 +121,7 @@ public static class StudyCheck
         {
             problems.Add($"events outside sessions cannot be read: {e.Message}");
         }
-        return new StudyCheckReport(reader.DatabasePath, sessions.Count, events, flips, chunks, problems, notes);
+        return new StudyCheckReport(reader.DatabasePath, sessions.Count, events, flips, chunks, problems, notes) { SessionList = list };
     }
 
     private static bool InRunKinds(EventKind kind) => kind is EventKind.ScreenOnset or EventKind.Response

@@ -57,7 +57,8 @@ public static class StudyFiles
         return Path.Combine(dir, Path.GetFileNameWithoutExtension(dataPath) + "-log" + Path.GetExtension(dataPath));
     }
 
-    /// <summary>The lock file a writer holds exclusively while a study is open for writing.</summary>
+    /// <summary>The lock file a writer holds exclusively (an OS lock, released when the process ends, even by a kill)
+    /// while a study is open for writing. The file itself stays; its presence means nothing.</summary>
     public static string LockPathFor(string dataPath) => dataPath + ".lock";
 
     /// <summary>The one mapper of the study database: whitespace and empty strings are kept exactly as given.</summary>

@@ -34,8 +34,9 @@ public sealed class StudyReader : IDisposable
     private readonly Stream _log;
     private readonly BsonMapper _mapper;
 
-    private StudyReader(string path, LiteDatabase db, Stream data, Stream log, BsonMapper mapper)
+    private StudyReader(string path, LiteDatabase db, Stream data, Stream log, BsonMapper mapper, long tornLogBytes)
     {
+        TornLogBytes = tornLogBytes;
         DatabasePath = path;
         _db = db;
         _data = data;
@@ -44,6 +45,14 @@ public sealed class StudyReader : IDisposable
     }
 
     public string DatabasePath { get; }
+
+    /// <summary>Bytes of a partial last page in the log (a write cut short by a killed process), left out of this
+    /// read and cut off when a writer next opens the study; 0 normally.</summary>
+    public long TornLogBytes { get; }
+
+    /// <summary>True when a writer had the study open as this reader opened it (a session running): what this reader
+    /// sees is what was committed then.</summary>
+    public bool WriterActive { get; private init; }
 
     /// <summary>Opens <paramref name="path"/> read-only. Throws <see cref="StudyOpenException"/> (not found, password
     /// needed or wrong, damaged) with a message for people.</summary>
@@ -62,15 +71,23 @@ public sealed class StudyReader : IDisposable
                     $"{path} is not a study database ({data.Length} bytes; a study database is whole pages of {StudyFiles.PageSize} bytes)");
             StudyFiles.CheckHeader(data, path, password is not null);
             string logPath = StudyFiles.LogPathFor(path);
-            log = File.Exists(logPath)
-                ? new WholePagesReadStream(new FileStream(logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 4096))
-                : new MemoryStream(Array.Empty<byte>(), writable: false);
+            long torn = 0;
+            if (File.Exists(logPath))
+            {
+                var logFile = new FileStream(logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 4096);
+                torn = logFile.Length % StudyFiles.PageSize;
+                log = new WholePagesReadStream(logFile);
+            }
+            else
+            {
+                log = new MemoryStream(Array.Empty<byte>(), writable: false);
+            }
             var mapper = StudyFiles.CreateMapper();
             db = StudyFiles.OpenDatabase(data, log, password, readOnly: true, mapper);
             // Touch every collection now, so a wrong password or a damaged file shows here, not halfway through an export.
             foreach (string name in new[] { StudyLayout.Sessions, StudyLayout.Events, StudyLayout.Flips })
                 db.GetCollection(name).Count();
-            return new StudyReader(path, db, data, log, mapper);
+            return new StudyReader(path, db, data, log, mapper, torn) { WriterActive = IsLocked(StudyFiles.LockPathFor(path)) };
         }
         catch (Exception e)
         {
@@ -169,11 +186,11 @@ public sealed class StudyReader : IDisposable
         }
     }
 
-    /// <summary>A session's events with its flips merged in by time (stable: an event and a flip at the same
-    /// nanosecond keep the event first).</summary>
+    /// <summary>A session's events and flips in time order (ties: events before flips, events in the order written).</summary>
     public IReadOnlyList<EventRecord> EventsWithFlips(string sessionId)
     {
-        IReadOnlyList<StoredEvent> events = Events(sessionId);
+        // Events by time (OrderBy is stable: the order of writing breaks ties), then merged with the flips.
+        List<StoredEvent> events = Events(sessionId).OrderBy(e => e.Event.TimeNs).ToList();
         var merged = new List<EventRecord>(events.Count);
         int i = 0;
         foreach (EventRecord flip in Flips(sessionId))
@@ -219,6 +236,25 @@ public sealed class StudyReader : IDisposable
         {
             _data.Dispose();
             _log.Dispose();
+        }
+    }
+
+    /// <summary>Whether a writer holds the study's lock file (its exclusive OS lock makes even a shared open fail).</summary>
+    private static bool IsLocked(string lockPath)
+    {
+        if (!File.Exists(lockPath)) return false;
+        try
+        {
+            using var probe = new FileStream(lockPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            return false;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 

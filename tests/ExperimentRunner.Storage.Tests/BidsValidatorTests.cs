@@ -62,7 +62,7 @@ public sealed class BidsValidatorTests(ITestOutputHelper output)
         Assert.DoesNotContain(issues.GetProperty("warnings").EnumerateArray(), w => w.GetProperty("code").GetInt32() == 82);
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (string? dir = AppContext.BaseDirectory; dir is not null; dir = Path.GetDirectoryName(dir))
             if (Directory.Exists(Path.Combine(dir, "paradigms")) && Directory.Exists(Path.Combine(dir, "src"))) return dir;

@@ -81,6 +81,10 @@ public sealed class ExportTests
         using var sidecar = JsonDocument.Parse(File.ReadAllText(Path.Combine(result.Root, "sub-p01/ses-1/beh/sub-p01_ses-1_task-socialfeedback_run-1_events.json")));
         foreach (string column in header) Assert.True(sidecar.RootElement.TryGetProperty(column, out _), $"column {column} is not described");
         Assert.Equal("ExperimentRunner", sidecar.RootElement.GetProperty("StimulusPresentation").GetProperty("SoftwareName").GetString());
+        // The first screen of run 1 is planned at t0 itself: 0 s from the RunStarted time, the flip a little after.
+        string[] first = lines[1].Split('\t');
+        Assert.Equal("0.000000", first[header.ToList().IndexOf("intended_onset")]);
+        Assert.InRange(double.Parse(first[0], System.Globalization.CultureInfo.InvariantCulture), 0.0, 0.001);
         double previous = double.MinValue;
         foreach (string line in lines.Skip(1))
         {

@@ -73,8 +73,11 @@ public sealed class BidsValidatorFactAttribute : FactAttribute
 {
     public BidsValidatorFactAttribute()
     {
+        string? configured = Environment.GetEnvironmentVariable("BIDS_VALIDATOR");
         if (ExternalTools.BidsValidator is null && !ExternalTools.OnCi)
-            Skip = "bids-validator not found: set BIDS_VALIDATOR, put it on PATH, or run `npm install --no-save bids-validator@1` at the repository root";
+            Skip = string.IsNullOrEmpty(configured)
+                ? "bids-validator not found: set BIDS_VALIDATOR, put it on PATH, or run `npm install --no-save bids-validator@1` at the repository root (.ci/setup installs it into .tools/)"
+                : $"BIDS_VALIDATOR is {configured}, which does not exist (run .ci/setup, or npm install --no-save bids-validator@1)";
     }
 }
 

@@ -16,9 +16,12 @@ public sealed class KillTests(ITestOutputHelper output)
         for (int trial = 0; trial < 4; trial++)
         {
             string db = temp.File($"kill{trial}.db");
+            // The last trial writes an encrypted study: LiteDB's encryption sits between our streams and the pages.
+            string? password = trial == 3 ? "kill-test" : null;
+            var env = new Dictionary<string, string?> { [StudyFiles.PasswordVariable] = password };
             var lines = new ConcurrentQueue<(long ReceivedMs, long Count)>();
             var clock = Stopwatch.StartNew();
-            using var process = Process.Start(Exrun.StartInfo(temp.Path, null, "db", "soak", "--db", db, "--rate", "3000", "--seconds", "60"))!;
+            using var process = Process.Start(Exrun.StartInfo(temp.Path, password is null ? null : env, "db", "soak", "--db", db, "--rate", "3000", "--seconds", "60"))!;
             process.StandardInput.Close();
             process.OutputDataReceived += (_, e) =>
             {
@@ -40,7 +43,7 @@ public sealed class KillTests(ITestOutputHelper output)
             long required = lines.Where(l => l.ReceivedMs <= killMs - 100).Select(l => l.Count).DefaultIfEmpty(0).Max();
             long lastPrinted = lines.Select(l => l.Count).Max();
 
-            using (var reader = StudyReader.Open(db))
+            using (var reader = StudyReader.Open(db, password))
             {
                 StoredSession session = Assert.Single(reader.Sessions());
                 var markers = reader.Events(session.SessionId).Where(e => e.Event.Kind == EventKind.Marker).Select(e => (long)e.Event.Value).ToHashSet();
@@ -56,17 +59,17 @@ public sealed class KillTests(ITestOutputHelper output)
                 output.WriteLine($"trial {trial}: killed after {killMs} ms; {required} events due, {stored} stored, {lastPrinted} last printed");
                 Assert.True(StudyCheck.Run(reader).Healthy);
             }
-            (int code, string checkOut, string checkErr) = Exrun.Run(temp.Path, null, "db", "check", "--db", db);
+            (int code, string checkOut, string checkErr) = Exrun.Run(temp.Path, password is null ? null : env, "db", "check", "--db", db);
             Assert.True(code == 0, checkOut + checkErr);
 
             // A writer opens it again (cutting a torn log page, if any) and can go on.
-            using (var store = LiteDbStore.Open(db))
+            using (var store = LiteDbStore.Open(db, password))
             {
                 var e = new EventRecord { Kind = EventKind.Marker, TimeNs = 1, Value = -1 };
                 store.Write(in e);
                 Assert.True(store.Flush(TimeSpan.FromSeconds(10)));
             }
-            Assert.True(StudyCheck.Run(db).Healthy);
+            Assert.True(StudyCheck.Run(db, password).Healthy);
         }
     }
 }

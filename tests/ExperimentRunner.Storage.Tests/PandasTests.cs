@@ -55,17 +55,36 @@ public sealed class PandasTests
     public void Every_exported_column_is_documented_with_its_dtype()
     {
         using var temp = new TempFolder();
-        var specs = ExportAll(temp);
+        var specs = ExportAll(temp, ExportTests.CreateStudy(temp, flips: true));
         Assert.NotEmpty(specs);
     }
 
     [PandasFact]
     public void Pandas_loads_every_exported_table_with_the_documented_dtypes()
     {
+        using var temp = new TempFolder();
+        CheckWithPandas(temp, ExportAll(temp, ExportTests.CreateStudy(temp, flips: true)));
+    }
+
+    [PandasFact]
+    public void Pandas_loads_the_tables_of_simulated_sessions_of_every_shipped_paradigm_with_the_documented_dtypes()
+    {
+        using var temp = new TempFolder();
+        string repo = BidsValidatorTests.RepositoryRoot();
+        string db = temp.File("sim.db");
+        int n = 0;
+        foreach (string paradigm in Directory.EnumerateFiles(Path.Combine(repo, "paradigms"), "*.yaml").Order(StringComparer.Ordinal))
+        {
+            (int code, string stdout, string stderr) = Exrun.Run(repo, null, "simulate", paradigm, "--participant", $"0{++n}", "--session", "01", "--db", db);
+            Assert.True(code == 0, $"simulate {paradigm}: {stdout}{stderr}");
+        }
+        CheckWithPandas(temp, ExportAll(temp, db, Path.Combine(repo, "stimuli")));
+    }
+
+    private static void CheckWithPandas(TempFolder temp, List<Dictionary<string, object>> specs)
+    {
         string python = ExternalTools.PythonWithPandas
             ?? throw new InvalidOperationException("CI=true but no python3 with pandas was found (apt install python3-pandas, or set PYTHON)");
-        using var temp = new TempFolder();
-        var specs = ExportAll(temp);
         string specPath = temp.File("spec.json");
         File.WriteAllText(specPath, JsonSerializer.Serialize(specs));
         string script = temp.File("check.py");
@@ -99,10 +118,9 @@ public sealed class PandasTests
 
     /// <summary>Exports TSV, CSV and BIDS; checks every column of every table against EXPORTS.md; returns what pandas
     /// should read (path, separator, dtype of each column).</summary>
-    private static List<Dictionary<string, object>> ExportAll(TempFolder temp)
+    private static List<Dictionary<string, object>> ExportAll(TempFolder temp, string db, string? stimuli = null)
     {
-        string db = ExportTests.CreateStudy(temp, flips: true);
-        string stimuli = ExportTests.CreateStimuli(temp);
+        stimuli ??= ExportTests.CreateStimuli(temp);
         var docs = ReadDocs();
         Assert.Contains(docs, d => d.Heading == "trials");
         var specs = new List<Dictionary<string, object>>();

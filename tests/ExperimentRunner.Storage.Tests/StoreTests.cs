@@ -130,6 +130,37 @@ public sealed class StoreTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Events_from_several_threads_at_once_are_all_stored_once()
+    {
+        using var temp = new TempFolder();
+        var info = GeneratedSession.Create().Info;
+        const int threads = 4, each = 20_000;
+        using (var store = LiteDbStore.Open(temp.File("study.db"), options: new StoreOptions { QueueCapacity = 4096 }))
+        {
+            store.SessionStarted(info);
+            var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
+            {
+                for (int i = 0; i < each; i++)
+                {
+                    var e = new EventRecord { Kind = EventKind.Marker, TimeNs = i, Code = t, Value = i };
+                    store.Write(in e);
+                }
+            })).ToList();
+            workers.ForEach(w => w.Start());
+            workers.ForEach(w => w.Join());
+            Assert.True(store.Flush(TimeSpan.FromSeconds(60)));
+        }
+        using var reader = StudyReader.Open(temp.File("study.db"));
+        var markers = reader.Events(info.SessionId).Where(e => e.Event.Kind == EventKind.Marker).ToList();
+        Assert.Equal(threads * each, markers.Count);
+        for (int t = 0; t < threads; t++)
+        {
+            // Each thread's events are stored once each, in the order that thread wrote them.
+            Assert.Equal(Enumerable.Range(0, each).Select(i => (double)i), markers.Where(m => m.Event.Code == t).Select(m => m.Event.Value));
+        }
+    }
+
+    [Fact]
     public void A_full_ring_is_recorded_as_a_warning()
     {
         using var temp = new TempFolder();
@@ -226,12 +257,21 @@ public sealed class StoreTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void A_second_writer_is_refused_while_the_first_is_open()
+    public void A_second_writer_is_refused_while_the_first_is_open_and_a_reader_is_told()
     {
         using var temp = new TempFolder();
-        using var first = LiteDbStore.Open(temp.File("study.db"));
-        var e = Assert.Throws<StudyOpenException>(() => LiteDbStore.Open(temp.File("study.db")));
-        Assert.Equal(StudyOpenFailure.InUse, e.Failure);
+        using (var first = LiteDbStore.Open(temp.File("study.db")))
+        {
+            first.SessionStarted(GeneratedSession.Create().Info);
+            var e = Assert.Throws<StudyOpenException>(() => LiteDbStore.Open(temp.File("study.db")));
+            Assert.Equal(StudyOpenFailure.InUse, e.Failure);
+            using var reader = StudyReader.Open(temp.File("study.db"));
+            Assert.True(reader.WriterActive);
+            Assert.Single(reader.Sessions());
+        }
+        using var after = StudyReader.Open(temp.File("study.db"));
+        Assert.False(after.WriterActive);
+        LiteDbStore.Open(temp.File("study.db")).Dispose();
     }
 
     private static void CopyShared(string from, string to)
@@ -240,5 +280,130 @@ public sealed class StoreTests(ITestOutputHelper output)
         using var source = new FileStream(from, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         using var target = File.Create(to);
         source.CopyTo(target);
+    }
+}
+
+[Collection(TimingCollection.Name)]
+public sealed class RecoveryTests
+{
+    private static void CopyShared(string from, string to)
+    {
+        using var source = new FileStream(from, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var target = File.Create(to);
+        source.CopyTo(target);
+    }
+
+    [Fact]
+    public void A_log_torn_in_the_middle_of_a_page_still_opens_with_every_committed_event()
+    {
+        using var temp = new TempFolder();
+        var info = GeneratedSession.Create().Info;
+        using (var store = LiteDbStore.Open(temp.File("study.db"), options: new StoreOptions { CheckpointPages = 0 }))
+        {
+            store.SessionStarted(info);
+            for (int i = 0; i < 300; i++)
+            {
+                var e = new EventRecord { Kind = EventKind.Marker, TimeNs = i, Value = i };
+                store.Write(in e);
+            }
+            Assert.True(store.Flush(TimeSpan.FromSeconds(10)));
+            // What a kill leaves: the files as they are now, plus half a page a dying write got out.
+            CopyShared(temp.File("study.db"), temp.File("torn.db"));
+            CopyShared(temp.File("study-log.db"), temp.File("torn-log.db"));
+        }
+        using (var log = new FileStream(temp.File("torn-log.db"), FileMode.Append))
+            log.Write(Enumerable.Range(0, 3000).Select(i => (byte)(i * 7)).ToArray());
+        using (var reader = StudyReader.Open(temp.File("torn.db")))
+        {
+            Assert.Equal(300, reader.Events(info.SessionId).Count);
+            StudyCheckReport report = StudyCheck.Run(reader);
+            Assert.True(report.Healthy);
+            Assert.Contains(report.Notes, n => n.Contains("partial page"));
+        }
+        using (var store = LiteDbStore.Open(temp.File("torn.db")))
+        {
+            store.SessionStarted(info); // a resume of the same session
+        }
+        using (var reader = StudyReader.Open(temp.File("torn.db")))
+        {
+            var events = reader.Events(info.SessionId);
+            Assert.Equal(300, events.Count(e => e.Event.Kind == EventKind.Marker));
+            Assert.Contains(events, e => e.Event.Kind == EventKind.Warning && e.Event.Text!.Contains("partial page"));
+            Assert.Single(reader.Session(info.SessionId)!.Resumes);
+        }
+    }
+
+    [Fact]
+    public void A_completed_block_is_in_the_data_file_itself_even_if_the_log_is_lost()
+    {
+        using var temp = new TempFolder();
+        var session = GeneratedSession.Create(runs: 1, blocksPerRun: 2, flips: false);
+        int firstBlockEnd = session.Events.ToList().FindIndex(e => e.Kind == EventKind.BlockEnded);
+        using (var store = LiteDbStore.Open(temp.File("study.db"), options: new StoreOptions { FsyncLog = false, CheckpointPages = 0 }))
+        {
+            store.SessionStarted(session.Info);
+            for (int i = 0; i <= firstBlockEnd; i++)
+            {
+                EventRecord e = session.Events[i];
+                store.Write(in e);
+            }
+            Assert.True(store.Flush(TimeSpan.FromSeconds(10)));
+            CopyShared(temp.File("study.db"), temp.File("datafile-only.db")); // no log beside it
+        }
+        using var reader = StudyReader.Open(temp.File("datafile-only.db"));
+        Assert.Contains((1, 1), reader.CompletedBlocks(session.Info.SessionId));
+        Assert.Equal(firstBlockEnd + 1, reader.Events(session.Info.SessionId).Count);
+    }
+
+    [Fact]
+    public void An_event_of_an_unknown_kind_is_kept_not_lost()
+    {
+        using var temp = new TempFolder();
+        var info = GeneratedSession.Create().Info;
+        using (var store = LiteDbStore.Open(temp.File("study.db")))
+        {
+            store.SessionStarted(info);
+            var odd = new EventRecord { Kind = (EventKind)999, TimeNs = 5, Text = "from a newer engine" };
+            store.Write(in odd);
+        }
+        using var reader = StudyReader.Open(temp.File("study.db"));
+        Assert.Equal((EventKind)999, Assert.Single(reader.Events(info.SessionId)).Event.Kind);
+    }
+}
+
+public sealed class SequenceTests
+{
+    [Fact]
+    public void Sequence_numbers_go_on_after_a_reopen_past_the_last_flip()
+    {
+        using var temp = new TempFolder();
+        var info = GeneratedSession.Create().Info;
+        using (var store = LiteDbStore.Open(temp.File("study.db")))
+        {
+            store.SessionStarted(info);
+            var run = new EventRecord { Kind = EventKind.RunStarted, TimeNs = 0, Run = 1 };
+            store.Write(in run);
+            for (int i = 0; i < 100; i++)
+            {
+                var flip = new EventRecord { Kind = EventKind.Flip, TimeNs = i + 1, Run = 1, Value = i };
+                store.Write(in flip);
+            }
+        }
+        using (var store = LiteDbStore.Open(temp.File("study.db")))
+        {
+            store.SessionStarted(info); // resumed
+            var restart = new EventRecord { Kind = EventKind.RunStarted, TimeNs = 1000, Run = 1 };
+            store.Write(in restart);
+            var flip = new EventRecord { Kind = EventKind.Flip, TimeNs = 1001, Run = 1, Value = 100 };
+            store.Write(in flip);
+        }
+        using var reader = StudyReader.Open(temp.File("study.db"));
+        var runs = reader.Runs(info.SessionId);
+        var chunks = reader.FlipChunks(info.SessionId);
+        Assert.Equal(2, runs.Count);
+        Assert.Equal(2, chunks.Count);
+        Assert.True(chunks[0].FirstSeq > runs[0].Seq && chunks[0].FirstSeq < runs[1].Seq);
+        Assert.True(chunks[1].FirstSeq > runs[1].Seq);
+        Assert.True(StudyCheck.Run(reader).Healthy);
     }
 }

@@ -87,6 +87,8 @@ public static class StorageCommands
             var inv = CultureInfo.InvariantCulture;
             Console.Out.WriteLine(string.Create(inv,
                 $"{path}: {(report.Healthy ? "healthy" : "DAMAGED")}: {report.Sessions} session(s), {report.Events:N0} events, {report.Flips:N0} flips in {report.FlipChunks:N0} chunk(s)"));
+            foreach (CheckedSession s in report.SessionList)
+                Console.Out.WriteLine(string.Create(inv, $"  session {s.SessionId}: {s.ParticipantId}, ses-{s.SessionLabel}, {s.Status}; {s.RunsStarted} run(s) started, {s.Events:N0} events, {s.Flips:N0} flips"));
             foreach (string problem in report.Problems) Console.Out.WriteLine($"  problem: {problem}");
             foreach (string note in report.Notes) Console.Out.WriteLine($"  note: {note}");
             return report.Healthy ? ExitCodes.Ok : ExitCodes.Invalid;

@@ -282,14 +282,17 @@ internal static class BidsExporter
         foreach (var row in rows.OrderBy(r => r.OnsetNs).ThenBy(r => r.Seq)) table.Add(row.Values);
         SaveTable(dir, name + ".tsv", table, files, root);
 
-        var trialTypes = rows.Select(r => r.Values[2]).Distinct().Order(StringComparer.Ordinal).ToList();
-        var screens = rows.Where(r => r.Values[6] == "screen").Select(r => r.Values[10]).Distinct().Order(StringComparer.Ordinal).ToList();
+        int trialTypeAt = Array.IndexOf(EventColumns, "trial_type"), eventTypeAt = Array.IndexOf(EventColumns, "event_type");
+        int screenAt = Array.IndexOf(EventColumns, "screen"), predictionAt = Array.IndexOf(EventColumns, "prediction");
+        var trialTypes = rows.Select(r => r.Values[trialTypeAt]).Distinct().Order(StringComparer.Ordinal).ToList();
+        var screens = rows.Where(r => r.Values[eventTypeAt] == "screen").Select(r => r.Values[screenAt]).Distinct().Order(StringComparer.Ordinal).ToList();
         var conditions = data.Events.Where(x => x.Event.Run == run && !string.IsNullOrEmpty(x.Event.Condition)).Select(x => x.Event.Condition!)
             .Distinct().Order(StringComparer.Ordinal).ToHashSet();
-        WriteJson(dir, name + ".json", files, w => EventsSidecar(w, data.Info, trialTypes, conditions, screens), root);
+        var predictions = rows.Select(r => r.Values[predictionAt]).Where(v => v != Missing).Distinct().Order(StringComparer.Ordinal).ToList();
+        WriteJson(dir, name + ".json", files, w => EventsSidecar(w, data.Info, trialTypes, conditions, screens, predictions), root);
     }
 
-    private static void EventsSidecar(Utf8JsonWriter w, SessionInfo info, List<string> trialTypes, HashSet<string> conditions, List<string> screens)
+    private static void EventsSidecar(Utf8JsonWriter w, SessionInfo info, List<string> trialTypes, HashSet<string> conditions, List<string> screens, List<string> predictions)
     {
         Describe(w, "onset", "Onset", "Time of the event from the run's t0 (the first counted scanner pulse after the dummy scans, or the operator's start where no scanner sends pulses). For a screen: the completion of the display flip that showed it. For a response: when the key came off the input queue.", "s");
         Describe(w, "duration", "Duration", "Planned duration of the screen (its actual end is the next screen's onset); 0 for a response.", "s");
@@ -327,8 +330,13 @@ internal static class BidsExporter
         Describe(w, "intended_onset", "Intended onset", "The onset the plan scheduled, from the run's t0 (non-slip timing: from the plan, never from the previous trial's end).", "s");
         Describe(w, "onset_error_ms", "Onset error", "onset minus intended_onset: how late the flip that showed the screen was.", "ms");
         Describe(w, "response", "Response", "The answer given on this screen (the key's name, or the prediction yes/no); n/a when none.");
-        DescribeLevels(w, "prediction", "Prediction", "The participant's yes/no prediction in this trial (did this person like me?), repeated on every screen row of the trial.",
-            [("yes", "predicted acceptance"), ("no", "predicted rejection")]);
+        DescribeLevels(w, "prediction", "Prediction", "The participant's answer to the trial's prediction question (e.g. will this person like me?), as the paradigm names its options; repeated on every screen row of the trial; n/a when none was given.",
+            predictions.Select(p => (p, p switch
+            {
+                "yes" => "predicted acceptance (positive feedback)",
+                "no" => "predicted rejection (negative feedback)",
+                _ => $"the paradigm's '{p}' option",
+            })).ToList());
         DescribeLevels(w, "prediction_outcome", "Prediction outcome", "Whether the feedback matched the prediction: yes + acceptance or no + rejection is consistent, the others violated; repeated on every screen row of the trial; n/a without a prediction.",
             [("consistent", "the feedback matched the prediction"), ("violated", "the feedback contradicted the prediction")]);
         Describe(w, "rating_name", "Rating name", "The rating scale given on this screen, by its name in the paradigm.");

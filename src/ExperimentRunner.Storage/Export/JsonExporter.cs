@@ -102,10 +102,18 @@ internal static class JsonExporter
         w.WriteEndObject();
     }
 
+    /// <summary>A number array on one line: an hour of flips is 216,000 numbers per array.</summary>
     private static void WriteLongs(Utf8JsonWriter w, string name, long[] values)
     {
-        w.WriteStartArray(name);
-        foreach (long v in values) w.WriteNumberValue(v);
-        w.WriteEndArray();
+        var sb = new System.Text.StringBuilder(values.Length * 12 + 2);
+        sb.Append('[');
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (i > 0) sb.Append(',');
+            sb.Append(values[i].ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        sb.Append(']');
+        w.WritePropertyName(name);
+        w.WriteRawValue(sb.ToString(), skipInputValidation: true);
     }
 }

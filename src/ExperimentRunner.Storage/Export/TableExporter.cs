@@ -124,7 +124,9 @@ internal static class TableExporter
                 EventRecord e = se.Event;
                 bool inRun = e.Run > 0 && s.HasT0(e.Run);
                 long t0 = inRun ? s.T0For(e.Run, se.Seq) : s.Info.StartedNs;
-                long error = e.IntendedNs == EventRecord.None ? EventRecord.None : e.TimeNs - e.IntendedNs;
+                // Only where intended is a deadline for the same moment; for a Rating it is the rating's onset.
+                bool timed = e.Kind is EventKind.ScreenOnset or EventKind.MissedFrame or EventKind.Audio;
+                long error = !timed || e.IntendedNs == EventRecord.None ? EventRecord.None : e.TimeNs - e.IntendedNs;
                 t.Add(s.Info.ParticipantId, s.Info.SessionLabel, s.Info.SessionId, Int(se.Seq), e.Kind.ToString(),
                     Text(e.Phase), Int(e.Run), Int(e.Block), Int(e.Trial), Text(e.Screen), Text(e.Condition),
                     Text(e.Stimulus), Text(e.Response), Seconds(e.TimeNs, t0), inRun ? "run_t0" : "session_start",
