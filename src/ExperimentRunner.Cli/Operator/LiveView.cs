@@ -25,7 +25,7 @@ public sealed class LiveView(LiveStatus status, IClock clock)
         string state = status.Finished ? "[green]finished[/]" : status.Paused ? "[yellow]PAUSED[/]" : status.AbortPending ? "[red]ABORT? press a again to confirm[/]"
             : status.WaitingForScanner ? "[yellow]waiting for the scanner[/]" : "[green]running[/]";
         t.AddRow("state", state);
-        t.AddRow("phase", Markup.Escape(status.Phase));
+        t.AddRow("phase", Markup.Escape(status.Phase) + (status.PreparePercent >= 0 ? $" [grey](preparing screens {status.PreparePercent}%)[/]" : ""));
         t.AddRow("run / block / trial", status.Run == 0 ? "–" : $"{status.Run} / {status.Block} of {status.Blocks} / {status.Trial}");
         t.AddRow("screen, condition", Markup.Escape($"{status.Screen}, {(status.Condition.Length == 0 ? "–" : status.Condition)}"));
         string volumes = status.VolumesExpected > 0 ? $"{status.VolumesReceived} of {status.VolumesExpected}" : status.VolumesReceived.ToString();
@@ -38,6 +38,7 @@ public sealed class LiveView(LiveStatus status, IClock clock)
         t.AddRow("missed frames", status.MissedFrames == 0 ? "[green]0[/]" : $"[red]{status.MissedFrames}[/]");
         t.AddRow("responses (missed)", $"{status.Responses} ({status.MissedResponses})");
         t.AddRow("last response, RT", Markup.Escape(status.LastResponse.Length == 0 ? "–" : $"{status.LastResponse}, {(status.LastRtNs == EventRecord.None ? "–" : $"{Ns.ToMs(status.LastRtNs):0} ms")}"));
+        if (status.DeviceFault.Length > 0) t.AddRow("[red]device[/]", "[red]" + Markup.Escape(status.DeviceFault) + "[/]");
         t.AddRow("warnings", status.Warnings == 0 ? "0" : $"[yellow]{status.Warnings}[/]: {Markup.Escape(status.LastWarning)}");
         t.Caption("[grey]p pause/resume · a abort (twice) · m manual start · s stop[/]");
         return t;

@@ -152,7 +152,7 @@ public sealed partial class SessionRunner
                     blockOpen = true;
                     _block = ev.Block;
                     _live.Block = ev.Block;
-                    _live.Trials = events.Count(e => e.Block == ev.Block && e.Trial > 0 && e.Screen == events.First(x => x.Block == ev.Block && x.Trial > 0).Screen);
+                    _live.Trials = TrialsIn(events, ev.Block);
                     Write(new EventRecord { Kind = EventKind.BlockStarted, TimeNs = predicted, IntendedNs = _t0 + ev.OnsetNs, Run = _run, Block = ev.Block, Phase = _phaseName, Condition = pb.Conditions, Text = pb.Label });
                     if (!_paused) _machine.Fire("block");
                 }
@@ -242,6 +242,15 @@ public sealed partial class SessionRunner
     }
 
     private int _missedAtRunStart, _missingAtRunStart;
+
+    // No lambda may capture a variable of the frame loop's body: the compiler would allocate its closure every frame.
+    private static int TrialsIn(List<PlannedEvent> events, int block)
+    {
+        int max = 0;
+        foreach (var e in events)
+            if (e.Block == block && e.Trial > max) max = e.Trial;
+        return max;
+    }
 
     /// <summary>Closes a scan event: a rating's value, a missed response, a prediction's outcome.</summary>
     private void FinishEvent(PlannedEvent e, string? profile)

@@ -91,6 +91,8 @@ public sealed partial class SessionRunner
         foreach (var (name, keys) in _p.Responses)
             foreach (var key in keys) _keyToResponse[key] = name;
         _live.RefreshHz = devices.Display.RefreshHz;
+        foreach (var profile in _p.ProfileRows)
+            _stimFiles[profile.Id] = Path.GetRelativePath(_p.StimuliRoot, profile.PhotoPath).Replace('\\', '/');
     }
 
     public SessionMachine Machine => _machine;
@@ -256,8 +258,16 @@ public sealed partial class SessionRunner
     /// <summary>Composes scenes ahead of use. It takes time on purpose, so the next flip has no deadline to miss.</summary>
     private void PrepareScenes(IReadOnlyCollection<SceneSpec> scenes)
     {
-        _dev.Display.Prepare(scenes);
+        _live.PreparePercent = 0;
+        _dev.Display.Prepare(scenes, new InlineProgress(_live));
+        _live.PreparePercent = -1;
         _lastFlipNs = EventRecord.None;
+    }
+
+    /// <summary>Reports preparation progress to the live view at once, on the calling thread.</summary>
+    private sealed class InlineProgress(LiveStatus live) : IProgress<int>
+    {
+        public void Report(int value) => live.PreparePercent = value;
     }
 
     private static string PhaseKind(PhaseSpec p) => p.GetType().Name.Replace("Phase", "").ToLowerInvariant();
@@ -365,8 +375,21 @@ public sealed partial class SessionRunner
         }
     }
 
+    private string? _lastFault;
+
     private void PollTriggers()
     {
+        if ((_flipIndex & 31) == 0)
+        {
+            // A device problem (a serial port that vanished) is shown and logged once per change, never thrown.
+            var fault = _dev.Trigger.Fault;
+            if (!ReferenceEquals(fault, _lastFault) && fault != _lastFault)
+            {
+                _lastFault = fault;
+                _live.DeviceFault = fault ?? "";
+                if (fault != null) Warn($"scanner trigger: {fault}");
+            }
+        }
         int n = _dev.Trigger.Poll(_pulseBuffer);
         for (int i = 0; i < n; i++) Pulse(_pulseBuffer[i]);
         if (!_waitingForT0 && _t0 != EventRecord.None && _p.Scanner.TrNs > 0 && _p.Scanner.Modality == Modality.Fmri
@@ -552,16 +575,8 @@ public sealed partial class SessionRunner
 
     private static bool ShowsPhoto(SceneKind kind) => kind is SceneKind.Profile or SceneKind.Feedback or SceneKind.Question or SceneKind.Selection;
 
-    /// <summary>The shown profile's photo, relative to the stimuli root (BIDS stim_file); cached, so no allocation per trial.</summary>
-    private string? StimFile(string profileId)
-    {
-        if (_stimFiles.TryGetValue(profileId, out var f)) return f;
-        var profile = _p.ProfileRows.FirstOrDefault(x => x.Id == profileId);
-        if (profile == null) return null;
-        f = Path.GetRelativePath(_p.StimuliRoot, profile.PhotoPath).Replace('\\', '/');
-        _stimFiles[profileId] = f;
-        return f;
-    }
+    /// <summary>The shown profile's photo, relative to the stimuli root (BIDS stim_file); all computed up front.</summary>
+    private string? StimFile(string profileId) => _stimFiles.GetValueOrDefault(profileId);
 
     /// <summary>
     /// Hands a marker to every output (each queues it to its own thread). The event log records the code on the

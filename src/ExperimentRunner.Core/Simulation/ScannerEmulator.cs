@@ -43,7 +43,7 @@ public sealed class ScannerEmulator : ITriggerSource
     public string Description => $"emulate tr={Ns.ToSeconds(_trNs):0.###}s dropout={_dropout:0.###} jitter={Ns.ToMs(_jitterNs):0.###}ms";
 
     /// <summary>Volume indices (from 0 at the first pulse) that were dropped, for tests to compare against detection.</summary>
-    public List<int> Dropped { get; } = [];
+    public List<int> Dropped { get; } = new(1024);
 
     public void Arm(long nowNs)
     {

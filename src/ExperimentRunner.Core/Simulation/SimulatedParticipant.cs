@@ -76,7 +76,7 @@ public sealed class SimulatedParticipant : IInput
     private readonly ParadigmModel _paradigm;
     private readonly ResponderPolicy _policy;
     private readonly DetRandom _rng;
-    private readonly PriorityQueue<InputEvent, long> _queue = new();
+    private readonly PriorityQueue<InputEvent, long> _queue = new(256);
     private double _lastRejection;
 
     public SimulatedParticipant(IClock clock, ParadigmModel paradigm, ResponderPolicy policy, ulong seed)
@@ -85,7 +85,14 @@ public sealed class SimulatedParticipant : IInput
         _paradigm = paradigm;
         _policy = policy;
         _rng = new DetRandom(seed);
+        var choices = paradigm.Phases.OfType<SelectionPhase>().FirstOrDefault()?.Choices ?? [];
+        _selecting = choices.Where(c => c.Selects).ToList();
+        _others = choices.Where(c => !c.Selects).ToList();
     }
+
+    // Looked up once: answering a screen allocates nothing, so tests of the frame loop measure the runner alone.
+    private readonly List<SelectionChoice> _selecting;
+    private readonly List<SelectionChoice> _others;
 
     /// <summary>The earliest queued key time, ns, or long.MaxValue.</summary>
     public long NextDueNs => _queue.TryPeek(out _, out long t) ? t : long.MaxValue;
@@ -138,10 +145,8 @@ public sealed class SimulatedParticipant : IInput
             case SceneKind.Selection:
             {
                 if (miss) return;
-                // Responses are in choice order; the first is the selecting one in our shipped paradigms, but look it up.
-                var choices = _paradigm.Phases.OfType<SelectionPhase>().FirstOrDefault()?.Choices ?? [];
-                var selecting = choices.Where(c => c.Selects).ToList();
-                var others = choices.Where(c => !c.Selects).ToList();
+                var selecting = _selecting;
+                var others = _others;
                 var pick = _rng.NextDouble() < _policy.Select || others.Count == 0 ? selecting[_rng.Next(selecting.Count)] : others[_rng.Next(others.Count)];
                 Press(onsetNs + rt, pick.Response);
                 return;

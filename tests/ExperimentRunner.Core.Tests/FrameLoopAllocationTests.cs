@@ -1,0 +1,84 @@
+using ExperimentRunner.Core.Devices;
+using ExperimentRunner.Core.Engine;
+using ExperimentRunner.Core.Events;
+using ExperimentRunner.Core.Paradigm;
+using ExperimentRunner.Core.Planning;
+using ExperimentRunner.Core.Simulation;
+using ExperimentRunner.Core.Time;
+
+namespace ExperimentRunner.Core.Tests;
+
+/// <summary>The frame loop allocates nothing between screen changes: flip, poll input, triggers, operator, log.</summary>
+public class FrameLoopAllocationTests
+{
+    /// <summary>Counts what the runner allocates from one flip to the next when no screen changed in between.</summary>
+    private sealed class MeasuringDisplay(IClock clock) : IDisplay
+    {
+        private readonly SimulatedDisplay _inner = new(clock, 60);
+        private long _lastFlipAllocated = -1;
+        private bool _showed;
+        public long SteadyFrames, SteadyBytes, AllocFrames;
+        public List<long> Sizes = new(100);
+
+        public double RefreshHz => _inner.RefreshHz;
+        public long PeriodNs => _inner.PeriodNs;
+        public string Timing => _inner.Timing;
+        public (int Width, int Height) Size => _inner.Size;
+        public void Prepare(IReadOnlyCollection<SceneSpec> scenes, IProgress<int>? progress = null) => _showed = true;
+
+        public void Show(SceneSpec scene, in SceneState state)
+        {
+            _showed = true;
+            _inner.Show(scene, state);
+        }
+
+        public long Flip()
+        {
+            long now = GC.GetAllocatedBytesForCurrentThread();
+            if (_lastFlipAllocated >= 0 && !_showed)
+            {
+                SteadyFrames++;
+                SteadyBytes += now - _lastFlipAllocated;
+                if (now - _lastFlipAllocated > 0) { AllocFrames++; if (Sizes.Count < 20) Sizes.Add(now - _lastFlipAllocated); }
+            }
+            _showed = false;
+            long t = _inner.Flip();
+            _lastFlipAllocated = GC.GetAllocatedBytesForCurrentThread();
+            return t;
+        }
+
+        public void Dispose() { }
+    }
+
+    /// <summary>A sink that keeps nothing (a list growing would allocate): the store's own Write is tested for zero allocation.</summary>
+    private sealed class CountingSink : IEventSink
+    {
+        public long Count;
+        public void SessionStarted(SessionInfo info) { }
+        public void Write(in EventRecord e) => Count++;
+        public void SessionEnded(SessionEnd end) { }
+        public bool Flush(TimeSpan timeout) => true;
+        public void Dispose() { }
+    }
+
+    [Fact]
+    public void ThousandsOfSteadyFramesAllocateNothing()
+    {
+        var paradigm = ParadigmLoader.Load(Repo.Paradigm("social-feedback-fmri.yaml")).Paradigm!;
+        var plan = Planner.Make(paradigm, new SessionFacts("sub-01"));
+        var clock = new VirtualClock();
+        var display = new MeasuringDisplay(clock);
+        var sink = new CountingSink();
+        var devices = new SessionDevices
+        {
+            Clock = clock, Display = display, Sink = sink,
+            Input = new SimulatedParticipant(clock, paradigm, new ResponderPolicy(), 1),
+            Trigger = new ScannerEmulator(clock, paradigm.Scanner.TrNs, dropout: 0.05, seed: 3),
+            Operator = new ScriptedOperator([]),
+        };
+        var result = new SessionRunner(plan, devices, new SessionOptions { SessionId = "s", Mode = "simulate" }).Run();
+        Assert.Equal(SessionStatus.Completed, result.Status);
+        Assert.True(display.SteadyFrames > 20_000, $"{display.SteadyFrames} steady frames");
+        Assert.True(display.SteadyBytes == 0, $"{display.AllocFrames} frames allocated: {string.Join(",", display.Sizes)}");
+    }
+}
