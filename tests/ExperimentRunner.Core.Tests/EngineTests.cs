@@ -199,3 +199,42 @@ public class EngineTests
         Assert.Equal(expected.TrimEnd(), machine.ToMermaid().TrimEnd());
     }
 }
+
+public class VolumeLockTests
+{
+    [Fact]
+    public void ABlockLockedToAVolumeStartsOnThatPulseEvenWhenTheScannerDrifts()
+    {
+        var text = Variants.Shipped("social-feedback-fmri.yaml")
+            .Replace("block_order: latin_square", "block_order: fixed")
+            .Replace("        - {label: reject, condition: rejection, trials: 8}", "        - {label: reject, condition: rejection, trials: 8, at_volume: 55}");
+        var load = ParadigmLoader.Load(Variants.Write("locked.yaml", text));
+        Assert.True(load.IsValid, string.Join("\n", load.Diagnostics));
+        var paradigm = load.Paradigm!;
+        var plan = Planner.Make(paradigm, new SessionFacts("sub-01"));
+        Assert.Contains(plan.Runs.First().Events, e => e.AtVolume == 55 && e.Block == 2 && e.Trial == 1);
+
+        var clock = new VirtualClock();
+        // A scanner whose TR is 3 ms longer than nominal: by volume 55 it is 165 ms late against the clock.
+        var scanner = new ScannerEmulator(clock, paradigm.Scanner.TrNs + 3_000_000, seed: 5);
+        var sink = new MemoryEventSink();
+        var devices = new SessionDevices
+        {
+            Clock = clock, Display = new SimulatedDisplay(clock, 60), Input = new SimulatedParticipant(clock, paradigm, new ResponderPolicy(), 1),
+            Trigger = scanner, Sink = sink,
+        };
+        new SessionRunner(plan, devices, new SessionOptions { SessionId = "s", Mode = "simulate" }).Run();
+        foreach (int run in new[] { 1, 2 })
+        {
+            var pulse55 = sink.Events.Single(e => e.Kind == EventKind.Pulse && e.Run == run && e.Code == 0 && (int)e.Value == 55);
+            var first = sink.Events.First(e => e.Kind == EventKind.ScreenOnset && e.Run == run && e.Block == 2 && e.Trial == 1);
+            Assert.InRange(first.TimeNs - pulse55.TimeNs, 0, 2 * 16_666_667);
+            Assert.InRange(first.IntendedNs, pulse55.TimeNs, pulse55.TimeNs);
+            // Later screens keep their planned distance from the locked one.
+            var later = sink.Events.Where(e => e.Kind == EventKind.ScreenOnset && e.Run == run && e.Block == 2 && e.Trial == 4).First();
+            var plannedGap = plan.Runs.First(r => r.Index == run).Events.First(e => e.Block == 2 && e.Trial == 4).OnsetNs
+                - plan.Runs.First(r => r.Index == run).Events.First(e => e.Block == 2 && e.Trial == 1).OnsetNs;
+            Assert.InRange(later.IntendedNs - first.IntendedNs, plannedGap, plannedGap);
+        }
+    }
+}

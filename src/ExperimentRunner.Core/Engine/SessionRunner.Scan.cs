@@ -112,12 +112,24 @@ public sealed partial class SessionRunner
 
         int idx = -1, currentBlock = 0, currentTrial = 0;
         bool blockOpen = false, skipping = false, filled = false;
+        long shiftNs = 0; // moves every later onset when a block locked to a volume starts on that volume's real pulse
         while (!Finished)
         {
             long predicted = _lastFlipNs + _period;
-            if (endNs <= predicted + _period / 2) break;
+            if (endNs + shiftNs <= predicted + _period / 2) break;
             int due = idx;
-            while (due + 1 < n && _t0 + events[due + 1].OnsetNs <= predicted + _period / 2) due++;
+            while (due + 1 < n)
+            {
+                var next = events[due + 1];
+                if (next.AtVolume is int volume && fromBlock == 1)
+                {
+                    long? lockNs = VolumeLock(volume, _t0 + next.OnsetNs + shiftNs);
+                    if (lockNs == null) break; // wait for the pulse
+                    shiftNs = lockNs.Value - (_t0 + next.OnsetNs);
+                }
+                if (_t0 + next.OnsetNs + shiftNs > predicted + _period / 2) break;
+                due++;
+            }
             if (due == idx)
             {
                 // Same screen: a response that ends it early leaves a fixation cross for the rest of its slot.
@@ -225,7 +237,7 @@ public sealed partial class SessionRunner
             }
             long flip = FlipAndPoll();
             long limit = ev.Role == PlannedRole.Rating ? ev.DurationNs : ev.Template?.Responses.Count > 0 ? ev.DurationNs : 0;
-            Shown(flip, _t0 + ev.OnsetNs, ev.DurationNs, ev.Marker, ev.Sound, limit);
+            Shown(flip, _t0 + ev.OnsetNs + shiftNs, ev.DurationNs, ev.Marker, ev.Sound, limit);
         }
         if (idx >= 0 && !Finished) FinishEvent(events[idx], profiles[idx]);
         if (blockOpen && !Finished) Write(new EventRecord { Kind = EventKind.BlockEnded, TimeNs = Now, Run = _run, Block = currentBlock, Phase = _phaseName });
@@ -242,6 +254,34 @@ public sealed partial class SessionRunner
     }
 
     private int _missedAtRunStart, _missingAtRunStart;
+
+    /// <summary>
+    /// When a block locked to volume k may start: the arrival time of pulse k (ns), estimated from the next pulse when
+    /// k itself was lost; null while it has not come yet. If it is more than 1.5 TR overdue (the scanner stopped),
+    /// the block starts on time and the miss is logged once.
+    /// </summary>
+    private long? VolumeLock(int volume, long plannedNs)
+    {
+        for (int i = _runPulses.Count - 1; i >= 0; i--)
+        {
+            var (v, t) = _runPulses[i];
+            if (v == volume) return t;
+            if (v < volume) break;
+            if (i == 0 || _runPulses[i - 1].Volume < volume) return t - (v - volume) * _p.Scanner.TrNs;
+        }
+        if (_lastFlipNs > plannedNs + _p.Scanner.TrNs * 3 / 2)
+        {
+            if (_lockWarnedVolume != volume)
+            {
+                _lockWarnedVolume = volume;
+                Warn($"volume {volume} never arrived: the block locked to it started on time instead");
+            }
+            return plannedNs;
+        }
+        return null;
+    }
+
+    private int _lockWarnedVolume = -1;
 
     // No lambda may capture a variable of the frame loop's body: the compiler would allocate its closure every frame.
     private static int TrialsIn(List<PlannedEvent> events, int block)

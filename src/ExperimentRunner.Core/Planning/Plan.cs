@@ -35,6 +35,11 @@ public sealed record PlannedEvent
     /// <summary>Marker code, 0 none.</summary>
     public int Marker { get; init; }
     public string? Sound { get; init; }
+    /// <summary>
+    /// Set on the first screen of a block locked to a scanner volume (Presentation's mri_pulse): it is shown when that
+    /// pulse arrives, and the rest of the run follows from there.
+    /// </summary>
+    public int? AtVolume { get; init; }
 
     /// <summary>What the plan says is shown: a profile id, "target:N" (the N-th target after selection), or "".</summary>
     public string StimulusLabel => ProfileId ?? (TargetSlot >= 0 ? $"target:{TargetSlot + 1}" : "");

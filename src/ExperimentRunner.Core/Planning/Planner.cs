@@ -190,7 +190,7 @@ public static class Planner
         long timeNs = 0; // exact (unrounded) running time; frames derive from it, so rounding never accumulates
 
         void Add(int block, int trial, string condition, string screen, PlannedRole role, long durationNs, ScreenSpec? template = null,
-            RatingSpec? rating = null, int slot = -1, string? profile = null, int marker = 0, string? sound = null)
+            RatingSpec? rating = null, int slot = -1, string? profile = null, int marker = 0, string? sound = null, int? atVolume = null)
         {
             long startFrame = cursor.FrameOf(timeNs);
             timeNs += durationNs;
@@ -202,7 +202,7 @@ public static class Planner
                 Template = template, Rating = rating, TargetSlot = slot, ProfileId = profile,
                 OnsetFrame = startFrame, DurationFrames = endFrame - startFrame,
                 OnsetNs = cursor.NsOf(startFrame), DurationNs = cursor.NsOf(endFrame) - cursor.NsOf(startFrame),
-                Marker = marker, Sound = sound,
+                Marker = marker, Sound = sound, AtVolume = atVolume,
             });
         }
 
@@ -257,13 +257,16 @@ public static class Planner
                         profile = scan.UniqueProfilesPerRun ? profileOrder[trialCounter % profileOrder.Count] : profileOrder[rng.Next(profileOrder.Count)];
                 }
                 trialCounter++;
+                bool firstOfBlock = t == 0;
                 foreach (var screen in trial.Screens)
                 {
                     long screenNs = Draw(screen.Duration, rng, listJitters, screen);
                     int marker = screen.Marker ?? (screen.Show == ScreenKindSpec.Feedback && paradigm.Conditions.TryGetValue(condition, out var c) && c.Marker > 0
                         ? c.Marker : Marker(paradigm, screen.Name));
                     RatingSpec? rating = screen.Rating != null ? paradigm.Ratings.GetValueOrDefault(screen.Rating) : null;
-                    Add(bi + 1, t + 1, condition, screen.Name, rating != null ? PlannedRole.Rating : PlannedRole.Screen, screenNs, screen, rating, slot, profile, marker, screen.Sound);
+                    Add(bi + 1, t + 1, condition, screen.Name, rating != null ? PlannedRole.Rating : PlannedRole.Screen, screenNs, screen, rating, slot, profile, marker, screen.Sound,
+                        firstOfBlock ? block.AtVolume : null);
+                    firstOfBlock = false;
                 }
             }
             foreach (var name in scan.RatingsAfterBlock)
