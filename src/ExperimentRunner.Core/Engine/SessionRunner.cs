@@ -136,6 +136,7 @@ public sealed partial class SessionRunner
             SoftwareCommit = _options.SoftwareCommit,
             Seed = _plan.Seed,
             Machine = _options.Machine,
+            OperatingSystem = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
             Mode = _options.Mode,
             ExpectedRefreshHz = p.Display.ExpectedRefreshHz,
             MeasuredRefreshHz = _dev.Display.RefreshHz,

@@ -16,6 +16,8 @@ public sealed record SessionInfo
     public string? SoftwareCommit { get; init; }
     public required ulong Seed { get; init; }
     public required string Machine { get; init; }
+    /// <summary>The operating system the session ran on (BIDS StimulusPresentation.OperatingSystem); null in old records.</summary>
+    public string? OperatingSystem { get; init; }
     /// <summary>"simulate" or "run".</summary>
     public required string Mode { get; init; }
     public double ExpectedRefreshHz { get; init; }

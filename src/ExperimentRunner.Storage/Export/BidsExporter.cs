@@ -346,7 +346,7 @@ internal static class BidsExporter
             [("0", "no missed frame"), ("1", "at least one missed frame")]);
 
         w.WriteStartObject("StimulusPresentation");
-        w.WriteString("OperatingSystem", $"not recorded by ExperimentRunner {info.SoftwareVersion} (machine: {info.Machine})");
+        w.WriteString("OperatingSystem", info.OperatingSystem ?? $"not recorded by ExperimentRunner {info.SoftwareVersion} (machine: {info.Machine})");
         w.WriteString("SoftwareName", "ExperimentRunner");
         w.WriteString("SoftwareVersion", info.SoftwareCommit is null ? info.SoftwareVersion : $"{info.SoftwareVersion} ({info.SoftwareCommit})");
         double refresh = info.MeasuredRefreshHz > 0 ? info.MeasuredRefreshHz : info.ExpectedRefreshHz;
