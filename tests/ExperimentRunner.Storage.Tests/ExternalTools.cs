@@ -22,8 +22,9 @@ public static class ExternalTools
         if (onPath is not null) return onPath;
         for (string? dir = AppContext.BaseDirectory; dir is not null; dir = Path.GetDirectoryName(dir))
         {
-            string candidate = Path.Combine(dir, "node_modules", ".bin", "bids-validator");
-            if (File.Exists(candidate)) return candidate;
+            // .ci/setup installs it into the repository's .tools/ folder.
+            foreach (string candidate in new[] { Path.Combine(dir, "node_modules", ".bin", "bids-validator"), Path.Combine(dir, ".tools", "node_modules", ".bin", "bids-validator") })
+                if (File.Exists(candidate)) return candidate;
         }
         return null;
     }
