@@ -44,6 +44,8 @@ public static class RunCommands
         public string? Arm { get; init; }
         public IReadOnlyList<string> Overrides { get; init; } = [];
         public string[] Skip { get; init; } = [];
+        /// <summary>Start at this scan run (1-based), taking the selection from this participant's earlier session record.</summary>
+        public int? Run { get; init; }
         /// <summary>Run the frame loop under SCHED_FIFO (real GPUs; with a software renderer it starves the renderer's threads).</summary>
         public bool RealtimePriority { get; init; }
         public string? ParticipantPhoto { get; init; }
@@ -71,10 +73,11 @@ public static class RunCommands
         var overrides = new Option<string[]>("--override") { Description = "Start despite these failed preflight checks (by name, or 'all'); recorded with the session.", AllowMultipleArgumentsPerToken = true };
         var photo = new Option<string?>("--participant-photo") { Description = "The participant's own photo for feedback screens." };
         var skip = SessionCommands.SkipOption();
+        var runOption = new Option<int?>("--run") { Description = "Start at this scan run (later runs of a multi-run session); the selection comes from the participant's earlier record in --db." };
         var priority = new Option<bool>("--realtime-priority") { Description = "Run the frame loop under the real-time FIFO scheduler (needs root or CAP_SYS_NICE; for real GPUs, not software rendering)." };
         var command = new Command("run", "A real session in real time: preflight, then the paradigm on the participant's screen, with the operator's live view.")
         {
-            file, participant, session, db, display, monitor, scanner, markers, maxSeconds, responder, arm, overrides, photo, skip, priority,
+            file, participant, session, db, display, monitor, scanner, markers, maxSeconds, responder, arm, overrides, photo, skip, priority, runOption,
         };
         command.SetAction(parse =>
         {
@@ -104,6 +107,7 @@ public static class RunCommands
                 ParticipantPhoto = parse.GetValue(photo),
                 Skip = parse.GetValue(skip) ?? [],
                 RealtimePriority = parse.GetValue(priority),
+                Run = parse.GetValue(runOption),
             };
             return Execute(request, AnsiConsole.Console);
         });
@@ -131,6 +135,12 @@ public static class RunCommands
         Plan plan;
         try { plan = Planner.Make(paradigm, new SessionFacts(r.Participant, r.Session, r.Seed)); }
         catch (PlanException e) { throw new UserFacingException($"{e.Pos}: error: {e.Message}", ExitCodes.Invalid); }
+        if (r.Run is int startRun)
+        {
+            if (plan.Runs.All(x => x.Index != startRun))
+                throw new UserFacingException($"--run {startRun}: the paradigm has {plan.Runs.Count()} scan run(s)", ExitCodes.Invalid);
+            r = r with { Resume = new ResumePoint(startRun, 1, EarlierSelections(r.Db, r.Participant, r.Session, paradigm)) };
+        }
 
         CheckStimuli(paradigm, photo, pre);
         pre.Check("clock resolution", () => (object)Preflight.ClockResolutionNs(), v => $"{v} ns per step (high resolution: {System.Diagnostics.Stopwatch.IsHighResolution})", "use a machine with a high-resolution monotonic clock");
@@ -306,6 +316,23 @@ public static class RunCommands
         t.AddRow("stored in", Markup.Escape(db));
         console.Write(t);
         console.MarkupLine($"Timing QC report: [grey]exrun report --db {Markup.Escape(db)} --session {Markup.Escape(sessionId)} --out reports/{Markup.Escape(sessionId)}[/]");
+    }
+
+    /// <summary>The selection answers of this participant's latest earlier session with this label (none: the fallback fills).</summary>
+    private static IReadOnlyList<(string ProfileId, string? Choice)> EarlierSelections(string db, string participant, string session, ParadigmModel paradigm)
+    {
+        if (!File.Exists(db)) return [];
+        var phase = paradigm.Phases.OfType<SelectionPhase>().FirstOrDefault();
+        if (phase == null) return [];
+        using var reader = StudyReader.Open(db, StudyFiles.PasswordFromEnvironment());
+        foreach (var stored in reader.Sessions(participant, session).Reverse())
+        {
+            var choices = reader.Events(stored.SessionId).Select(e => e.Event)
+                .Where(e => e.Kind == EventKind.Choice && e.Phase == phase.Name && e.Stimulus != null)
+                .Select(e => (e.Stimulus!, e.Response)).ToList();
+            if (choices.Count > 0) return choices;
+        }
+        return [];
     }
 
     /// <summary>Every stimulus the paradigm uses is present and decodes.</summary>

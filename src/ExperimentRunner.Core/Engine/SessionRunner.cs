@@ -156,7 +156,7 @@ public sealed partial class SessionRunner
         if (resume != null)
         {
             _selections.AddRange(resume.Selections);
-            Write(new EventRecord { Kind = EventKind.Interruption, TimeNs = Now, Run = resume.Run, Block = resume.Block, Text = $"resumed at run {resume.Run}, block {resume.Block}" });
+            Write(new EventRecord { Kind = EventKind.Interruption, TimeNs = Now, Run = resume.Run, Block = resume.Block, Text = $"starts at run {resume.Run}, block {resume.Block} (a resume, or run --run)" });
         }
         _machine.Fire("start");
         SessionStatus status = SessionStatus.Completed;
