@@ -204,6 +204,7 @@ public sealed partial class SessionRunner
                     if (_paused) { skipping = true; }
                 }
             }
+            _trial = ev.Trial;
             _condition = ev.Condition;
             _stimulus = profiles[idx];
             _live.Condition = ev.Condition;
