@@ -250,6 +250,7 @@ public static class RunCommands
             MaxDurationNs = r.MaxSeconds is double s ? Ns.FromSeconds(s) : 0,
             Overrides = overridden.Count == 0 ? null : string.Join(", ", overridden),
             SoftwareVersion = SessionCommands.SoftwareVersion,
+            SoftwareCommit = SessionCommands.SoftwareCommit,
             MarkersDescription = markers?.Description ?? "",
             ParticipantPhoto = photo,
             SkipPhases = SessionCommands.CheckSkip(paradigm, r.Skip),
