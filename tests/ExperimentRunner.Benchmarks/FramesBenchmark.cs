@@ -70,16 +70,18 @@ public static class FramesBenchmark
         using (LowLatencyScope.Enter())
         {
             allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
-            long firstNs = display.Flip(); // the pacing grid's line that the deadlines count from
+            long previous = display.Flip();
             for (int i = 0; i < flips; i++)
             {
-                long deadline = firstNs + (i + 1) * period;
+                // The session runner's deadline: the next refresh after the previous flip (SessionRunner.Frame).
+                long deadline = previous + period;
                 var state = SceneState.Default;
                 int scene = i / 30 % scenes.Length;
                 if (scene == 3) state.Cursor = i % 100;
                 display.Show(scenes[scene], in state);
                 long flip = display.Flip();
                 long after = clock.NowNs;
+                previous = flip;
                 deadlines[i] = deadline;
                 logged[i] = flip;
                 returned[i] = after;

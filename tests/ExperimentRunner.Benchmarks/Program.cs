@@ -14,12 +14,13 @@ var benchmarks = new (string Name, string What, Action<BenchContext> Run)[]
 };
 
 string which = "all";
-bool quick = false;
+bool quick = false, child = false;
 int? flips = null;
 for (int i = 0; i < args.Length; i++)
 {
     string a = args[i];
     if (a == "--quick") quick = true;
+    else if (a == "--child") child = true;
     else if (a == "--flips" && i + 1 < args.Length && int.TryParse(args[i + 1], out int n) && n > 0) { flips = n; i++; }
     else if (a is "-h" or "--help")
     {
@@ -38,21 +39,33 @@ for (int i = 0; i < args.Length; i++)
 #if DEBUG
 Console.WriteLine("warning: a Debug build; figures are only meaningful with -c Release");
 #endif
-Machine.PrintHeader();
-Console.WriteLine($"  command      {which}{(quick ? " --quick" : "")}{(flips is int f ? $" --flips {f}" : "")}");
+if (!child)
+{
+    Machine.PrintHeader();
+    Console.WriteLine($"  command      {which}{(quick ? " --quick" : "")}{(flips is int f ? $" --flips {f}" : "")}");
+}
 var ctx = new BenchContext(quick, flips);
+// "all" runs each benchmark in a process of its own, so none inherits another's heap, JIT state, GL driver state or
+// peak working set; the profiles are generated once and handed to the children.
+bool isolate = which == "all" && !child && Environment.ProcessPath is not null
+    && !Path.GetFileNameWithoutExtension(Environment.ProcessPath).Equals("dotnet", StringComparison.OrdinalIgnoreCase);
+if (isolate) Environment.SetEnvironmentVariable(Scenario.ProfilesVariable, Scenario.GeneratedProfilesDir);
 int failed = 0;
 var total = Stopwatch.StartNew();
 foreach (var (name, what, run) in benchmarks)
 {
     if (which != "all" && which != name) continue;
-    Console.WriteLine();
-    Console.WriteLine($"== {name}: {what}");
-    Console.WriteLine($"  load before  {Machine.Load()}");
+    if (!child)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"== {name}: {what}{(isolate ? " (own process)" : "")}");
+        Console.WriteLine($"  load before  {Machine.Load()}");
+    }
     var watch = Stopwatch.StartNew();
     try
     {
-        run(ctx);
+        if (isolate) ChildProcess.Run(name, quick, flips, ctx);
+        else run(ctx);
     }
     catch (Exception e) when (e is not OutOfMemoryException)
     {
@@ -60,7 +73,13 @@ foreach (var (name, what, run) in benchmarks)
         Console.WriteLine($"  FAILED: {e.GetType().Name}: {e.Message}");
         ctx.Figures.Add(new Figure(name, "(did not run)", e.Message.Split('\n')[0], "", false));
     }
-    Console.WriteLine($"  load after   {Machine.Load()}; took {watch.Elapsed.TotalSeconds:0.0} s");
+    if (!child) Console.WriteLine($"  load after   {Machine.Load()}; took {watch.Elapsed.TotalSeconds:0.0} s");
+}
+
+if (child)
+{
+    foreach (var fig in ctx.Figures) Console.WriteLine(ChildProcess.Encode(fig));
+    return failed > 0 ? 1 : 0;
 }
 
 Console.WriteLine();

@@ -37,8 +37,13 @@ public static class Scenario
         return dir;
     }
 
+    /// <summary>A folder of 300 already generated profiles that a parent process hands to its children.</summary>
+    public const string ProfilesVariable = "EXRUN_BENCH_PROFILES";
+
     private static readonly Lazy<string> Generated = new(() =>
     {
+        string? given = Environment.GetEnvironmentVariable(ProfilesVariable);
+        if (!string.IsNullOrEmpty(given) && File.Exists(Path.Combine(given, ProfileGenerator.TableName))) return given;
         string dir = TempDir("profiles-300");
         var watch = Stopwatch.StartNew();
         ProfileGenerator.Generate(GeneratedProfiles, GeneratorSeed, dir);
