@@ -64,8 +64,8 @@ foreach (var (name, what, run) in benchmarks)
     var watch = Stopwatch.StartNew();
     try
     {
-        if (isolate) ChildProcess.Run(name, quick, flips, ctx);
-        else run(ctx);
+        if (!isolate) run(ctx);
+        else if (!ChildProcess.Run(name, quick, flips, ctx)) failed++;
     }
     catch (Exception e) when (e is not OutOfMemoryException)
     {
