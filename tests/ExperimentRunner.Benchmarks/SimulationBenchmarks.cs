@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using ExperimentRunner.Core.Engine;
+using ExperimentRunner.Core.Events;
+using ExperimentRunner.Core.Planning;
+using ExperimentRunner.Core.Simulation;
+using ExperimentRunner.Storage;
+
+namespace ExperimentRunner.Benchmarks;
+
+/// <summary>Whole simulated sessions (virtual clock, simulated display, participant and scanner) stored in a real LiteDbStore.</summary>
+public static class SimulationBenchmarks
+{
+    /// <summary>The shipped PET paradigm is about 18 minutes; ×4.2 trials make about 60.</summary>
+    private const double SixtyMinuteScale = 4.2;
+
+    /// <summary>Simulated minutes per CPU second (process CPU: the frame loop, the store's writer and fsync threads, GC).</summary>
+    public static void Speed(BenchContext ctx)
+    {
+        double scale = ctx.Quick ? 1 : SixtyMinuteScale;
+        string paradigm = Scenario.PetVariant("simulation", scale, 50, Path.Combine(Scenario.RepoRoot, "stimuli", "profiles"));
+        // The first session in a process also pays for JIT compilation and loading (LiteDB, YamlDotNet, Stateless):
+        // report it, and judge the target on the sessions after it, as a long simulation or a test suite sees them.
+        var cold = RunSession(paradigm, "simulation-cold");
+        var warm = new[] { RunSession(paradigm, "simulation-warm1"), RunSession(paradigm, "simulation-warm2") };
+        Console.WriteLine($"  paradigm     social-feedback-pet with trials x{scale} (60 shipped profiles, selection of 50)");
+        Print(cold, "cold");
+        foreach (var w in warm) Print(w, "warm");
+        double coldRatio = cold.SimulatedMinutes / cold.Cpu.TotalSeconds;
+        double warmRatio = warm.Sum(w => w.SimulatedMinutes) / warm.Sum(w => w.Cpu.TotalSeconds);
+        double warmWall = warm.Average(w => w.Wall.TotalSeconds);
+        double warmCpu = warm.Average(w => w.Cpu.TotalSeconds);
+        const string b = "simulation";
+        ctx.Add(b, $"{cold.SimulatedMinutes:0.0}-minute session, first in process", $"{BenchContext.F(cold.Cpu.TotalSeconds, "0.00")} CPU s, {BenchContext.F(cold.Wall.TotalSeconds, "0.00")} s wall = {coldRatio:0} sim-min per CPU s");
+        ctx.Add(b, $"{cold.SimulatedMinutes:0.0}-minute session, warm (mean of 2)", $"{BenchContext.F(warmCpu, "0.00")} CPU s, {BenchContext.F(warmWall, "0.00")} s wall");
+        ctx.Add(b, "simulated minutes per CPU second (warm)", BenchContext.F(warmRatio, "0"), "> 600", warmRatio > 600);
+
+        // Where the time goes: the same session into memory (no database), warm.
+        var memory = RunSession(paradigm, "simulation-memory-sink", inMemory: true);
+        Print(memory, "mem");
+        ctx.Add(b, "same, warm, MemoryEventSink (no database)", $"{BenchContext.F(memory.Cpu.TotalSeconds, "0.00")} CPU s = {memory.SimulatedMinutes / memory.Cpu.TotalSeconds:0} sim-min per CPU s");
+    }
+
+    /// <summary>The peak working set of a whole simulated session with 300 profiles (all shown in the selection phase).</summary>
+    public static void Memory(BenchContext ctx)
+    {
+        double scale = ctx.Quick ? 1 : SixtyMinuteScale;
+        string paradigm = Scenario.PetVariant("memory", scale, Scenario.GeneratedProfiles, Scenario.GeneratedProfilesDir);
+        Machine.Settle();
+        bool reset = Machine.ResetPeakWorkingSet();
+        long before = Machine.WorkingSet();
+        var r = RunSession(paradigm, "memory");
+        long peak = Machine.PeakWorkingSet();
+        Console.WriteLine($"  paradigm     social-feedback-pet with trials x{scale}, {Scenario.GeneratedProfiles} generated profiles, all {Scenario.GeneratedProfiles} in the selection phase");
+        Print(r, "run");
+        Console.WriteLine($"  working set before {Machine.MiB(before)}{(reset ? "" : " (peak not reset: includes earlier benchmarks)")}; " +
+            $"managed allocations during the session {Machine.MiB(r.Allocated)}; GCs so far {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} (gen0/1/2)");
+        const string b = "memory";
+        ctx.Add(b, $"peak working set, {r.SimulatedMinutes:0}-min session, 300 profiles", $"{Machine.MiB(peak)} (+{Machine.MiB(peak - before)} over the start)");
+    }
+
+    private sealed record SessionRun(SessionResult Result, double SimulatedMinutes, TimeSpan Cpu, TimeSpan Wall, long Allocated, StoreStats Stats, long DbBytes);
+
+    private static SessionRun RunSession(string paradigmPath, string name, bool inMemory = false)
+    {
+        var paradigm = Scenario.Load(paradigmPath);
+        var plan = Planner.Make(paradigm, new SessionFacts("sub-01"));
+        string db = Path.Combine(Scenario.TempDir(name), "study.db");
+        double hz = paradigm.Display.ExpectedRefreshHz;
+        var options = new SessionOptions { SessionId = "bench-" + name, Mode = "simulate" };
+        var settings = new SimulationSettings { RefreshHz = hz };
+
+        long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        TimeSpan cpu0 = Machine.CpuTime();
+        var wall = Stopwatch.StartNew();
+        SessionResult result;
+        StoreStats stats;
+        if (inMemory)
+        {
+            using var sink = new MemoryEventSink();
+            (result, _) = Simulator.Run(plan, sink, settings, options);
+            stats = new StoreStats(sink.Events.Count, 0, 0, 0, 0, 0, 0, 0, 0, 0, null);
+        }
+        else
+        {
+            using var store = LiteDbStore.Open(db);
+            (result, _) = Simulator.Run(plan, store, settings, options);
+            if (!store.Flush(TimeSpan.FromSeconds(60))) throw new InvalidOperationException("the store did not flush within 60 s");
+            stats = store.Stats;
+        }
+        wall.Stop();
+        TimeSpan cpu = Machine.CpuTime() - cpu0;
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        if (result.Status != SessionStatus.Completed) throw new InvalidOperationException($"the simulated session ended {result.Status}");
+        long dbBytes = inMemory ? 0 : new FileInfo(db).Length + (File.Exists(db + "-log") ? new FileInfo(db + "-log").Length : 0);
+        return new SessionRun(result, result.Flips / hz / 60, cpu, wall.Elapsed, allocated, stats, dbBytes);
+    }
+
+    private static void Print(SessionRun r, string label)
+    {
+        Console.WriteLine($"  {label,-5} session {r.Result.Flips} flips = {r.SimulatedMinutes:0.0} simulated min; {r.Result.Responses} responses; " +
+            $"{r.Result.MissedFrames} missed frames; CPU {r.Cpu.TotalSeconds:0.00} s, wall {r.Wall.TotalSeconds:0.00} s (store flushed and closed)");
+        Console.WriteLine($"        store   {r.Stats.EventsWritten} events, {r.Stats.Commits} commits, {r.Stats.Fsyncs} fsyncs, overflow {r.Stats.OverflowEvents}; " +
+            $"database {Machine.MiB(r.DbBytes)}");
+    }
+}
