@@ -232,10 +232,8 @@ public sealed partial class SessionRunner
                     list.Add(_scenes.Text($"{ins.Name}:{i}", ins.Pages[i].Title, ins.Pages[i].Text, footer, [ins.AdvanceResponse]));
                 }
                 break;
-            case SelectionPhase sel:
-                var byId = _p.ProfileRows.ToDictionary(x => x.Id);
-                foreach (var id in phase.ProfileOrder) list.Add(_scenes.Selection(sel, byId[id]));
-                break;
+            case SelectionPhase:
+                break; // prepared in batches as the selection goes (RunSelection): a long selection would not fit the texture budget at once
             case QuestionnairePhase q:
                 var spec = _p.Questionnaires[q.Questionnaire];
                 var keys = QuestionnaireKeys();
@@ -640,13 +638,19 @@ public sealed partial class SessionRunner
         }
     }
 
+    /// <summary>Selection screens composed at a time: 40 full-HD screens are ~330 MB of textures.</summary>
+    private const int SelectionBatch = 40;
+
     private void RunSelection(SelectionPhase phase, IReadOnlyList<string> order)
     {
         var byId = _p.ProfileRows.ToDictionary(p => p.Id);
         var responses = phase.Choices.Select(c => c.Response).ToList();
-        foreach (var id in order)
+        for (int i = 0; i < order.Count; i++)
         {
+            var id = order[i];
             if (Finished) break;
+            if (i % SelectionBatch == 0)
+                PrepareScenes(order.Skip(i).Take(SelectionBatch).Select(x => _scenes.Selection(phase, byId[x])).Append(_scenes.Fixation()).ToList());
             Step("profile");
             var profile = byId[id];
             _stimulus = id;
