@@ -272,6 +272,14 @@ public sealed class StudyReader : IDisposable
 
     private static long[] Longs(BsonValue v)
     {
+        if (v.IsBinary)
+        {
+            // Packed little-endian Int64s (the store's format).
+            byte[] bytes = v.AsBinary;
+            var packed = new long[bytes.Length / sizeof(long)];
+            for (int i = 0; i < packed.Length; i++) packed[i] = System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(i * sizeof(long)));
+            return packed;
+        }
         if (!v.IsArray) return Array.Empty<long>();
         BsonArray a = v.AsArray;
         var result = new long[a.Count];

@@ -24,10 +24,13 @@ public class SimulationTests
         return (result, sink, plan, runner);
     }
 
-    [Fact]
-    public void ASimulatedSessionShowsEveryScreenOnThePlannedFrame()
+    [Theory]
+    [InlineData("social-feedback-fmri.yaml")]
+    [InlineData("social-feedback-pet.yaml")]
+    [InlineData("social-judgment-fmri.yaml")]
+    public void ASimulatedSessionShowsEveryScreenOnThePlannedFrame(string paradigm)
     {
-        var (result, sink, plan, _) = Simulate("social-feedback-fmri.yaml");
+        var (result, sink, plan, _) = Simulate(paradigm);
         Assert.Equal(SessionStatus.Completed, result.Status);
         var onsets = sink.Events.Where(e => e.Kind == EventKind.ScreenOnset && e.Run > 0 && e.IntendedNs != EventRecord.None).ToList();
         int planned = plan.Runs.Sum(r => r.Events.Count);

@@ -112,7 +112,7 @@ public static class ResumeCommands
                 using var store = SessionCommands.OpenStore(dbPath);
                 var options = new SessionOptions
                 {
-                    SessionId = info.SessionId, Mode = "simulate", ArmCode = info.ArmCode, Resume = found.Point, SoftwareVersion = SessionCommands.SoftwareVersion,
+                    SessionId = info.SessionId, Mode = "simulate", ArmCode = info.ArmCode, Resume = found.Point, SoftwareVersion = SessionCommands.SoftwareVersion, SoftwareCommit = SessionCommands.SoftwareCommit,
                     MaxDurationNs = parse.GetValue(maxSeconds) is double s ? Core.Time.Ns.FromSeconds(s) : 0,
                 };
                 var (result, _) = Simulator.Run(plan, store, new SimulationSettings { Responder = policy, RealTime = parse.GetValue(realtime) }, options);

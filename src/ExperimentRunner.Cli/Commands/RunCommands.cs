@@ -185,9 +185,7 @@ public static class RunCommands
         // Trigger source and marker outputs.
         string scannerSpec = r.Scanner ?? paradigm.Scanner.Trigger;
         var triggerOptions = new TriggerOptions { Clock = clock, TrNs = paradigm.Scanner.TrNs };
-        ITriggerSource? trigger = pre.Check("trigger source", () => paradigm.Scanner.Modality == Modality.Fmri || scannerSpec != "manual"
-                ? TriggerSources.Parse(scannerSpec, triggerOptions)
-                : new ImmediateStartOnKey(TriggerSources.Parse("manual", triggerOptions)),
+        ITriggerSource? trigger = pre.Check("trigger source", () => TriggerSources.Parse(scannerSpec, triggerOptions),
             t => t.Description, $"check the cable and --scanner ({TriggerSources.Grammar})");
         MarkerOutputSet? markers = null;
         var sink = new SinkHolder();
@@ -250,6 +248,7 @@ public static class RunCommands
             MaxDurationNs = r.MaxSeconds is double s ? Ns.FromSeconds(s) : 0,
             Overrides = overridden.Count == 0 ? null : string.Join(", ", overridden),
             SoftwareVersion = SessionCommands.SoftwareVersion,
+            SoftwareCommit = SessionCommands.SoftwareCommit,
             MarkersDescription = markers?.Description ?? "",
             ParticipantPhoto = photo,
             SkipPhases = SessionCommands.CheckSkip(paradigm, r.Skip),
@@ -376,15 +375,4 @@ public sealed class CombinedInput(IInput real, IInput simulated) : IInput
 
     public void SceneShown(SceneSpec scene, long onsetNs, long timeLimitNs, double cursorStart) =>
         simulated.SceneShown(scene, onsetNs, timeLimitNs, cursorStart);
-}
-
-/// <summary>PET and behavioural runs: the operator's key starts the run (t0).</summary>
-public sealed class ImmediateStartOnKey(ITriggerSource manual) : ITriggerSource
-{
-    public string Description => manual.Description;
-    public void Arm(long nowNs) => manual.Arm(nowNs);
-    public int Poll(Span<long> pulseTimesNs) => manual.Poll(pulseTimesNs);
-    public bool OfferKey(in InputEvent e) => manual.OfferKey(e);
-    public string? Fault => manual.Fault;
-    public void Dispose() => manual.Dispose();
 }

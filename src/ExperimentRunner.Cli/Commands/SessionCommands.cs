@@ -64,6 +64,19 @@ public static class SessionCommands
 
     public static string SoftwareVersion => typeof(SessionCommands).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
+    /// <summary>The commit the program was built from (from the informational version "0.1.0+commit"), or null.</summary>
+    public static string? SoftwareCommit
+    {
+        get
+        {
+            var info = typeof(SessionCommands).Assembly
+                .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+                .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion;
+            int plus = info?.IndexOf('+') ?? -1;
+            return plus >= 0 ? info![(plus + 1)..] : null;
+        }
+    }
+
     private static Command Simulate()
     {
         var file = new Argument<string>("FILE") { Description = "Paradigm file." };
@@ -110,7 +123,7 @@ public static class SessionCommands
             string sessionId = NewSessionId(id, label);
             var options = new SessionOptions
             {
-                SessionId = sessionId, Mode = "simulate", ArmCode = CheckArm(paradigm, parse.GetValue(arm)), SoftwareVersion = SoftwareVersion,
+                SessionId = sessionId, Mode = "simulate", ArmCode = CheckArm(paradigm, parse.GetValue(arm)), SoftwareVersion = SoftwareVersion, SoftwareCommit = SoftwareCommit,
                 MaxDurationNs = parse.GetValue(maxSeconds) is double s ? Ns.FromSeconds(s) : 0,
                 SkipPhases = CheckSkip(paradigm, parse.GetValue(skip)),
             };

@@ -35,6 +35,11 @@ public static class ParadigmLoader
         string display = Path.GetRelativePath(Environment.CurrentDirectory, Path.GetFullPath(path));
         if (display.StartsWith("..", StringComparison.Ordinal)) display = Path.GetFullPath(path);
         var start = new SourcePos(display, 1, 1);
+        if (Directory.Exists(path))
+        {
+            d.Error(start, "this is a folder; give paradigm files, e.g. paradigms/*.yaml");
+            return new LoadResult(null, d.Items);
+        }
         if (!File.Exists(path))
         {
             d.Error(start, "no such file");

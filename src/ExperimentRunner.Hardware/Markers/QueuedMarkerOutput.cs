@@ -153,7 +153,13 @@ public abstract class QueuedMarkerOutput : IMarkerOutput
     {
         while (true)
         {
-            _signal.Wait();
+            // A bounded wait (house style): wakes once a second to notice a close even without a release.
+            if (!_signal.Wait(TimeSpan.FromSeconds(1)))
+            {
+                lock (_lock)
+                    if (_closing && _count == 0) return;
+                continue;
+            }
             MarkerMessage marker;
             lock (_lock)
             {
