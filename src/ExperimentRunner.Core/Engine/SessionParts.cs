@@ -5,7 +5,7 @@ using ExperimentRunner.Core.Time;
 namespace ExperimentRunner.Core.Engine;
 
 /// <summary>What the operator can do during a session.</summary>
-public enum OperatorCommand { None, Pause, Resume, Abort, ConfirmAbort, CancelAbort, Skip, ManualStart, Stop }
+public enum OperatorCommand { None, Pause, Resume, Abort, ConfirmAbort, CancelAbort, ManualStart, Stop }
 
 /// <summary>The operator's controls (terminal keys, a test script). Polled once per frame; must not block.</summary>
 public interface IOperatorControl

@@ -514,14 +514,9 @@ public sealed partial class SessionRunner
                 _stopRequested = true;
                 Write(new EventRecord { Kind = EventKind.Operator, TimeNs = now, Run = _run, Phase = _phaseName, Response = "stop" });
                 break;
-            case OperatorCommand.Skip:
-                Write(new EventRecord { Kind = EventKind.Operator, TimeNs = now, Run = _run, Phase = _phaseName, Response = "skip_requested" });
-                _skipRequested = true;
-                break;
         }
     }
 
-    private bool _skipRequested;
     private bool _onsetPending;
 
     /// <summary>Puts a scene up for the next flip and resets the response state.</summary>
@@ -599,7 +594,6 @@ public sealed partial class SessionRunner
         while (!Finished)
         {
             HoldWhilePaused();
-            if (_skipRequested) { _skipRequested = false; return false; }
             if (_responded && Now - _onsetNs >= minimumNs) return true;
             if (timeLimitNs > 0 && _lastFlipNs + _period - _onsetNs > timeLimitNs) return false;
             FlipAndPoll();
