@@ -29,7 +29,7 @@ public class LiveViewTests
             Phase = "feedback", Screen = "feedback", Condition = "rejection", Run = 1, Block = 2, Blocks = 3, Trial = 5,
             VolumesReceived = 40, VolumesExpected = 150, MissingPulses = 2, RunStartNs = 2_000_000_000, RunDurationNs = 300_000_000_000,
             SessionStartNs = 0, MissedFrames = 1, Responses = 12, MissedResponses = 1, LastResponse = "button1", LastRtNs = 640_000_000,
-            Warnings = 1, LastWarning = "no scanner trigger 30 s after the wait screen",
+            Warnings = 1, LastWarning = "no scanner trigger 30 s after the wait screen", State = "feedback: profile",
         };
         string text = Render(status, clock);
         Assert.Contains("1 / 2 of 3 / 5", text);
@@ -39,6 +39,7 @@ public class LiveViewTests
         Assert.Contains("button1, 640 ms", text);
         Assert.Contains("no scanner trigger", text);
         Assert.Contains("running", text);
+        Assert.Contains("feedback: profile", text);
 
         clock.Advance(1_000_000_000);
         status.Paused = true;

@@ -25,6 +25,7 @@ public sealed class LiveView(LiveStatus status, IClock clock)
         string state = status.Finished ? "[green]finished[/]" : status.Paused ? "[yellow]PAUSED[/]" : status.AbortPending ? "[red]ABORT? press a again to confirm[/]"
             : status.WaitingForScanner ? "[yellow]waiting for the scanner[/]" : "[green]running[/]";
         t.AddRow("state", state);
+        t.AddRow("where (state machine)", Markup.Escape(status.State.Length == 0 ? "–" : status.State));
         t.AddRow("phase", Markup.Escape(status.Phase) + (status.PreparePercent >= 0 ? $" [grey](preparing screens {status.PreparePercent}%)[/]" : ""));
         t.AddRow("run / block / trial", status.Run == 0 ? "–" : $"{status.Run} / {status.Block} of {status.Blocks} / {status.Trial}");
         t.AddRow("screen, condition", Markup.Escape($"{status.Screen}, {(status.Condition.Length == 0 ? "–" : status.Condition)}"));

@@ -170,11 +170,15 @@ public sealed partial class SessionRunner
                 }
                 else _block = 0;
             }
+            _trial = ev.Trial;
             if (ev.Trial != currentTrial)
             {
                 currentTrial = ev.Trial;
+                // Screens outside trials (ratings, rest, lead-out) are skipped while paused, like trials.
+                skipping = _paused;
                 if (ev.Trial > 0)
                 {
+                    // A trial boundary: the only place a pause begins (the machine's guard says so).
                     _machine.BetweenTrials = true;
                     if (_pauseRequested && !_paused)
                     {
@@ -183,12 +187,10 @@ public sealed partial class SessionRunner
                         _live.Paused = true;
                         _machine.Fire("pause");
                     }
-                    else if (!_pauseRequested && _paused) { }
-                    if (!_paused && _machine.State.EndsWith(": paused", StringComparison.Ordinal)) { _machine.Fire("resume"); _machine.Fire("block"); }
-                    else if (!_paused && !_machine.CanFire("trial")) _machine.Fire("block");
+                    // After a resume (or a rating between blocks) the machine is back at the run: enter the block again.
+                    if (!_paused && !_machine.CanFire("trial")) _machine.Fire("block");
                     skipping = _paused;
                     _machine.BetweenTrials = false;
-                    _trial = ev.Trial;
                     _live.Trial = ev.Trial;
                     if (!skipping)
                     {
@@ -197,14 +199,7 @@ public sealed partial class SessionRunner
                     }
                     else Write(new EventRecord { Kind = EventKind.Warning, TimeNs = predicted, Run = _run, Block = _block, Trial = _trial, Phase = _phaseName, Text = "trial skipped: the session is paused (scanner-locked onsets keep their times)" });
                 }
-                else
-                {
-                    _trial = 0;
-                    skipping = false;
-                    if (_paused) { skipping = true; }
-                }
             }
-            _trial = ev.Trial;
             _condition = ev.Condition;
             _stimulus = profiles[idx];
             _live.Condition = ev.Condition;

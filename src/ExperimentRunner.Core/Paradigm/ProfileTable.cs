@@ -55,7 +55,4 @@ public static class Csv
         }
         return rows;
     }
-
-    public static string Escape(string value) =>
-        value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
 }

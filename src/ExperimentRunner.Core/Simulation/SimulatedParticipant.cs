@@ -77,7 +77,7 @@ public sealed class SimulatedParticipant : IInput
     private readonly ResponderPolicy _policy;
     private readonly DetRandom _rng;
     private readonly PriorityQueue<InputEvent, long> _queue = new(256);
-    private double _lastRejection;
+    private bool _lastWasRejection;
 
     public SimulatedParticipant(IClock clock, ParadigmModel paradigm, ResponderPolicy policy, ulong seed)
     {
@@ -133,8 +133,8 @@ public sealed class SimulatedParticipant : IInput
         _queue.Clear();
         if (_policy.Stray > 0 && _rng.NextDouble() < _policy.Stray)
             _queue.Enqueue(new InputEvent(onsetNs + Rt() / 2, "9", true, InputSource.Simulated), onsetNs + Rt() / 2);
-        if (scene.Key.StartsWith("feedback:rejection", StringComparison.Ordinal)) _lastRejection = 1;
-        else if (scene.Key.StartsWith("feedback:acceptance", StringComparison.Ordinal)) _lastRejection = 0;
+        if (scene.Key.StartsWith("feedback:rejection", StringComparison.Ordinal)) _lastWasRejection = true;
+        else if (scene.Key.StartsWith("feedback:acceptance", StringComparison.Ordinal)) _lastWasRejection = false;
         if (scene.Responses.Count == 0) return;
         // A self-paced screen without a time limit waits for an answer: a participant there always answers eventually.
         bool miss = timeLimitNs > 0 && _policy.Miss > 0 && _rng.NextDouble() < _policy.Miss;
@@ -164,7 +164,7 @@ public sealed class SimulatedParticipant : IInput
                 var rating = scene.Rating;
                 if (rating == null || scene.Responses.Count < 3) return;
                 string dec = scene.Responses[0], inc = scene.Responses[1], confirm = scene.Responses[2];
-                double share = Math.Clamp(_policy.Mood + _policy.MoodSd * Normal() + (_lastRejection > 0 ? _policy.RejectionShift : 0), 0, 1);
+                double share = Math.Clamp(_policy.Mood + _policy.MoodSd * Normal() + (_lastWasRejection ? _policy.RejectionShift : 0), 0, 1);
                 double span = rating.Max - rating.Min;
                 double target = rating.Min + share * span;
                 double start = double.IsNaN(cursorStart) ? (rating.Min + rating.Max) / 2 : cursorStart;
