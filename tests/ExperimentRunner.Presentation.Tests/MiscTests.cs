@@ -70,9 +70,11 @@ public sealed class DisplayOptionTests
     [Theory]
     [InlineData("tv")]
     [InlineData("7")]
+    [InlineData("1")]
+    [InlineData("")]
     public void AnUnknownDisplayModeListsTheChoices(string text)
     {
-        var e = Assert.Throws<ArgumentException>(() => Gl.GlDisplayOptions.ParseMode(text));
+        var e = Assert.Throws<Core.Vocabulary.DeviceSpecException>(() => Gl.GlDisplayOptions.ParseMode(text));
         Assert.Contains("window, fullscreen or offscreen", e.Message);
     }
 }

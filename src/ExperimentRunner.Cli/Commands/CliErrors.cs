@@ -31,7 +31,7 @@ public static class CliErrors
             Console.Error.WriteLine($"exrun: error: {e.Message}");
             return e.ExitCode;
         }
-        catch (ExperimentRunner.Hardware.DeviceSpecException e)
+        catch (ExperimentRunner.Core.Vocabulary.DeviceSpecException e)
         {
             Console.Error.WriteLine($"exrun: error: {e.Message}");
             return ExitCodes.Invalid;

@@ -8,6 +8,7 @@ using ExperimentRunner.Core.Paradigm;
 using ExperimentRunner.Core.Planning;
 using ExperimentRunner.Core.Simulation;
 using ExperimentRunner.Core.Time;
+using ExperimentRunner.Core.Vocabulary;
 using ExperimentRunner.Hardware.Markers;
 using ExperimentRunner.Hardware.Triggers;
 using ExperimentRunner.Presentation;
@@ -65,8 +66,8 @@ public static class RunCommands
         var display = new Option<string>("--display") { Description = "window, fullscreen or offscreen.", DefaultValueFactory = _ => "window" };
         display.AcceptOnlyFromAmong("window", "fullscreen", "offscreen");
         var monitor = new Option<int>("--monitor") { Description = "Display index for fullscreen (0 = first).", DefaultValueFactory = _ => 0 };
-        var scanner = new Option<string?>("--scanner") { Description = $"Trigger source: {TriggerSources.Grammar} (default: the paradigm's)." };
-        var markers = new Option<string[]>("--markers") { Description = $"Marker outputs, any number: {MarkerOutputs.Grammar}.", AllowMultipleArgumentsPerToken = true };
+        var scanner = new Option<string?>("--scanner") { Description = $"Trigger source: {TriggerSpec.Grammar} (default: the paradigm's)." };
+        var markers = new Option<string[]>("--markers") { Description = $"Marker outputs, any number: {MarkerSpec.Grammar}.", AllowMultipleArgumentsPerToken = true };
         var maxSeconds = new Option<double?>("--max-seconds") { Description = "Stop cleanly after S seconds (pilots); data kept." };
         var responder = new Option<string?>("--responder") { Description = "Let a simulated participant answer (dry runs, demos): a policy as for simulate, or 'default'." };
         var arm = new Option<string?>("--arm") { Description = "Blinded arm code (stored, never shown)." };
@@ -129,6 +130,12 @@ public static class RunCommands
             try { policy = ResponderPolicy.Parse(r.Responder); }
             catch (FormatException e) { throw new UserFacingException(e.Message, ExitCodes.Invalid); }
         }
+        // Device specifications are arguments: a malformed one (or an unknown key) exits 2 before anything is opened.
+        var mode = DeviceArgument("--display", () => GlDisplayOptions.ParseMode(r.Display));
+        var triggerSpec = r.Scanner is null
+            ? TriggerSpec.Parse(paradigm.Scanner.Trigger) // checked by the loader
+            : DeviceArgument("--scanner", () => TriggerSpec.Parse(r.Scanner).CheckTr(paradigm.Scanner.TrNs));
+        var markerSpecs = DeviceArgument("--markers", () => r.Markers.Select(MarkerSpec.Parse).ToList());
         string? photo = r.ParticipantPhoto;
         if (photo != null && !File.Exists(photo)) throw new UserFacingException($"--participant-photo {photo} does not exist", ExitCodes.Invalid);
 
@@ -165,7 +172,6 @@ public static class RunCommands
 
         // Display: found, refresh measured against the paradigm's.
         GlDisplay? display = null;
-        var mode = r.Display switch { "fullscreen" => DisplayMode.Fullscreen, "offscreen" => DisplayMode.Offscreen, _ => DisplayMode.Window };
         try
         {
             display = new GlDisplay(paradigm.Display, new GlDisplayOptions { Mode = mode, Monitor = r.Monitor, Title = "ExperimentRunner" }, clock);
@@ -183,15 +189,14 @@ public static class RunCommands
         }
 
         // Trigger source and marker outputs.
-        string scannerSpec = r.Scanner ?? paradigm.Scanner.Trigger;
         var triggerOptions = new TriggerOptions { Clock = clock, TrNs = paradigm.Scanner.TrNs };
-        ITriggerSource? trigger = pre.Check("trigger source", () => TriggerSources.Parse(scannerSpec, triggerOptions),
-            t => t.Description, $"check the cable and --scanner ({TriggerSources.Grammar})");
+        ITriggerSource? trigger = pre.Check("trigger source", () => TriggerSources.Open(triggerSpec, triggerOptions),
+            t => t.Description, $"check the cable and --scanner ({TriggerSpec.Grammar})");
         MarkerOutputSet? markers = null;
         var sink = new SinkHolder();
-        if (r.Markers.Count > 0)
+        if (markerSpecs.Count > 0)
         {
-            markers = pre.Check("marker outputs", () => MarkerOutputs.ParseAll(r.Markers, new MarkerOutputOptions
+            markers = pre.Check("marker outputs", () => MarkerOutputs.OpenAll(markerSpecs, new MarkerOutputOptions
             {
                 Clock = clock,
                 OnSent = sent => sink.Write(new EventRecord
@@ -199,7 +204,7 @@ public static class RunCommands
                     Kind = EventKind.Marker, TimeNs = sent.SentNs, IntendedNs = sent.Marker.TimeNs, Code = sent.Marker.Code,
                     Screen = sent.Marker.Label, Text = sent.Output,
                 }),
-            }), m => m.Description, $"check the marker specs ({MarkerOutputs.Grammar})");
+            }), m => m.Description, $"check the marker specs ({MarkerSpec.Grammar})");
         }
         else pre.Pass("marker outputs", "none asked for");
 
@@ -259,7 +264,7 @@ public static class RunCommands
             Clock = clock, Display = display, Input = input, Trigger = trigger, Sink = store, Audio = audio,
             Markers = markers == null ? [] : [markers], Operator = terminal,
         };
-        var view = new LiveView(live, clock);
+        var view = new LiveView(live, clock, new DeviceFaults(trigger, devices.Markers));
         using var viewStop = new CancellationTokenSource();
         Task? viewTask = null;
         if (r.Live)
@@ -315,6 +320,19 @@ public static class RunCommands
         t.AddRow("stored in", Markup.Escape(db));
         console.Write(t);
         console.MarkupLine($"Timing QC report: [grey]exrun report --db {Markup.Escape(db)} --session {Markup.Escape(sessionId)} --out reports/{Markup.Escape(sessionId)}[/]");
+    }
+
+    /// <summary>Reads a device argument; a malformed one is invalid input (exit 2), named by its option.</summary>
+    private static T DeviceArgument<T>(string option, Func<T> parse)
+    {
+        try
+        {
+            return parse();
+        }
+        catch (DeviceSpecException e)
+        {
+            throw new UserFacingException($"{option}: {e.Message}", ExitCodes.Invalid);
+        }
     }
 
     /// <summary>The selection answers of this participant's latest earlier session with this label (none: the fallback fills).</summary>

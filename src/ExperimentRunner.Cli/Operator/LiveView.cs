@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ExperimentRunner.Core.Devices;
 using ExperimentRunner.Core.Engine;
 using ExperimentRunner.Core.Events;
 using ExperimentRunner.Core.Time;
@@ -9,9 +10,11 @@ namespace ExperimentRunner.Cli.Operator;
 
 /// <summary>
 /// The operator's live view: phase, run/block/trial, condition, volumes, elapsed and remaining, missed frames, last
-/// response, warnings. Takes its console and clock from outside, so a test can render it to a string.
+/// response, device faults, warnings. Takes its status, clock and devices' faults from outside, so a test can render
+/// it to a string. Faults are read from the devices at each render (not through the frame loop), so a dead trigger
+/// cable shows while the wait screen waits.
 /// </summary>
-public sealed class LiveView(LiveStatus status, IClock clock)
+public sealed class LiveView(LiveStatus status, IClock clock, DeviceFaults? faults = null)
 {
     private static string S(long ns) => ns == EventRecord.None ? "–" : $"{Ns.ToSeconds(ns):0.0} s";
 
@@ -39,7 +42,8 @@ public sealed class LiveView(LiveStatus status, IClock clock)
         t.AddRow("missed frames", status.MissedFrames == 0 ? "[green]0[/]" : $"[red]{status.MissedFrames}[/]");
         t.AddRow("responses (missed)", $"{status.Responses} ({status.MissedResponses})");
         t.AddRow("last response, RT", Markup.Escape(status.LastResponse.Length == 0 ? "–" : $"{status.LastResponse}, {(status.LastRtNs == EventRecord.None ? "–" : $"{Ns.ToMs(status.LastRtNs):0} ms")}"));
-        if (status.DeviceFault.Length > 0) t.AddRow("[red]device[/]", "[red]" + Markup.Escape(status.DeviceFault) + "[/]");
+        if (faults != null)
+            foreach (var fault in faults.Current()) t.AddRow("[red]device fault[/]", "[red]" + Markup.Escape(fault) + "[/]");
         t.AddRow("warnings", status.Warnings == 0 ? "0" : $"[yellow]{status.Warnings}[/]: {Markup.Escape(status.LastWarning)}");
         t.Caption("[grey]p pause/resume · a abort (twice) · m manual start · s stop[/]");
         return t;

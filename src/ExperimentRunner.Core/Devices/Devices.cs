@@ -65,7 +65,7 @@ public interface ITriggerSource : IDisposable
     /// <summary>Offered every key event; a key trigger source counts its key as a pulse and returns true (consumed).</summary>
     bool OfferKey(in InputEvent e) => false;
 
-    /// <summary>A problem to show the operator (port vanished), or null.</summary>
+    /// <summary>A problem to show the operator (port vanished), or null. Read from any thread; must not allocate when nothing changed.</summary>
     string? Fault => null;
 }
 
@@ -78,6 +78,12 @@ public interface IMarkerOutput : IDisposable
     string Description { get; }
 
     void Send(in MarkerMessage marker);
+
+    /// <summary>
+    /// A problem to show the operator (the link died, a send failed, the queue is full), or null while all is well.
+    /// Read from any thread; must not allocate when nothing changed.
+    /// </summary>
+    string? Fault => null;
 }
 
 /// <summary>Sounds, preloaded, started on a chosen frame.</summary>

@@ -43,8 +43,6 @@ public sealed class LiveStatus
     public volatile bool Paused, AbortPending, WaitingForScanner, Finished;
     /// <summary>Screens being composed ahead of a phase or run: percent done, or -1 when not preparing.</summary>
     public int PreparePercent = -1;
-    /// <summary>A device problem to show the operator (a serial port that vanished…), or empty.</summary>
-    public volatile string DeviceFault = "";
     public double RefreshHz;
 }
 

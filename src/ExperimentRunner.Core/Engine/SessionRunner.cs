@@ -25,6 +25,7 @@ public sealed partial class SessionRunner
     private readonly SceneFactory _scenes;
     private readonly SessionMachine _machine;
     private readonly LiveStatus _live;
+    private readonly DeviceFaults _faults;
     private readonly Dictionary<string, string> _keyToResponse = new(StringComparer.OrdinalIgnoreCase);
     private readonly InputEvent[] _inputBuffer = new InputEvent[64];
     private readonly long[] _pulseBuffer = new long[64];
@@ -82,6 +83,7 @@ public sealed partial class SessionRunner
         _dev = devices;
         _options = options;
         _live = options.Live;
+        _faults = new DeviceFaults(devices.Trigger, devices.Markers);
         _scenes = new SceneFactory(_p, options.ParticipantPhoto);
         _scene = _scenes.Blank();
         _machine = new SessionMachine(_p);
@@ -206,6 +208,7 @@ public sealed partial class SessionRunner
             status = _aborting ? SessionStatus.Aborted : _stopRequested ? SessionStatus.Stopped : SessionStatus.Completed;
             if (_aborting) { _machine.AbortConfirmed = true; _machine.TryFire("abort"); }
             else if (_stopRequested) _machine.TryFire("stop");
+            WarnDeviceFaults();
             _live.Finished = true;
             _dev.Sink.SessionEnded(new SessionEnd(_options.SessionId, status.ToString().ToLowerInvariant(), Now,
                 _aborting ? "operator abort" : _stopRequested ? "stopped (time limit or operator)" : null));
@@ -374,21 +377,8 @@ public sealed partial class SessionRunner
         }
     }
 
-    private string? _lastFault;
-
     private void PollTriggers()
     {
-        if ((_flipIndex & 31) == 0)
-        {
-            // A device problem (a serial port that vanished) is shown and logged once per change, never thrown.
-            var fault = _dev.Trigger.Fault;
-            if (!ReferenceEquals(fault, _lastFault) && fault != _lastFault)
-            {
-                _lastFault = fault;
-                _live.DeviceFault = fault ?? "";
-                if (fault != null) Warn($"scanner trigger: {fault}");
-            }
-        }
         int n = _dev.Trigger.Poll(_pulseBuffer);
         for (int i = 0; i < n; i++) Pulse(_pulseBuffer[i]);
         if (!_waitingForT0 && _t0 != EventRecord.None && _p.Scanner.TrNs > 0 && _p.Scanner.Modality == Modality.Fmri
@@ -538,6 +528,16 @@ public sealed partial class SessionRunner
         _state.Cursor = cursor;
         _dev.Display.Show(scene, _state);
         _live.Screen = screenName;
+        WarnDeviceFaults();
+    }
+
+    /// <summary>
+    /// Logs each new device fault (a dead marker link, a vanished trigger port) as a Warning; at screen boundaries
+    /// only, and allocation-free while nothing changed. The operator's live view reads the faults itself.
+    /// </summary>
+    private void WarnDeviceFaults()
+    {
+        while (_faults.TryTakeChange(out var fault)) Warn(fault);
     }
 
     /// <summary>After the flip that showed a scene: its onset, logged, with markers, sound and the participant told.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using ExperimentRunner.Core.Devices;
+using ExperimentRunner.Core.Vocabulary;
 
 namespace ExperimentRunner.Core.Paradigm;
 
@@ -245,9 +246,10 @@ public static class ParadigmLoader
             if (modality == Modality.Fmri && tr == 0 && !r.Has("tr")) d.Error(r.Pos, "an fMRI scanner needs 'tr' (the repetition time, e.g. '2s')");
             if (tr > 0 && tr < 100_000_000) d.Error(r.PosOf("tr"), "tr is under 100 ms; is the unit right?");
             string trigger = r.String("trigger", modality == Modality.Fmri ? "key:5" : "manual");
-            if (!(trigger is "emulate" or "manual" || trigger.StartsWith("key:", StringComparison.Ordinal) || trigger.StartsWith("serial:", StringComparison.Ordinal)))
-                d.Error(r.PosOf("trigger"), $"trigger '{trigger}' must be 'key:<key>', 'serial:<path>', 'emulate' or 'manual'");
-            if (modality != Modality.Fmri && trigger.StartsWith("key:", StringComparison.Ordinal) && r.Has("trigger"))
+            TriggerSpec? triggerSpec = null;
+            try { triggerSpec = TriggerSpec.Parse(trigger).CheckTr(tr); }
+            catch (DeviceSpecException e) { d.Error(r.PosOf("trigger"), e.Message); }
+            if (modality != Modality.Fmri && triggerSpec?.Kind == TriggerKind.Key && r.Has("trigger"))
                 d.Warning(r.PosOf("trigger"), "a scanner key trigger without an fMRI modality");
             return new ScannerSpec(
                 modality, tr,
@@ -789,19 +791,4 @@ public static class ParadigmLoader
             return result;
         }
     }
-}
-
-/// <summary>The key names a paradigm may use: the names the SDL input layer produces.</summary>
-public static class KeyNames
-{
-    public static readonly IReadOnlyList<string> All =
-    [
-        .. Enumerable.Range(0, 10).Select(i => i.ToString(CultureInfo.InvariantCulture)),
-        .. Enumerable.Range('a', 26).Select(c => ((char)c).ToString()),
-        "space", "return", "escape", "tab", "backspace", "left", "right", "up", "down",
-        "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "f10", "f11", "f12",
-        "mouse_left", "mouse_right",
-    ];
-
-    public static bool IsKnown(string key) => All.Contains(key.ToLowerInvariant());
 }

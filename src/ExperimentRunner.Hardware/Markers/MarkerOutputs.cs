@@ -1,54 +1,51 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using ExperimentRunner.Core.Devices;
 using ExperimentRunner.Core.Time;
-using ExperimentRunner.Hardware.Platform.Linux;
-using ExperimentRunner.Hardware.Triggers;
+using ExperimentRunner.Core.Vocabulary;
 
 namespace ExperimentRunner.Hardware.Markers;
 
 /// <summary>
-/// Builds marker outputs from their command-line specifications (<c>--markers</c>, any number):
-/// <c>udp:HOST:PORT</c> (IPv6 as <c>udp:[::1]:9000</c>), <c>serial:PATH[,baud=N]</c>,
-/// <c>parport:PATH[,pulse-ms=MS]</c>.
+/// Builds marker outputs from their specifications (Core's <see cref="MarkerSpec"/>: <c>udp:HOST:PORT</c>,
+/// <c>serial:PATH[,baud=N]</c>, <c>parport:PATH[,pulse-ms=MS]</c>).
 /// </summary>
 public static class MarkerOutputs
 {
-    public const string Grammar = "udp:HOST:PORT, serial:PATH[,baud=N] or parport:PATH[,pulse-ms=MS]";
-
     /// <summary>
-    /// Opens the output <paramref name="spec"/> names. Throws <see cref="DeviceSpecException"/> for a malformed
+    /// Parses <paramref name="spec"/> and opens its output. Throws <see cref="DeviceSpecException"/> for a malformed
     /// specification and <see cref="HardwareException"/> for a device that cannot be opened; both say what to do.
     /// </summary>
-    public static QueuedMarkerOutput Parse(string spec, MarkerOutputOptions options)
+    public static QueuedMarkerOutput Parse(string spec, MarkerOutputOptions options) => Open(MarkerSpec.Parse(spec), options);
+
+    /// <summary>Opens the output a parsed specification names; throws <see cref="HardwareException"/> when it cannot.</summary>
+    public static QueuedMarkerOutput Open(MarkerSpec spec, MarkerOutputOptions options)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(options);
-        string s = spec.Trim();
-        int colon = s.IndexOf(':');
-        if (colon <= 0) throw new DeviceSpecException($"marker output '{spec}' is not understood; use {Grammar}");
-        string scheme = s[..colon].ToLowerInvariant();
-        string rest = s[(colon + 1)..];
-        return scheme switch
+        return spec.Kind switch
         {
-            "udp" => new UdpMarkerOutput(ParseEndPoint(spec, rest), options),
-            "serial" => ParseSerial(spec, rest, options),
-            "parport" => ParseParallel(spec, rest, options),
-            _ => throw new DeviceSpecException($"unknown marker output '{spec}'; use {Grammar}"),
+            MarkerKind.Udp => new UdpMarkerOutput(Resolve(spec), options),
+            MarkerKind.Serial => new SerialMarkerOutput(spec.Path!, spec.Baud, options),
+            MarkerKind.ParallelPort => new ParallelPortMarkerOutput(spec.Path!, Ns.FromMs(spec.PulseMs), options),
+            _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Kind, "not a marker output kind"),
         };
     }
+
+    /// <summary>Parses every specification, then opens them all as one <see cref="MarkerOutputSet"/> (see <see cref="OpenAll"/>).</summary>
+    public static MarkerOutputSet ParseAll(IEnumerable<string> specs, MarkerOutputOptions options) =>
+        OpenAll(specs.Select(MarkerSpec.Parse).ToList(), options);
 
     /// <summary>
     /// Opens every output in <paramref name="specs"/> as one <see cref="MarkerOutputSet"/>; if one fails, those already
     /// opened are closed and the error is thrown.
     /// </summary>
-    public static MarkerOutputSet ParseAll(IEnumerable<string> specs, MarkerOutputOptions options)
+    public static MarkerOutputSet OpenAll(IEnumerable<MarkerSpec> specs, MarkerOutputOptions options)
     {
         var opened = new List<QueuedMarkerOutput>();
         try
         {
-            foreach (string spec in specs) opened.Add(Parse(spec, options));
+            foreach (var spec in specs) opened.Add(Open(spec, options));
             return new MarkerOutputSet(opened);
         }
         catch
@@ -58,20 +55,11 @@ public static class MarkerOutputs
         }
     }
 
-    /// <summary>Parses HOST:PORT ("127.0.0.1:9000", "localhost:9000", "[::1]:9000"), resolving a host name.</summary>
-    public static IPEndPoint ParseEndPoint(string spec, string hostPort)
+    /// <summary>The UDP receiver's address: the host as an IP address, or resolved (IPv4 preferred).</summary>
+    private static IPEndPoint Resolve(MarkerSpec spec)
     {
-        int colon = hostPort.LastIndexOf(':');
-        if (colon < 0 || (hostPort.StartsWith('[') && !hostPort[..colon].EndsWith(']')))
-            throw new DeviceSpecException($"marker output '{spec}' needs a host and a port: udp:HOST:PORT, e.g. udp:127.0.0.1:9000");
-        string host = hostPort[..colon].Trim();
-        if (host.StartsWith('[') && host.EndsWith(']')) host = host[1..^1];
-        string portText = hostPort[(colon + 1)..].Trim();
-        if (host.Length == 0)
-            throw new DeviceSpecException($"marker output '{spec}' has no host: udp:HOST:PORT, e.g. udp:127.0.0.1:9000");
-        if (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is < 1 or > 65535)
-            throw new DeviceSpecException($"marker output '{spec}': '{portText}' is not a port number (1–65535)");
-        if (IPAddress.TryParse(host, out var address)) return new IPEndPoint(address, port);
+        string host = spec.Host!;
+        if (IPAddress.TryParse(host, out var address)) return new IPEndPoint(address, spec.Port);
         IPAddress[] addresses;
         try
         {
@@ -79,46 +67,12 @@ public static class MarkerOutputs
         }
         catch (SocketException e)
         {
-            throw new HardwareException($"marker output '{spec}': cannot resolve host '{host}' ({e.Message}); use an IP address such as 127.0.0.1");
+            throw new HardwareException($"marker output '{spec.Text}': cannot resolve host '{host}' ({e.Message}); use an IP address such as 127.0.0.1");
         }
         var chosen = addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? addresses.FirstOrDefault()
-            ?? throw new HardwareException($"marker output '{spec}': host '{host}' has no address");
-        return new IPEndPoint(chosen, port);
+            ?? throw new HardwareException($"marker output '{spec.Text}': host '{host}' has no address");
+        return new IPEndPoint(chosen, spec.Port);
     }
-
-    private static SerialMarkerOutput ParseSerial(string spec, string rest, MarkerOutputOptions options)
-    {
-        string[] parts = rest.Split(',');
-        string path = parts[0].Trim();
-        if (path.Length == 0) throw new DeviceSpecException($"marker output '{spec}' needs a device path, e.g. serial:/dev/ttyUSB0");
-        int baud = 9600;
-        foreach (string part in parts.Skip(1))
-        {
-            var (name, value) = TriggerSources.Setting(spec, part);
-            if (name != "baud") throw new DeviceSpecException($"marker output '{spec}': unknown serial setting '{name}'; use baud=N");
-            baud = TriggerSources.ParseBaud(spec, value);
-        }
-        return new SerialMarkerOutput(path, baud, options);
-    }
-
-    private static ParallelPortMarkerOutput ParseParallel(string spec, string rest, MarkerOutputOptions options)
-    {
-        string[] parts = rest.Split(',');
-        string path = parts[0].Trim();
-        if (path.Length == 0) throw new DeviceSpecException($"marker output '{spec}' needs a device path, e.g. parport:/dev/parport0");
-        double pulseMs = ParallelPortMarkerOutput.DefaultPulseMs;
-        foreach (string part in parts.Skip(1))
-        {
-            var (name, value) = TriggerSources.Setting(spec, part);
-            if (name != "pulse-ms") throw new DeviceSpecException($"marker output '{spec}': unknown parallel-port setting '{name}'; use pulse-ms=MS");
-            if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out pulseMs) || pulseMs is not (> 0 and <= 1000))
-                throw new DeviceSpecException($"marker output '{spec}': pulse-ms={value} must be a number of milliseconds above 0 and at most 1000");
-        }
-        return new ParallelPortMarkerOutput(path, Ns.FromMs(pulseMs), options);
-    }
-
-    /// <summary>Serial baud rates an output accepts.</summary>
-    public static string SupportedBauds => Tty.SupportedBauds;
 }
 
 /// <summary>Any number of marker outputs as one: <see cref="Send"/> queues the marker on each (never blocks).</summary>

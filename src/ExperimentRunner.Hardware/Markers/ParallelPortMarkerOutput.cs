@@ -15,9 +15,6 @@ namespace ExperimentRunner.Hardware.Markers;
 /// </summary>
 public sealed class ParallelPortMarkerOutput : QueuedMarkerOutput
 {
-    /// <summary>Default pulse width, ms: long enough for EEG amplifiers sampling at 1 kHz or more.</summary>
-    public const double DefaultPulseMs = 10;
-
     private readonly FileDescriptor _port;
 
     // The pulse is held in real time even when the run clock is virtual: a virtual clock must not be moved from here.

@@ -1,4 +1,5 @@
 using ExperimentRunner.Core.Devices;
+using ExperimentRunner.Core.Vocabulary;
 
 namespace ExperimentRunner.Hardware.Triggers;
 
@@ -17,11 +18,11 @@ public sealed class KeyTriggerSource : ITriggerSource
     private long _armedAtNs = long.MaxValue;
     private long _overflowed;
 
-    /// <param name="key">The key name as the input layer reports it ("5", "t"); compared ignoring case.</param>
+    /// <param name="key">A name of <see cref="KeyNames"/> ("5", "t"); compared ignoring case. Throws <see cref="DeviceSpecException"/> for another.</param>
     /// <param name="trNs">The repetition time in ns for the flood guard; 0 when unknown.</param>
     public KeyTriggerSource(string key, long trNs = 0)
     {
-        Key = TriggerSources.CheckKey(key);
+        Key = KeyNames.Normalize(key);
         _gate = new PulseGate(trNs);
         Description = $"key {Key}";
     }
@@ -37,9 +38,23 @@ public sealed class KeyTriggerSource : ITriggerSource
     /// <summary>The flood guard in ns (see <see cref="PulseGate"/>).</summary>
     public long GuardNs => _gate.GuardNs;
 
-    public string? Fault => _overflowed > 0
-        ? $"{_overflowed} trigger pulse(s) were lost because nobody polled the key trigger source"
-        : _gate.Fault;
+    public string? Fault
+    {
+        get
+        {
+            if (_overflowed == 0) return _gate.Fault;
+            // Built only when the count changed: the fault is read every frame or two.
+            if (_overflowed != _overflowFaultCount)
+            {
+                _overflowFaultCount = _overflowed;
+                _overflowFault = $"{_overflowed} trigger pulse(s) were lost because nobody polled the key trigger source";
+            }
+            return _overflowFault;
+        }
+    }
+
+    private long _overflowFaultCount;
+    private string? _overflowFault;
 
     public void Arm(long nowNs)
     {
@@ -89,10 +104,10 @@ public sealed class ManualTriggerSource : ITriggerSource
     private long _startNs = long.MinValue;
     private bool _delivered;
 
-    /// <param name="key">The operator's start key as the input layer names it ("s", "space"); compared ignoring case.</param>
+    /// <param name="key">The operator's start key, a name of <see cref="KeyNames"/> ("s", "space"); compared ignoring case.</param>
     public ManualTriggerSource(string key)
     {
-        Key = TriggerSources.CheckKey(key);
+        Key = KeyNames.Normalize(key);
         Description = $"manual start key {Key}";
     }
 

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using ExperimentRunner.Core.Devices;
 using ExperimentRunner.Core.Time;
+using ExperimentRunner.Core.Vocabulary;
 using ExperimentRunner.Presentation.Composition;
 using ExperimentRunner.Presentation.Native;
 using Silk.NET.OpenGL;
@@ -35,11 +36,14 @@ public sealed record GlDisplayOptions
     public long TextureBudgetBytes { get; init; } = 1L << 30;
     public string Title { get; init; } = "ExperimentRunner";
 
-    /// <summary>Reads a command line's <c>--display</c> value: window, fullscreen, offscreen (or hidden); any case.</summary>
+    /// <summary>
+    /// The one reader of a display mode's name (<c>--display</c> of run, resume and demo): window, fullscreen,
+    /// offscreen (or hidden); any case. Throws <see cref="DeviceSpecException"/> for another.
+    /// </summary>
     public static DisplayMode ParseMode(string text) =>
-        Enum.TryParse<DisplayMode>(text?.Trim(), ignoreCase: true, out var mode) && Enum.IsDefined(mode)
+        !string.IsNullOrWhiteSpace(text) && !char.IsAsciiDigit(text.Trim()[0]) && Enum.TryParse<DisplayMode>(text.Trim(), ignoreCase: true, out var mode) && Enum.IsDefined(mode)
             ? mode
-            : throw new ArgumentException($"'{text}' is not a display mode: use window, fullscreen or offscreen", nameof(text));
+            : throw new DeviceSpecException($"'{text}' is not a display mode: use window, fullscreen or offscreen");
 }
 
 /// <summary>The result of the start-up refresh measurement.</summary>

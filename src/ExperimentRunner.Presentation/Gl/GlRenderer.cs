@@ -143,6 +143,3 @@ internal sealed unsafe class GlRenderer : IDisposable
         _gl.DeleteProgram(_program);
     }
 }
-
-/// <summary>OpenGL (or SDL's window/context behind it) is not usable here; the message says why and what to do.</summary>
-public sealed class GlUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

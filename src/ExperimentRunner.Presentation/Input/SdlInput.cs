@@ -1,5 +1,6 @@
 using ExperimentRunner.Core.Devices;
 using ExperimentRunner.Core.Time;
+using ExperimentRunner.Core.Vocabulary;
 using ExperimentRunner.Presentation.Native;
 
 namespace ExperimentRunner.Presentation.Input;
@@ -46,14 +47,14 @@ public sealed class SdlInput : IInput, IDisposable
                 case Sdl.EventKeyDown:
                 case Sdl.EventKeyUp:
                     if (e.Key.Repeat != 0) { RepeatsDropped++; break; }
-                    buffer[n++] = new InputEvent(now, KeyNames.FromKeycode(e.Key.Sym), e.Type == Sdl.EventKeyDown, InputSource.Keyboard);
+                    buffer[n++] = new InputEvent(now, SdlKeys.FromKeycode(e.Key.Sym), e.Type == Sdl.EventKeyDown, InputSource.Keyboard);
                     break;
                 case Sdl.EventMouseMotion when _mouse:
                     buffer[n++] = new InputEvent(now, KeyNames.MouseMove, false, InputSource.Mouse, e.Motion.X, e.Motion.Y);
                     break;
                 case Sdl.EventMouseButtonDown when _mouse:
                 case Sdl.EventMouseButtonUp when _mouse:
-                    buffer[n++] = new InputEvent(now, KeyNames.FromMouseButton(e.Button.Button), e.Type == Sdl.EventMouseButtonDown,
+                    buffer[n++] = new InputEvent(now, SdlKeys.FromMouseButton(e.Button.Button), e.Type == Sdl.EventMouseButtonDown,
                         InputSource.Mouse, e.Button.X, e.Button.Y);
                     break;
                 case Sdl.EventQuit:

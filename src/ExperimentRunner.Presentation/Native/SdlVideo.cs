@@ -10,7 +10,7 @@ internal static class SdlVideo
     private static int _users;
     private static bool _offscreen;
 
-    /// <summary>Starts SDL video (the offscreen driver when asked). Throws <see cref="Gl.GlUnavailableException"/> with SDL's reason.</summary>
+    /// <summary>Starts SDL video (the offscreen driver when asked). Throws <see cref="GlUnavailableException"/> with SDL's reason.</summary>
     public static void Acquire(bool offscreen)
     {
         lock (Gate)
@@ -18,10 +18,10 @@ internal static class SdlVideo
             if (_users > 0)
             {
                 if (offscreen != _offscreen)
-                    throw new Gl.GlUnavailableException(
+                    throw new GlUnavailableException(
                         $"SDL video is already running with the {(_offscreen ? "offscreen" : "normal")} driver in this process; close that display first");
                 if (Sdl.InitSubSystem(Sdl.InitVideo | Sdl.InitEvents) != 0)
-                    throw new Gl.GlUnavailableException($"SDL could not open a display: {Sdl.GetError()}");
+                    throw new GlUnavailableException($"SDL could not open a display: {Sdl.GetError()}");
                 _users++;
                 return;
             }
@@ -33,19 +33,19 @@ internal static class SdlVideo
                 string advice = offscreen
                     ? " (the offscreen driver needs EGL: install Mesa's libegl1 and libgl1-mesa-dri)"
                     : " (is a display attached and DISPLAY or WAYLAND_DISPLAY set? use --display offscreen for previews)";
-                throw new Gl.GlUnavailableException($"SDL could not open a display: {err}{advice}");
+                throw new GlUnavailableException($"SDL could not open a display: {err}{advice}");
             }
             string? driver = Sdl.GetCurrentVideoDriver();
             if (offscreen && driver != "offscreen")
             {
                 Sdl.QuitSubSystem(Sdl.InitVideo | Sdl.InitEvents);
-                throw new Gl.GlUnavailableException($"SDL could not open a display: the offscreen driver was asked for but '{driver}' started");
+                throw new GlUnavailableException($"SDL could not open a display: the offscreen driver was asked for but '{driver}' started");
             }
             if (!offscreen && driver is "offscreen" or "dummy")
             {
                 // SDL falls back to a driver without a screen when X11/Wayland cannot be reached: a participant would see nothing.
                 Sdl.QuitSubSystem(Sdl.InitVideo | Sdl.InitEvents);
-                throw new Gl.GlUnavailableException(
+                throw new GlUnavailableException(
                     $"SDL could not open a display: no X11 or Wayland display could be reached (DISPLAY='{Sdl.GetEnv("DISPLAY")}', " +
                     $"WAYLAND_DISPLAY='{Sdl.GetEnv("WAYLAND_DISPLAY")}'), only the '{driver}' driver started");
             }

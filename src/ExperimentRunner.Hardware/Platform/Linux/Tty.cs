@@ -9,7 +9,7 @@ internal static class Tty
     private const uint CLOCAL = 0x800;
 
     /// <summary>Baud rates a serial port can be set to.</summary>
-    public static string SupportedBauds => string.Join(", ", LibC.BaudCodes.Keys.Order());
+    public static string SupportedBauds => Core.Vocabulary.SerialSettings.SupportedBaudsText;
 
     /// <summary>
     /// Opens <paramref name="path"/> non-blocking, sets raw mode (no echo, no line editing, 8 data bits, no parity,
@@ -62,25 +62,4 @@ internal static class Tty
             new HardwareException($"serial port {path} is in use by another program"),
         _ => new HardwareException($"cannot open serial port {path}: {LibC.Describe(errno)} (check {option})"),
     };
-
-    /// <summary>Parses a byte value: decimal (53), hex (0x35) or a quoted character ('5'); "any" gives null.</summary>
-    public static bool TryParseByte(string text, out int? value)
-    {
-        value = null;
-        if (text.Equals("any", StringComparison.OrdinalIgnoreCase)) return true;
-        if (text.Length == 3 && text[0] == '\'' && text[2] == '\'' && text[1] < 128) { value = text[1]; return true; }
-        if (text.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
-            && int.TryParse(text.AsSpan(2), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out int hex)
-            && hex is >= 0 and <= 255)
-        {
-            value = hex;
-            return true;
-        }
-        if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int dec) && dec <= 255)
-        {
-            value = dec;
-            return true;
-        }
-        return false;
-    }
 }
