@@ -1,4 +1,5 @@
 using ExperimentRunner.Cli.Operator;
+using ExperimentRunner.Core.Devices;
 using ExperimentRunner.Core.Engine;
 using ExperimentRunner.Core.Time;
 using Spectre.Console;
@@ -8,15 +9,15 @@ namespace ExperimentRunner.Cli.Tests;
 /// <summary>The operator's live view reads a status and a clock given from outside, so it renders the same in a test.</summary>
 public class LiveViewTests
 {
-    private static string Render(LiveStatus status, IClock clock)
+    private static string Render(LiveStatus status, IClock clock, DeviceFaults? faults = null)
     {
         var writer = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Out = new AnsiConsoleOutput(writer), Interactive = InteractionSupport.No,
         });
-        console.Profile.Width = 100;
-        console.Write(new LiveView(status, clock).Render());
+        console.Profile.Width = 200;
+        console.Write(new LiveView(status, clock, faults).Render());
         return writer.ToString();
     }
 
@@ -53,5 +54,32 @@ public class LiveViewTests
     {
         var status = new LiveStatus { AbortPending = true };
         Assert.Contains("press a again to confirm", Render(status, new VirtualClock()));
+    }
+
+    private sealed class Link(string description) : IMarkerOutput, ITriggerSource
+    {
+        public string? Problem;
+        public string Description => description;
+        public string? Fault => Problem;
+        public void Send(in MarkerMessage marker) { }
+        public void Arm(long nowNs) { }
+        public int Poll(Span<long> pulseTimesNs) => 0;
+        public void Dispose() { }
+    }
+
+    [Fact]
+    public void EveryDevicesFaultShowsAsItIsNowWithoutWaitingForTheRunner()
+    {
+        var trigger = new Link("trigger");
+        var marker = new Link("udp 127.0.0.1:9000");
+        var faults = new DeviceFaults(trigger, [marker]);
+        var status = new LiveStatus { WaitingForScanner = true };
+        Assert.DoesNotContain("device fault", Render(status, new VirtualClock(), faults));
+
+        marker.Problem = "udp 127.0.0.1:9000: sending marker 'feedback' failed: Network is unreachable";
+        trigger.Problem = "serial port /dev/ttyUSB0 was lost (hang-up) 3.0 s after arming: no pulses are counted until it comes back (check the cable)";
+        string text = Render(status, new VirtualClock(), faults);
+        Assert.Contains("scanner trigger: serial port /dev/ttyUSB0 was lost", text);
+        Assert.Contains("marker output: udp 127.0.0.1:9000: sending marker 'feedback' failed", text);
     }
 }
