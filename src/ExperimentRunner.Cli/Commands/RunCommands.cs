@@ -262,7 +262,7 @@ public static class RunCommands
         var devices = new SessionDevices
         {
             Clock = clock, Display = display, Input = input, Trigger = trigger, Sink = store, Audio = audio,
-            Markers = markers == null ? [] : [markers], Operator = terminal,
+            Markers = markers == null ? [] : [.. markers.Outputs], Operator = terminal, // one by one: each fault is its own
         };
         var view = new LiveView(live, clock, new DeviceFaults(trigger, devices.Markers));
         using var viewStop = new CancellationTokenSource();
