@@ -90,4 +90,17 @@ public sealed class DeviceSpecTests
         Assert.False(KeyNames.IsKnown(KeyNames.Unknown));
         Assert.Equal(KeyNames.All.Count, KeyNames.All.Distinct().Count());
     }
+
+    [Fact]
+    public void TheParadigmReadmeListsEveryKeyName()
+    {
+        string readme = File.ReadAllText(Path.Combine(Repo.Root, "paradigms", "README.md"));
+        foreach (var name in KeyNames.All)
+        {
+            bool inARange = name.Length == 1 || (name[0] == 'f' && name.Length <= 3 && char.IsAsciiDigit(name[1])); // 0–9, a–z, f1–f12
+            if (!inARange) Assert.True(readme.Contains($"`{name}`", StringComparison.Ordinal), $"paradigms/README.md does not list `{name}`");
+        }
+        Assert.Contains("`0`–`9`, `a`–`z`", readme);
+        Assert.Contains("`f1`–`f12`", readme);
+    }
 }

@@ -71,5 +71,5 @@ public static class KeyNames
     }
 
     /// <summary>What key names look like, for messages.</summary>
-    public const string Hint = "key names are 0–9, a–z, space, return, escape, left, right, up, down, f1–f12 and the like (see KeyNames.All)";
+    public const string Hint = "key names are 0–9, a–z, space, return, escape, left, right, up, down, f1–f12, mouse_left and the like (all of them: paradigms/README.md, 'responses, keys')";
 }
