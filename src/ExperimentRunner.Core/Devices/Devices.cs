@@ -50,6 +50,17 @@ public interface IInput
     void SceneShown(SceneSpec scene, long onsetNs, long timeLimitNs, double cursorStart) { }
 }
 
+/// <summary>What a trigger source made of a key event offered to it (<see cref="ITriggerSource.OfferKey"/>).</summary>
+public enum KeyOffer
+{
+    /// <summary>Not its key: the event goes on to the responses and the operator's keys.</summary>
+    NotMine,
+    /// <summary>Its key but no pulse (before arming, within the flood guard, after a manual start): never a response either.</summary>
+    Consumed,
+    /// <summary>Its key and a pulse at the event's time: the caller counts it now.</summary>
+    Pulse,
+}
+
 /// <summary>Scanner volume triggers. Polled once per frame; pulses stamped on arrival with the run clock.</summary>
 public interface ITriggerSource : IDisposable
 {
@@ -59,11 +70,15 @@ public interface ITriggerSource : IDisposable
     /// <summary>Starts listening (the emulator starts its scanner). Pulses before this are ignored.</summary>
     void Arm(long nowNs);
 
-    /// <summary>Copies pulse times (ns, run clock) that arrived since the last poll; returns how many.</summary>
+    /// <summary>Copies pulse times (ns, run clock) that arrived since the last poll; returns how many. Key sources have none here (see <see cref="OfferKey"/>).</summary>
     int Poll(Span<long> pulseTimesNs);
 
-    /// <summary>Offered every key event; a key trigger source counts its key as a pulse and returns true (consumed).</summary>
-    bool OfferKey(in InputEvent e) => false;
+    /// <summary>
+    /// Offered every key-down on the frame-loop thread, before responses. A key source (a trigger-to-USB converter, the
+    /// operator's start key) answers at once whether the event is a pulse, at the event's own time, which the caller
+    /// counts then and there: key pulses never wait in a buffer for <see cref="Poll"/>.
+    /// </summary>
+    KeyOffer OfferKey(in InputEvent e) => KeyOffer.NotMine;
 
     /// <summary>A problem to show the operator (port vanished), or null. Read from any thread; must not allocate when nothing changed.</summary>
     string? Fault => null;

@@ -309,7 +309,9 @@ public sealed partial class SessionRunner
         {
             ref readonly var e = ref _inputBuffer[i];
             if (!e.IsDown) continue;
-            if (_dev.Trigger.OfferKey(e)) continue;
+            var offer = _dev.Trigger.OfferKey(e);
+            if (offer == KeyOffer.Pulse) Pulse(e.TimeNs);
+            if (offer != KeyOffer.NotMine) continue;
             if (string.Equals(e.Key, _p.AbortKey, StringComparison.OrdinalIgnoreCase)) { AbortKey(e.TimeNs); continue; }
             if (string.Equals(e.Key, _p.PauseKey, StringComparison.OrdinalIgnoreCase)) { Operator(_paused || _pauseRequested ? OperatorCommand.Resume : OperatorCommand.Pause); continue; }
             if (_aborting) continue;

@@ -5,18 +5,15 @@ namespace ExperimentRunner.Hardware.Triggers;
 
 /// <summary>
 /// Scanner pulses that arrive as key presses (a trigger-to-USB converter typing "5" or "t"). Each key-down of the
-/// key, offered through <see cref="OfferKey"/>, is a pulse stamped with the event's own time (the input layer stamps
-/// it as it comes off the device queue). Key-ups of the key are consumed too, so they never count as responses.
-/// Bursts are handled by <see cref="PulseGate"/>. Lives on the frame-loop thread: allocation-free, not thread-safe.
+/// key, offered through <see cref="OfferKey"/>, is answered as a pulse at the event's own time (the input layer stamps
+/// it as it comes off the device queue), which the runner counts at once; key-ups of the key are consumed too, so they
+/// never count as responses. Bursts are handled by <see cref="PulseGate"/>. Lives on the frame-loop thread:
+/// allocation-free, not thread-safe.
 /// </summary>
 public sealed class KeyTriggerSource : ITriggerSource
 {
-    private const int Capacity = 256;
-    private readonly long[] _pending = new long[Capacity];
     private readonly PulseGate _gate;
-    private int _head, _count;
     private long _armedAtNs = long.MaxValue;
-    private long _overflowed;
 
     /// <param name="key">A name of <see cref="KeyNames"/> ("5", "t"); compared ignoring case. Throws <see cref="DeviceSpecException"/> for another.</param>
     /// <param name="trNs">The repetition time in ns for the flood guard; 0 when unknown.</param>
@@ -38,57 +35,23 @@ public sealed class KeyTriggerSource : ITriggerSource
     /// <summary>The flood guard in ns (see <see cref="PulseGate"/>).</summary>
     public long GuardNs => _gate.GuardNs;
 
-    public string? Fault
-    {
-        get
-        {
-            if (_overflowed == 0) return _gate.Fault;
-            // Built only when the count changed: the fault is read every frame or two.
-            if (_overflowed != _overflowFaultCount)
-            {
-                _overflowFaultCount = _overflowed;
-                _overflowFault = $"{_overflowed} trigger pulse(s) were lost because nobody polled the key trigger source";
-            }
-            return _overflowFault;
-        }
-    }
-
-    private long _overflowFaultCount;
-    private string? _overflowFault;
+    public string? Fault => _gate.Fault;
 
     public void Arm(long nowNs)
     {
         _armedAtNs = nowNs;
-        _head = _count = 0;
         _gate.Reset();
     }
 
-    public bool OfferKey(in InputEvent e)
+    public KeyOffer OfferKey(in InputEvent e)
     {
-        if (!string.Equals(e.Key, Key, StringComparison.OrdinalIgnoreCase)) return false;
-        if (!e.IsDown || e.TimeNs < _armedAtNs) return true;
-        if (!_gate.Accept(e.TimeNs)) return true;
-        if (_count == Capacity)
-        {
-            _overflowed++;
-            return true;
-        }
-        _pending[(_head + _count) % Capacity] = e.TimeNs;
-        _count++;
-        return true;
+        if (!string.Equals(e.Key, Key, StringComparison.OrdinalIgnoreCase)) return KeyOffer.NotMine;
+        if (!e.IsDown || e.TimeNs < _armedAtNs) return KeyOffer.Consumed;
+        return _gate.Accept(e.TimeNs) ? KeyOffer.Pulse : KeyOffer.Consumed;
     }
 
-    public int Poll(Span<long> pulseTimesNs)
-    {
-        int n = Math.Min(_count, pulseTimesNs.Length);
-        for (int i = 0; i < n; i++)
-        {
-            pulseTimesNs[i] = _pending[_head];
-            _head = (_head + 1) % Capacity;
-        }
-        _count -= n;
-        return n;
-    }
+    /// <summary>Nothing: a key pulse is answered by <see cref="OfferKey"/> when it happens.</summary>
+    public int Poll(Span<long> pulseTimesNs) => 0;
 
     public void Dispose() { }
 }
@@ -101,8 +64,6 @@ public sealed class KeyTriggerSource : ITriggerSource
 public sealed class ManualTriggerSource : ITriggerSource
 {
     private long _armedAtNs = long.MaxValue;
-    private long _startNs = long.MinValue;
-    private bool _delivered;
 
     /// <param name="key">The operator's start key, a name of <see cref="KeyNames"/> ("s", "space"); compared ignoring case.</param>
     public ManualTriggerSource(string key)
@@ -116,29 +77,24 @@ public sealed class ManualTriggerSource : ITriggerSource
     public string Description { get; }
 
     /// <summary>True once the operator pressed the key after arming.</summary>
-    public bool Started => _startNs != long.MinValue;
+    public bool Started { get; private set; }
 
     public void Arm(long nowNs)
     {
         _armedAtNs = nowNs;
-        _startNs = long.MinValue;
-        _delivered = false;
+        Started = false;
     }
 
-    public bool OfferKey(in InputEvent e)
+    public KeyOffer OfferKey(in InputEvent e)
     {
-        if (!string.Equals(e.Key, Key, StringComparison.OrdinalIgnoreCase)) return false;
-        if (e.IsDown && e.TimeNs >= _armedAtNs && !Started) _startNs = e.TimeNs;
-        return true;
+        if (!string.Equals(e.Key, Key, StringComparison.OrdinalIgnoreCase)) return KeyOffer.NotMine;
+        if (!e.IsDown || e.TimeNs < _armedAtNs || Started) return KeyOffer.Consumed;
+        Started = true;
+        return KeyOffer.Pulse;
     }
 
-    public int Poll(Span<long> pulseTimesNs)
-    {
-        if (!Started || _delivered || pulseTimesNs.Length == 0) return 0;
-        pulseTimesNs[0] = _startNs;
-        _delivered = true;
-        return 1;
-    }
+    /// <summary>Nothing: the start is answered by <see cref="OfferKey"/> when it happens.</summary>
+    public int Poll(Span<long> pulseTimesNs) => 0;
 
     public void Dispose() { }
 }
