@@ -27,7 +27,7 @@ public class RunTests
         var datagrams = new List<JsonDocument>();
         var receiving = new Thread(() =>
         {
-            listener.Client.ReceiveTimeout = 25_000;
+            listener.Client.ReceiveTimeout = 120_000; // closing the listener ends the wait
             try
             {
                 while (true)
@@ -43,8 +43,10 @@ public class RunTests
         }) { IsBackground = true };
         receiving.Start();
         var db = Exrun.Temp("study.db");
+        // --max-seconds counts from the start, preparation included, which takes many seconds on a loaded machine: 30 s
+        // leaves the run itself (4 dummy volumes of 2 s, then the blocks) time to reach marked screens anywhere.
         var r = Exrun.Run(["run", "paradigms/social-feedback-fmri.yaml", "--participant", "sub-50", "--session", "1", "--db", db,
-            "--display", "offscreen", "--scanner", "emulate", "--responder", "default", "--max-seconds", "16", "--markers", $"udp:127.0.0.1:{port}", .. Skip]);
+            "--display", "offscreen", "--scanner", "emulate", "--responder", "default", "--max-seconds", "30", "--markers", $"udp:127.0.0.1:{port}", .. Skip]);
         Assert.True(r.ExitCode == 0, r.Out + r.Err);
         Assert.Contains("Preflight", r.Out);
         Thread.Sleep(500);
@@ -138,7 +140,7 @@ public class RunTests
             }) { IsBackground = true };
             scanner.Start();
             var r = Exrun.Run(["run", "paradigms/social-feedback-fmri.yaml", "--participant", "sub-52", "--session", "1", "--db", db,
-                "--display", "offscreen", "--scanner", $"serial:{b}", "--responder", "default", "--max-seconds", "16", .. Skip]);
+                "--display", "offscreen", "--scanner", $"serial:{b}", "--responder", "default", "--max-seconds", "30", .. Skip]);
             stop.Cancel();
             Assert.True(r.ExitCode == 0, r.Out + r.Err);
             using var reader = StudyReader.Open(db);
