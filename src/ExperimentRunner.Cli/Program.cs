@@ -21,7 +21,11 @@ public static class Program
         return root;
     }
 
-    public static int Main(string[] args) => CliErrors.Guard(() => Invoke(args.Length == 0 ? ["--help"] : args));
+    public static int Main(string[] args)
+    {
+        TerminalText.Install();
+        return CliErrors.Guard(() => Invoke(args.Length == 0 ? ["--help"] : args));
+    }
 
     /// <summary>Parses and runs one command line; argument errors are exit 2 with a usage hint.</summary>
     public static int Invoke(string[] args)

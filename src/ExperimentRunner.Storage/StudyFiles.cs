@@ -76,12 +76,18 @@ public static class StudyFiles
         return mapper;
     }
 
-    /// <summary>Creates <paramref name="folder"/> (and parents) owner-only when it does not exist yet.</summary>
+    /// <summary>Creates <paramref name="folder"/> and every missing parent owner-only when it does not exist yet
+    /// (.NET's CreateDirectory with a mode gives it to the last folder only; the parents would be 0755).</summary>
     public static void EnsureFolder(string folder)
     {
         if (string.IsNullOrEmpty(folder) || Directory.Exists(folder)) return;
-        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(folder);
-        else Directory.CreateDirectory(folder, OwnerFolder);
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(folder);
+            return;
+        }
+        EnsureFolder(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder))) ?? "");
+        Directory.CreateDirectory(folder, OwnerFolder);
     }
 
     /// <summary>Options for a new or existing file we write: owner-only when we create it.</summary>

@@ -238,3 +238,77 @@ public class VolumeLockTests
         }
     }
 }
+
+/// <summary>What the participant sees while the scanner warms up: a countdown that says what it counts, or nothing.</summary>
+public class WaitScreenTests
+{
+    /// <summary>Records what the flips showed of each wait screen (a change of number, once).</summary>
+    private sealed class Recording(IDisplay inner) : IDisplay
+    {
+        public readonly List<(SceneSpec Scene, int Counter)> WaitShows = [];
+        private (SceneSpec? Scene, int Counter) _current;
+        public double RefreshHz => inner.RefreshHz;
+        public long PeriodNs => inner.PeriodNs;
+        public string Timing => inner.Timing;
+        public (int Width, int Height) Size => inner.Size;
+        public void Prepare(IReadOnlyCollection<SceneSpec> scenes, IProgress<int>? progress = null) => inner.Prepare(scenes, progress);
+
+        public void Show(SceneSpec scene, in SceneState state)
+        {
+            _current = (scene, state.Counter);
+            inner.Show(scene, state);
+        }
+
+        public long Flip()
+        {
+            if (_current.Scene is { Kind: SceneKind.Wait } wait && (WaitShows.Count == 0 || WaitShows[^1] != (wait, _current.Counter)))
+                WaitShows.Add((wait, _current.Counter));
+            return inner.Flip();
+        }
+        public void Dispose() => inner.Dispose();
+    }
+
+    private static Recording Simulate(string name)
+    {
+        var paradigm = ParadigmLoader.Load(Repo.Paradigm(name)).Paradigm!;
+        var plan = Planner.Make(paradigm, new SessionFacts("sub-04"));
+        var clock = new VirtualClock();
+        var display = new Recording(new SimulatedDisplay(clock, 60));
+        ITriggerSource trigger = paradigm.Scanner.Modality == Modality.Fmri ? new ScannerEmulator(clock, paradigm.Scanner.TrNs, dropout: 0, seed: 1) : new ImmediateStart(clock);
+        var devices = new SessionDevices
+        {
+            Clock = clock, Display = display, Input = new SimulatedParticipant(clock, paradigm, new ResponderPolicy(), 1),
+            Trigger = trigger, Sink = new MemoryEventSink(),
+        };
+        new SessionRunner(plan, devices, new SessionOptions { SessionId = "s", Mode = "simulate" }).Run();
+        return display;
+    }
+
+    [Fact]
+    public void AnFmriWaitScreenCountsDownTheDummyVolumesAndSaysWhatItCounts()
+    {
+        var paradigm = ParadigmLoader.Load(Repo.Paradigm("social-feedback-fmri.yaml")).Paradigm!;
+        int dummies = paradigm.Scanner.DummyScans;
+        Assert.True(dummies > 0);
+        var shows = Simulate("social-feedback-fmri.yaml").WaitShows;
+        Assert.NotEmpty(shows);
+        // Per run: dummies, dummies - 1, …, 0; then the next pulse is the run's t0.
+        var perRun = new List<List<int>>();
+        foreach (var (_, counter) in shows)
+        {
+            if (counter == dummies) perRun.Add([]);
+            perRun[^1].Add(counter);
+        }
+        Assert.All(perRun, counts => Assert.Equal(Enumerable.Range(0, dummies + 1).Reverse(), counts));
+        Assert.All(shows, s => Assert.Contains("warm-up volumes", s.Scene.Footer));
+    }
+
+    [Fact]
+    public void AWaitScreenWithoutWarmUpVolumesShowsNoNumber()
+    {
+        var shows = Simulate("social-feedback-pet.yaml").WaitShows;
+        Assert.NotEmpty(shows);
+        Assert.All(shows, s => Assert.Equal(-1, s.Counter));
+        Assert.All(shows, s => Assert.Null(s.Scene.Footer));
+    }
+}

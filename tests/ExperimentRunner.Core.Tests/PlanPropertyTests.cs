@@ -71,7 +71,29 @@ public class PlanPropertyTests
     [Fact]
     public void PetPlansFitForAThousandSeeds()
     {
-        Gen.ULong.Sample(seed => AssertFits(Planner.Make(Pet, new SessionFacts("sub-03", "1", seed))), iter: 1000);
+        // A PET run has no volumes to fit: it starts at the operator's key and ends with its last event (end:
+        // after_last_event), so it must be exactly its declared parts, in order, whatever the seed: 10 s lead-in, the
+        // mood rating, baseline (12 trials), rejection (20), acceptance (20), each followed by the mood and desire
+        // ratings and, but for the last, a 60 s rest, then 30 s lead-out; trials of 4 + 8 + 3 s; ratings of 10 s.
+        Assert.Equal(RunEnd.AfterLastEvent, Pet.Scanner.End);
+        Assert.Equal(0, Pet.Scanner.Volumes);
+        const long S = 1_000_000_000;
+        const long Expected = 10 * S + 10 * S + (12 + 20 + 20) * 15 * S + 3 * 20 * S + 2 * 60 * S + 30 * S;
+        Gen.ULong.Sample(seed =>
+        {
+            var plan = Planner.Make(Pet, new SessionFacts("sub-03", "1", seed));
+            AssertFits(plan);
+            var run = Assert.Single(plan.Runs);
+            Assert.Equal(Expected, run.DurationNs);
+            var last = run.Events[^1];
+            Assert.Equal(run.DurationNs, last.OnsetNs + last.DurationNs);
+            Assert.Equal((long)Math.Round(run.DurationNs * 60 / 1e9), last.OnsetFrame + last.DurationFrames);
+            Assert.Equal((PlannedRole.LeadIn, 0L, 10 * S), (run.Events[0].Role, run.Events[0].OnsetNs, run.Events[0].DurationNs));
+            Assert.Equal((PlannedRole.LeadOut, 30 * S), (last.Role, last.DurationNs));
+            Assert.Equal(["baseline", "rejection", "acceptance"], run.Blocks.Select(b => b.Label));
+            Assert.Equal([12, 20, 20], run.Blocks.Select(b => run.Events.Where(e => e.Block == b.Index && e.Trial > 0).Select(e => e.Trial).Distinct().Count()));
+            Assert.Equal(2, run.Events.Count(e => e.Role == PlannedRole.Rest && e.DurationNs == 60 * S));
+        }, iter: 1000);
     }
 
     [Fact]

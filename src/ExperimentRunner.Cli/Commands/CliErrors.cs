@@ -41,10 +41,33 @@ public static class CliErrors
             Console.Error.WriteLine($"exrun: error: {e.Message}");
             return ExitCodes.Failure;
         }
+        catch (Exception e) when (e is InvalidDataException or Core.Files.ConfinedFileException)
+        {
+            // A stimulus file that cannot be used (damaged, a FIFO, too large): the input is invalid.
+            Console.Error.WriteLine($"exrun: error: {e.Message}");
+            return ExitCodes.Invalid;
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            Console.Error.WriteLine("exrun: error: a file that should be UTF-8 text is not (save it as UTF-8)");
+            return ExitCodes.Invalid;
+        }
+        catch (OutOfMemoryException)
+        {
+            Console.Error.WriteLine("exrun: error: out of memory (an input far larger than expected?); nothing more was written");
+            return ExitCodes.Failure;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The disk or permissions: the message names the file.
+            Console.Error.WriteLine($"exrun: error: {e.Message}");
+            return ExitCodes.Failure;
+        }
         catch (Exception e)
         {
-            // A bug or an environment failure: say what, not where in our code.
-            Console.Error.WriteLine($"exrun: error: {e.GetType().Name}: {e.Message}");
+            // A bug: say what, not where in our code, nor the exception's type name.
+            Console.Error.WriteLine($"exrun: error: unexpected failure: {e.Message}");
+            Console.Error.WriteLine("  (this is a bug in exrun; run again with EXRUN_DEBUG=1 to see where, and report it)");
             if (Environment.GetEnvironmentVariable("EXRUN_DEBUG") == "1") Console.Error.WriteLine(e);
             return ExitCodes.Failure;
         }

@@ -35,7 +35,7 @@ public static class ParadigmCommands
             if (!text.EndsWith('\n')) text += "\n";
             var outPath = parse.GetValue(output);
             if (outPath is null) Console.Out.Write(text);
-            else File.WriteAllText(outPath, text, new UTF8Encoding(false));
+            else PrivateFiles.WriteAllText(outPath, text);
             return ExitCodes.Ok;
         });
         return command;
@@ -141,7 +141,7 @@ public static class ParadigmCommands
             string text = parse.GetValue(format) == "json" ? PlanWriter.ToJson(plan, onlyRun) : PlanWriter.ToTsv(plan, onlyRun);
             var outPath = parse.GetValue(output);
             if (outPath is null) Console.Out.Write(text);
-            else File.WriteAllText(outPath, text, new UTF8Encoding(false));
+            else PrivateFiles.WriteAllText(outPath, text);
             return ExitCodes.Ok;
         });
         return command;

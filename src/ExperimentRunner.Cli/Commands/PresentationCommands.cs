@@ -51,7 +51,7 @@ public static class PresentationCommands
             case "wait":
             {
                 var scan = Nth(p.Phases.OfType<ScanPhase>().ToList(), "scan phases");
-                state.Counter = 2;
+                state.Counter = SceneFactory.WarmUpVolumes(p) > 0 ? SceneFactory.WarmUpVolumes(p) : -1;
                 return (scenes.Wait(scan.Name, scan.WaitText), state);
             }
             case "end":

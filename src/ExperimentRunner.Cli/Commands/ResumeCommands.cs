@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using ExperimentRunner.Core.Engine;
 using ExperimentRunner.Core.Events;
+using ExperimentRunner.Core.Files;
 using ExperimentRunner.Core.Paradigm;
 using ExperimentRunner.Core.Planning;
 using ExperimentRunner.Core.Simulation;
@@ -43,7 +44,7 @@ public static class ResumeCommands
                 throw new UserFacingException($"session {sessionId} is complete; there is nothing to resume", ExitCodes.Invalid);
             string path = paradigmPath ?? FindParadigm(session.Info.ParadigmSha256)
                 ?? throw new UserFacingException($"the paradigm of session {sessionId} ({session.Info.ParadigmName}, sha256 {session.Info.ParadigmSha256[..12]}…) was not found in paradigms/; give it with --paradigm FILE", ExitCodes.Invalid);
-            string sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
+            string sha = Sha256OfParadigm(path) ?? throw new UserFacingException($"{path} cannot be read as a paradigm file (not a regular file of at most {RegularFile.Size(YamlTree.MaxBytes)})", ExitCodes.Invalid);
             if (sha != session.Info.ParadigmSha256)
                 throw new UserFacingException($"{path} has changed since session {sessionId} started (sha256 {sha[..12]}… ≠ {session.Info.ParadigmSha256[..12]}…); resume with the file as it was", ExitCodes.Invalid);
             var paradigm = ParadigmCommands.LoadOrThrow(path);
@@ -76,7 +77,14 @@ public static class ResumeCommands
     {
         var folder = Path.Combine(Environment.CurrentDirectory, "paradigms");
         if (!Directory.Exists(folder)) return null;
-        return Directory.GetFiles(folder, "*.yaml").FirstOrDefault(f => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f))) == sha);
+        return Directory.GetFiles(folder, "*.yaml").FirstOrDefault(f => Sha256OfParadigm(f) == sha);
+    }
+
+    /// <summary>The file's sha256, or null when it is no regular file of a paradigm's size (a FIFO here must not hang the search).</summary>
+    private static string? Sha256OfParadigm(string path)
+    {
+        try { return Convert.ToHexStringLower(SHA256.HashData(RegularFile.ReadAllBytes(path, YamlTree.MaxBytes))); }
+        catch (IOException) { return null; }
     }
 
     private static Command Resume()

@@ -13,6 +13,7 @@ using ExperimentRunner.Hardware.Markers;
 using ExperimentRunner.Hardware.Triggers;
 using ExperimentRunner.Presentation;
 using ExperimentRunner.Presentation.Audio;
+using ExperimentRunner.Presentation.Composition;
 using ExperimentRunner.Presentation.Gl;
 using ExperimentRunner.Presentation.Input;
 using ExperimentRunner.Storage;
@@ -361,8 +362,8 @@ public static class RunCommands
         var bad = new List<string>();
         foreach (var path in images.Distinct())
         {
-            using var codec = File.Exists(path) ? SKCodec.Create(path) : null;
-            if (codec == null) bad.Add(Path.GetFileName(path));
+            try { ImageStore.Decode(path).Dispose(); }
+            catch (Exception e) when (e is IOException or InvalidDataException) { bad.Add(Path.GetFileName(path)); }
         }
         foreach (var (name, path) in p.Sounds)
         {

@@ -196,7 +196,7 @@ public static class StorageCommands
             {
                 SessionId = id, ParticipantId = "soak", SessionLabel = "1", ParadigmName = "soak", TaskLabel = "soak",
                 ParadigmText = "", ParadigmSha256 = "", SoftwareVersion = typeof(StorageCommands).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
-                Seed = 0, Machine = Environment.MachineName, Mode = "simulate", Timing = "virtual",
+                Seed = 0, Machine = ExperimentRunner.Core.Privacy.MachineLabel.Current, Mode = "simulate", Timing = "virtual",
                 StartedUtc = DateTime.UtcNow.ToString("o", CultureInfo.InvariantCulture), StartedNs = clock.NowNs,
             });
             var run = new EventRecord { Kind = EventKind.RunStarted, TimeNs = clock.NowNs, Run = 1 };

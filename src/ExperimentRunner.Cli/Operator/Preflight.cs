@@ -52,7 +52,7 @@ public sealed class Preflight
         foreach (var r in _rows)
         {
             string result = !r.Passed ? "[red bold]FAIL[/]" : r.Warning ? "[yellow]warn[/]" : "[green]pass[/]";
-            table.AddRow(Markup.Escape(r.Name), result, Markup.Escape(r.Detail), Markup.Escape(r.Remedy));
+            table.AddRow(TerminalText.Escape(r.Name), result, TerminalText.Escape(r.Detail), TerminalText.Escape(r.Remedy));
         }
         return table;
     }

@@ -37,19 +37,19 @@ public static class SessionReport
         var jobs = qc.Runs.SelectMany(r => QcPlots.ForRun(r, qc)).ToList();
         int total = jobs.Count + 2, done = 1;
         progress?.Invoke(done, total);
-        Directory.CreateDirectory(outDir);
+        StudyFiles.EnsureFolder(outDir);
         var files = new List<string>();
         foreach (var (plot, draw) in jobs)
         {
             string path = Path.Combine(outDir, plot.FileName);
-            File.WriteAllBytes(path, draw());
+            PrivateFiles.WriteAllBytes(path, draw());
             files.Add(path);
             progress?.Invoke(++done, total);
         }
         var plots = jobs.Select(j => j.Plot).ToList();
         string md = Path.Combine(outDir, QcIndex.MarkdownName), html = Path.Combine(outDir, QcIndex.HtmlName);
-        File.WriteAllText(md, QcIndex.Markdown(qc, plots));
-        File.WriteAllText(html, QcIndex.Html(qc, plots));
+        PrivateFiles.WriteAllText(md, QcIndex.Markdown(qc, plots));
+        PrivateFiles.WriteAllText(html, QcIndex.Html(qc, plots));
         files.InsertRange(0, [md, html]);
         progress?.Invoke(total, total);
         return new ReportResult(qc, files);

@@ -19,7 +19,7 @@ public enum SceneKind
     Rating,
     /// <summary>A questionnaire item: Body the item text, Rating its scale.</summary>
     Questionnaire,
-    /// <summary>Waiting for the scanner: Body, and the volume count from <see cref="SceneState.Counter"/>.</summary>
+    /// <summary>Waiting for the scanner: Body, and the warm-up (dummy) volumes still to come from <see cref="SceneState.Counter"/>, explained by Footer.</summary>
     Wait,
     /// <summary>A single image (ImagePath), scaled to fit.</summary>
     Image,
@@ -81,7 +81,7 @@ public struct SceneState
     public double Cursor;
     /// <summary>Highlighted option index; -1 none.</summary>
     public int Highlight;
-    /// <summary>A number to show (volumes received on the wait screen); -1 none.</summary>
+    /// <summary>A number to show (warm-up volumes still to come on the wait screen); -1 none.</summary>
     public int Counter;
 
     public static SceneState Default => new() { Cursor = double.NaN, Highlight = -1, Counter = -1 };

@@ -43,8 +43,19 @@ public sealed class SceneFactory(ParadigmModel paradigm, string? participantPhot
     public SceneSpec Text(string key, string? title, string body, string? footer, IReadOnlyList<string>? responses = null) =>
         Get("text:" + key, () => new SceneSpec { Key = "text:" + key, Kind = SceneKind.Text, Title = title, Body = body, Footer = footer, Responses = responses ?? [] });
 
+    /// <summary>
+    /// Waiting for the scanner: the phase's text, and where the scanner sends warm-up (dummy) volumes a countdown of
+    /// them (<see cref="SceneState.Counter"/>) with a line that says what it counts.
+    /// </summary>
     public SceneSpec Wait(string phase, string text) =>
-        Get("wait:" + phase, () => new SceneSpec { Key = "wait:" + phase, Kind = SceneKind.Wait, Body = text });
+        Get("wait:" + phase, () => new SceneSpec
+        {
+            Key = "wait:" + phase, Kind = SceneKind.Wait, Body = text,
+            Footer = WarmUpVolumes(paradigm) > 0 ? "The number counts down the scanner's warm-up volumes: the task starts after 0." : null,
+        });
+
+    /// <summary>The dummy volumes a run waits for before its t0 (fMRI); 0 where there are none (PET, behavioural).</summary>
+    public static int WarmUpVolumes(ParadigmModel p) => p.Scanner.Modality == Modality.Fmri ? p.Scanner.DummyScans : 0;
 
     public SceneSpec Selection(SelectionPhase phase, ProfileInfo profile) =>
         Get($"selection:{phase.Name}:{profile.Id}", () => new SceneSpec

@@ -80,7 +80,8 @@ public sealed record SessionOptions
     public string? Overrides { get; init; }
     public string SoftwareVersion { get; init; } = "0.1.0";
     public string? SoftwareCommit { get; init; }
-    public string Machine { get; init; } = Environment.MachineName;
+    /// <summary>The computer, as a label that names nothing (<see cref="Privacy.MachineLabel"/>).</summary>
+    public string Machine { get; init; } = Privacy.MachineLabel.Current;
     public string MarkersDescription { get; init; } = "";
     public string? ParticipantPhoto { get; init; }
     /// <summary>Phase names to skip (pilots); the skip is logged.</summary>

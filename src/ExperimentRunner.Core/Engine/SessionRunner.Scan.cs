@@ -75,7 +75,8 @@ public sealed partial class SessionRunner
         _live.WaitingForScanner = true;
         _live.Blocks = run.Blocks.Count;
         Begin(wait, ScreenMode.None, "wait", []);
-        _state.Counter = 0;
+        // The warm-up (dummy) volumes still to come, counted down on the wait screen; no number where there are none.
+        _state.Counter = _dummiesLeft > 0 ? _dummiesLeft : -1;
         _dev.Display.Show(wait, _state);
         _dev.Trigger.Arm(Now);
         long waitStart = Now;

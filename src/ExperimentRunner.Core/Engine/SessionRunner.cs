@@ -404,7 +404,7 @@ public sealed partial class SessionRunner
                 Write(new EventRecord { Kind = EventKind.Pulse, TimeNs = t, Run = _run, Code = 1, Value = -(_dummiesLeft + 1) });
                 _lastPulseNs = t;
                 _live.VolumesReceived = 0;
-                _state.Counter = _pulsesSeen;
+                _state.Counter = _dummiesLeft;
                 _dev.Display.Show(_scene, _state);
                 return;
             }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using ExperimentRunner.Core.Devices;
+using ExperimentRunner.Core.Files;
 using ExperimentRunner.Core.Vocabulary;
 
 namespace ExperimentRunner.Core.Paradigm;
@@ -46,13 +47,21 @@ public static class ParadigmLoader
             d.Error(start, "no such file");
             return new LoadResult(null, d.Items);
         }
-        var info = new FileInfo(path);
-        if (info.Length > YamlTree.MaxBytes)
+        byte[] bytes;
+        try
         {
-            d.Error(start, $"the file is {info.Length / 1024} KiB; a paradigm file is a few KiB (limit {YamlTree.MaxBytes / 1024 / 1024} MiB)");
+            bytes = RegularFile.ReadAllBytes(path, YamlTree.MaxBytes);
+        }
+        catch (ConfinedFileException e)
+        {
+            d.Error(start, e.Message.StartsWith(path, StringComparison.Ordinal) ? "this file" + e.Message[path.Length..] + "; a paradigm file is a few KiB of YAML" : e.Message);
             return new LoadResult(null, d.Items);
         }
-        byte[] bytes = File.ReadAllBytes(path);
+        catch (IOException e)
+        {
+            d.Error(start, $"the file cannot be read: {e.Message}");
+            return new LoadResult(null, d.Items);
+        }
         string text;
         try
         {
@@ -104,6 +113,13 @@ public static class ParadigmLoader
 
     private sealed class Binder(Diagnostics d, string file, string dir, string stimuliRoot)
     {
+        /// <summary>Every file the paradigm or its tables name is read through this: inside the two roots by real path, regular, bounded.</summary>
+        private readonly ConfinedFiles _files = new(dir, stimuliRoot);
+
+        /// <summary>The folders a paradigm may read, by their full paths (a relative one would read "(.)" from anywhere).</summary>
+        private string RootsText => Path.GetFullPath(dir) == Path.GetFullPath(stimuliRoot)
+            ? $"the paradigm's folder ({Path.GetFullPath(dir)}), which is also its stimuli root (no folder named 'stimuli' beside it or above it)"
+            : $"the paradigm's folder ({Path.GetFullPath(dir)}) and the stimuli root ({Path.GetFullPath(stimuliRoot)})";
         private DurationParser _dur = new(d, 60, 0);
         private readonly SourcePos _start = new(file, 1, 1);
         private readonly Dictionary<string, IReadOnlyList<string>> _responses = new();
@@ -193,7 +209,7 @@ public static class ParadigmLoader
                 AbortKey = abortKey,
                 PauseKey = pauseKey,
                 Scanner = scanner,
-                StimuliRoot = stimuliRoot,
+                StimuliRoot = ConfinedFiles.TryRealPath(stimuliRoot) ?? stimuliRoot,
                 Profiles = profiles,
                 ProfileRows = rows,
                 ParticipantPhoto = selfPhoto,
@@ -684,39 +700,19 @@ public static class ParadigmLoader
                 d.Error(s.Pos, $"{what} is not a usable path");
                 return null;
             }
-            string full = Path.GetFullPath(Path.Combine(dir, value));
-            if (!Inside(full, dir) && !Inside(full, stimuliRoot))
+            var check = _files.Check(Path.Combine(dir, value), directory);
+            if (check.Refusal == Refusal.Leaves)
             {
-                d.Error(s.Pos, $"{what} '{value}' leaves the paradigm's folder and the stimuli root ({Path.GetRelativePath(dir, stimuliRoot)}); paradigm files may read only inside them");
+                d.Error(s.Pos, $"{what} '{value}' leaves {RootsText}; paradigm files may read only inside them");
                 return null;
             }
-            if (mustExist && (directory ? !Directory.Exists(full) : !File.Exists(full)))
+            if (check.Refusal == Refusal.Missing && !mustExist) return check.RealPath;
+            if (!check.Ok)
             {
-                d.Error(s.Pos, $"{what} '{value}' does not exist");
+                d.Error(s.Pos, $"{what} '{value}' {check.Reason(RootsText)}");
                 return null;
             }
-            if (mustExist && !directory && RealPathEscapes(full))
-            {
-                d.Error(s.Pos, $"{what} '{value}' is a link to a place outside the paradigm's folder and the stimuli root");
-                return null;
-            }
-            return full;
-        }
-
-        private bool RealPathEscapes(string full)
-        {
-            try
-            {
-                var target = new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true);
-                return target != null && !Inside(target.FullName, dir) && !Inside(target.FullName, stimuliRoot);
-            }
-            catch (IOException) { return true; }
-        }
-
-        private static bool Inside(string path, string root)
-        {
-            string r = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)) + Path.DirectorySeparatorChar;
-            return path.StartsWith(r, StringComparison.Ordinal) || path == r.TrimEnd(Path.DirectorySeparatorChar);
+            return check.RealPath;
         }
 
         private List<ProfileInfo> ReadProfiles(ProfileTableSpec spec)
@@ -725,12 +721,7 @@ public static class ParadigmLoader
             List<string[]> rows;
             try
             {
-                if (new FileInfo(spec.TablePath).Length > 20 * 1024 * 1024)
-                {
-                    d.Error(spec.Pos, "the profile table is larger than 20 MiB");
-                    return result;
-                }
-                rows = Csv.Parse(File.ReadAllText(spec.TablePath, Encoding.UTF8));
+                rows = Csv.Parse(Encoding.UTF8.GetString(_files.ReadAllBytes(spec.TablePath, FileLimits.Table)));
             }
             catch (Exception e) when (e is FormatException or IOException or DecoderFallbackException)
             {
@@ -774,15 +765,21 @@ public static class ParadigmLoader
                     if (problems++ < 20) d.Error(spec.Pos, $"{where}: age '{row[iAge]}' must be a whole number from 18 to 120");
                     continue;
                 }
-                string photo = Path.GetFullPath(Path.Combine(spec.ImagesFolder, row[iPhoto].Trim()));
-                if (!Inside(photo, dir) && !Inside(photo, stimuliRoot))
+                var photoCheck = _files.Check(Path.Combine(spec.ImagesFolder, row[iPhoto].Trim()));
+                string photo = photoCheck.RealPath;
+                if (photoCheck.Refusal == Refusal.Leaves)
                 {
-                    if (problems++ < 20) d.Error(spec.Pos, $"{where}: photo '{row[iPhoto]}' leaves the stimuli root");
+                    if (problems++ < 20) d.Error(spec.Pos, $"{where}: photo '{row[iPhoto]}' leaves {RootsText}");
                     continue;
                 }
-                if (!File.Exists(photo))
+                if (photoCheck.Refusal == Refusal.Missing)
                 {
                     if (problems++ < 20) d.Error(spec.Pos, $"{where}: photo '{row[iPhoto]}' does not exist in {Path.GetRelativePath(dir, spec.ImagesFolder)}");
+                    continue;
+                }
+                if (!photoCheck.Ok)
+                {
+                    if (problems++ < 20) d.Error(spec.Pos, $"{where}: photo '{row[iPhoto]}' {photoCheck.Reason(RootsText)}");
                     continue;
                 }
                 result.Add(new ProfileInfo(id, row[iName].Trim(), age, row[iBio].Trim(), photo));

@@ -1,3 +1,4 @@
+using ExperimentRunner.Core.Files;
 using System.Buffers.Binary;
 
 namespace ExperimentRunner.Presentation.Audio;
@@ -22,7 +23,9 @@ public static class WavDecoder
     public static PcmSound Read(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Sound not found: {path}", path);
-        var bytes = File.ReadAllBytes(path);
+        byte[] bytes;
+        try { bytes = RegularFile.ReadAllBytes(path, FileLimits.Sound); }
+        catch (ConfinedFileException e) { throw new InvalidDataException($"Sound could not be read: {e.Message}", e); }
         try
         {
             return Parse(bytes);

@@ -1,3 +1,4 @@
+using ExperimentRunner.Core.Files;
 using SkiaSharp;
 
 namespace ExperimentRunner.Presentation.Composition;
@@ -22,7 +23,11 @@ public sealed class ImageStore : IDisposable
     public static SKImage Decode(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Image not found: {path}", path);
-        using var codec = SKCodec.Create(path)
+        byte[] bytes;
+        try { bytes = RegularFile.ReadAllBytes(path, FileLimits.Image); }
+        catch (ConfinedFileException e) { throw new InvalidDataException($"Image could not be read: {e.Message}", e); }
+        using var data = SKData.CreateCopy(bytes);
+        using var codec = SKCodec.Create(data)
             ?? throw new InvalidDataException($"Image could not be read (not a PNG/JPEG, or damaged): {path}");
         var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
         using var raw = new SKBitmap(info);

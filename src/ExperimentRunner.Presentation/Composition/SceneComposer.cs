@@ -1,4 +1,5 @@
 using ExperimentRunner.Core.Devices;
+using ExperimentRunner.Core.Files;
 using SkiaSharp;
 
 namespace ExperimentRunner.Presentation.Composition;
@@ -31,15 +32,27 @@ public sealed class SceneComposer : IDisposable
         Height = height;
         Palette = new Palette(style);
         if (!File.Exists(style.FontPath)) throw new FileNotFoundException($"Font not found: {style.FontPath}", style.FontPath);
-        _regular = SKTypeface.FromFile(style.FontPath)
+        _regular = LoadFont(style.FontPath, RegularFile.ReadAllBytes)
                    ?? throw new InvalidDataException($"Font could not be read (not a TrueType/OpenType file?): {style.FontPath}");
         string boldPath = Path.Combine(Path.GetDirectoryName(style.FontPath) ?? ".",
             Path.GetFileNameWithoutExtension(style.FontPath) + "-Bold" + Path.GetExtension(style.FontPath));
-        var bold = File.Exists(boldPath) ? SKTypeface.FromFile(boldPath) : null;
+        // The bold face is found by name, not named by the paradigm: it may come only from the regular face's own folder.
+        var besideFont = new ConfinedFiles(Path.GetDirectoryName(ConfinedFiles.TryRealPath(style.FontPath) ?? style.FontPath) ?? ".");
+        var bold = besideFont.Check(boldPath).Ok ? LoadFont(boldPath, besideFont.ReadAllBytes) : null;
         _fakeBold = bold is null;
         _bold = bold ?? _regular;
         _s = height / 1080f;
         _bodySize = Math.Max(8, style.FontSize) * _s;
+    }
+
+    /// <summary>A typeface from a regular file read bounded (a FIFO or a device as the font fails, never hangs), or null when Skia cannot read it.</summary>
+    private static SKTypeface? LoadFont(string path, Func<string, long, byte[]> read)
+    {
+        byte[] bytes;
+        try { bytes = read(path, FileLimits.Font); }
+        catch (ConfinedFileException e) { throw new InvalidDataException($"Font could not be read: {e.Message}", e); }
+        using var data = SKData.CreateCopy(bytes);
+        return SKTypeface.FromData(data);
     }
 
     public int Width { get; }

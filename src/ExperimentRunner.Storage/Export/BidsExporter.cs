@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using ExperimentRunner.Core.Events;
+using ExperimentRunner.Core.Files;
 using static ExperimentRunner.Storage.Export.ExportText;
 
 namespace ExperimentRunner.Storage.Export;
@@ -167,6 +168,7 @@ internal static class BidsExporter
             return;
         }
         string source = Path.GetFullPath(stimuliRoot);
+        var confined = new ConfinedFiles(source);
         var missing = new List<string>();
         foreach (string relative in stimFiles)
         {
@@ -176,14 +178,20 @@ internal static class BidsExporter
                 notes.Add($"stim_file '{relative}' leaves the stimuli folder; not copied");
                 continue;
             }
-            if (!File.Exists(from))
+            var check = confined.Check(from);
+            if (check.Refusal == Refusal.Missing)
             {
                 missing.Add(relative);
                 continue;
             }
+            if (!check.Ok)
+            {
+                notes.Add($"stim_file '{relative}' {check.Reason("the stimuli folder")}; not copied");
+                continue;
+            }
             string to = Path.Combine(root, "stimuli", relative);
             using (FileStream target = StudyFiles.CreateExportFile(to))
-            using (FileStream input = File.OpenRead(from))
+            using (FileStream input = RegularFile.OpenRead(check.RealPath))
                 input.CopyTo(target);
             files.Add(Relative(root, to));
         }
@@ -346,7 +354,7 @@ internal static class BidsExporter
             [("0", "no missed frame"), ("1", "at least one missed frame")]);
 
         w.WriteStartObject("StimulusPresentation");
-        w.WriteString("OperatingSystem", info.OperatingSystem ?? $"not recorded by ExperimentRunner {info.SoftwareVersion} (machine: {info.Machine})");
+        w.WriteString("OperatingSystem", info.OperatingSystem ?? $"not recorded by ExperimentRunner {info.SoftwareVersion}");
         w.WriteString("SoftwareName", "ExperimentRunner");
         w.WriteString("SoftwareVersion", info.SoftwareCommit is null ? info.SoftwareVersion : $"{info.SoftwareVersion} ({info.SoftwareCommit})");
         double refresh = info.MeasuredRefreshHz > 0 ? info.MeasuredRefreshHz : info.ExpectedRefreshHz;

@@ -14,6 +14,19 @@ internal static class JsonExporter
     {
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        // The machine is never exported: records of 0.1.0 hold the computer's host name there.
+        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver
+        {
+            Modifiers =
+            {
+                info =>
+                {
+                    if (info.Type != typeof(SessionInfo)) return;
+                    for (int i = info.Properties.Count - 1; i >= 0; i--)
+                        if (info.Properties[i].Name == nameof(SessionInfo.Machine)) info.Properties.RemoveAt(i);
+                },
+            },
+        },
     };
 
     public static void Export(string root, StudyReader reader, IReadOnlyList<SessionData> sessions, List<string> files, Action<string, int> progress)

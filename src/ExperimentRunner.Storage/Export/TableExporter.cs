@@ -29,7 +29,7 @@ internal static class TableExporter
     private static TableWriter SessionsTable(IReadOnlyList<SessionData> sessions)
     {
         var t = new TableWriter("participant_id", "session", "session_id", "task", "paradigm", "paradigm_sha256",
-            "software_version", "software_commit", "seed", "machine", "mode", "timing", "expected_refresh_hz",
+            "software_version", "software_commit", "seed", "mode", "timing", "expected_refresh_hz",
             "measured_refresh_hz", "display_resolution", "modality", "repetition_time", "trigger", "markers", "arm_code",
             "counterbalance", "started_utc", "overrides", "status", "end_reason", "resumes");
         foreach (SessionData s in sessions)
@@ -37,7 +37,7 @@ internal static class TableExporter
             SessionInfo i = s.Info;
             t.Add(i.ParticipantId, i.SessionLabel, i.SessionId, i.TaskLabel, Text(i.ParadigmName), i.ParadigmSha256,
                 i.SoftwareVersion, Text(i.SoftwareCommit), i.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                Text(i.Machine), i.Mode, i.Timing, Number(i.ExpectedRefreshHz), Number(i.MeasuredRefreshHz),
+                i.Mode, i.Timing, Number(i.ExpectedRefreshHz), Number(i.MeasuredRefreshHz),
                 Text(i.DisplayResolution), Text(i.Modality), Number(i.RepetitionTimeS), Text(i.Trigger), Text(i.Markers),
                 Text(i.ArmCode), Int(i.Counterbalance), i.StartedUtc, Text(i.Overrides), s.Session.Status,
                 Text(s.Session.Reason), Int(s.Session.Resumes.Count));

@@ -142,7 +142,6 @@ public static class QcIndex
             new[] { "scanner", info.RepetitionTimeS > 0 ? $"{info.Modality}, nominal TR {F(info.RepetitionTimeS, "0.###")} s" : $"{info.Modality}, no TR" },
             new[] { "trigger", string.IsNullOrEmpty(info.Trigger) ? "n/a" : info.Trigger },
             new[] { "display", string.IsNullOrEmpty(info.DisplayResolution) ? "n/a" : info.DisplayResolution },
-            new[] { "machine", info.Machine },
         };
         yield return new Table(["what", "value"], rows);
 
