@@ -94,6 +94,16 @@ public class ParadigmChecksTests
     }
 
     [Fact]
+    public void AnUnclosedBracketThatStopsTheYamlScannerIsALocatedError()
+    {
+        // Found by the fuzz test: YamlDotNet throws InvalidOperationException here, not a YamlException.
+        var path = Variants.Replace(Judgment, "unclosed.yaml", "  pause: p\n", "  [pause: p\n");
+        var e = Assert.Single(Errors(path));
+        Assert.Contains("could not read on", e.Message);
+        Assert.InRange(e.Pos.Line, Variants.LineOf(path, "abort: escape"), Variants.LineOf(path, "[pause: p") + 2);
+    }
+
+    [Fact]
     public void AMistakeUnderAnAnchorIsReportedOnceHoweverOftenItIsUsed()
     {
         var text = Variants.Shipped(Fmri)
