@@ -79,6 +79,17 @@ public class ParadigmChecksTests
     }
 
     [Fact]
+    public void AMisspeltPlaceholderInTheCaptionOrAFeedbackIsAnError()
+    {
+        var text = Variants.Shipped(Fmri).Replace("  caption: \"{name}, {age}\"", "  caption: \"{nam}, {age}\"")
+            .Replace("feedback: \"{name} is interested in you!\"", "feedback: \"{Name} is interested in you!\"");
+        var errors = Errors(Variants.Write("placeholder.yaml", text));
+        Assert.Equal(2, errors.Count);
+        Assert.Contains(errors, e => e.Message.Contains("the caption has '{nam}', which is no placeholder (did you mean 'name'?)"));
+        Assert.Contains(errors, e => e.Message.Contains("the feedback of condition 'acceptance' has '{Name}'"));
+    }
+
+    [Fact]
     public void AFileThatIsOnlyADocumentMarkerGetsALocatedMessage()
     {
         var e = Assert.Single(Errors(Variants.Write("dashes.yaml", "---\n")));

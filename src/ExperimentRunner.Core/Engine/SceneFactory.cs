@@ -53,6 +53,7 @@ public sealed class SceneFactory(ParadigmModel paradigm, string? participantPhot
             Kind = SceneKind.Selection,
             Title = phase.Prompt,
             Profile = profile,
+            Caption = Fill(paradigm.Caption, profile),
             Body = Fill(paradigm.Caption, profile),
             Options = phase.Choices.Select(c => c.Label).ToList(),
             OptionKeys = phase.Choices.Select(c => KeyHint(c.Response)).ToList(),
@@ -105,6 +106,7 @@ public sealed class SceneFactory(ParadigmModel paradigm, string? participantPhot
                     Key = $"profile:{profile?.Id}:{string.Join(",", t.Responses)}",
                     Kind = SceneKind.Profile,
                     Profile = profile,
+                    Caption = Fill(paradigm.Caption, profile),
                     Body = Fill(paradigm.Caption, profile),
                     Responses = t.Responses,
                 });
@@ -114,6 +116,7 @@ public sealed class SceneFactory(ParadigmModel paradigm, string? participantPhot
                     Key = $"question:{t.Name}:{profile?.Id}",
                     Kind = SceneKind.Question,
                     Profile = profile,
+                    Caption = Fill(paradigm.Caption, profile),
                     Title = Fill(paradigm.Caption, profile),
                     Body = Fill(t.Text ?? "Do you think this person would like you?", profile),
                     Options = t.Options.Select(Label).ToList(),
@@ -128,6 +131,7 @@ public sealed class SceneFactory(ParadigmModel paradigm, string? participantPhot
                     Key = key,
                     Kind = SceneKind.Feedback,
                     Profile = profile,
+                    Caption = Fill(paradigm.Caption, profile),
                     Body = Fill(paradigm.Caption, profile),
                     ParticipantPhotoPath = ParticipantPhoto,
                     Feedback = condition?.Message is null ? null

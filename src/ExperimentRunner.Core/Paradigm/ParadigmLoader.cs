@@ -187,6 +187,7 @@ public static class ParadigmLoader
             }
             string caption = stim.String("caption", "{name}, {age}");
             if (caption.Length > MaxCaptionLength) d.Error(stim.Node("caption")!.Pos, $"the caption is {caption.Length:N0} characters; at most {MaxCaptionLength} (it is one line under a photo)");
+            if (stim.Has("caption")) CheckPlaceholders(caption, stim.Node("caption")!.Pos, "the caption");
 
             var session = new MapReader(top.Node("session"), "session", d, _start, "arms");
             var arms = session.StringList("arms");
@@ -328,6 +329,7 @@ public static class ParadigmLoader
                 var r = new MapReader(value, $"condition '{key.Value}'", d, key.Pos, "feedback", "symbol", "color", "marker");
                 var color = r.String("color", "#FFFFFF");
                 if (r.Has("marker")) _conditionMarkerPos[key.Value] = r.Node("marker")!.Pos;
+                if (r.OptString("feedback") is { } message) CheckPlaceholders(message, r.Node("feedback")!.Pos, $"the feedback of condition '{key.Value}'");
                 if (!IsColor(color)) d.Error(r.PosOf("color"), $"'color' is '{color}'; write a colour as '#RRGGBB'");
                 result[key.Value] = new ConditionSpec(
                     key.Value,
@@ -765,6 +767,19 @@ public static class ParadigmLoader
                 if (!sent)
                     d.Error(_conditionMarkerPos.GetValueOrDefault(name, condition.Pos),
                         $"the marker of condition '{name}' can never be sent: it marks feedback screens, and no trial of a '{name}' block has a feedback screen without its own 'marker:'");
+            }
+        }
+
+        private static readonly string[] Placeholders = ["name", "age", "id", "bio"];
+
+        /// <summary>Texts filled from the profile table take {name}, {age}, {id} and {bio}; anything else would show as typed.</summary>
+        private void CheckPlaceholders(string text, SourcePos pos, string what)
+        {
+            foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(text, @"\{([^{}]*)\}"))
+            {
+                string name = m.Groups[1].Value;
+                if (Array.IndexOf(Placeholders, name) < 0)
+                    d.Error(pos, $"{what} has '{{{name}}}', which is no placeholder{Suggest.DidYouMean(name, Placeholders)}; it would be shown as typed. Placeholders: {{name}}, {{age}}, {{id}}, {{bio}}");
             }
         }
 
