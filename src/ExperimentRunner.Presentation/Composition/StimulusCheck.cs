@@ -26,11 +26,16 @@ public static class StimulusCheck
     /// <summary>One error per file that cannot be opened and decoded (and a warning for an unreadable bold font), in file order.</summary>
     public static IReadOnlyList<Diagnostic> Check(IEnumerable<StimulusFile> files)
     {
+        var list = files.ToList();
+        // Decoded side by side (a study's photos are independent files); reported in file order.
+        var problems = new string?[list.Count];
+        Parallel.For(0, list.Count, i => problems[i] = Problem(list[i]));
         var d = new Diagnostics();
         var seenBold = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var file in files)
+        for (int i = 0; i < list.Count; i++)
         {
-            if (Problem(file) is { } problem) d.Error(file.Pos, $"{file.What} ({Show(file.Path)}) {problem}");
+            var file = list[i];
+            if (problems[i] is { } problem) d.Error(file.Pos, $"{file.What} ({Show(file.Path)}) {problem}");
             if (file.Kind == StimulusKind.Font && BoldSibling(file.Path) is { } bold && seenBold.Add(bold)
                 && Problem(file with { Path = bold }) is { } boldProblem)
                 d.Warning(file.Pos, $"the bold face beside {file.What} ({Show(bold)}) {boldProblem}; bold text will be the regular face thickened");
