@@ -17,6 +17,14 @@ public static class Variants
         return path;
     }
 
+    public static string WriteBytes(string fileName, byte[] bytes)
+    {
+        Directory.CreateDirectory(Folder);
+        var path = Path.Combine(Folder, fileName);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
     public static string Replace(string name, string fileName, string oldText, string newText)
     {
         var text = Shipped(name);

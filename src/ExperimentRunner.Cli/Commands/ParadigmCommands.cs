@@ -4,6 +4,7 @@ using System.Text;
 using ExperimentRunner.Core.Paradigm;
 using ExperimentRunner.Core.Planning;
 using ExperimentRunner.Core.Time;
+using ExperimentRunner.Presentation.Composition;
 
 namespace ExperimentRunner.Cli.Commands;
 
@@ -41,10 +42,25 @@ public static class ParadigmCommands
         return command;
     }
 
+    /// <summary>
+    /// Loads a paradigm and decodes every file a session of it will open (images, sounds, fonts): what validate
+    /// reports, and what every verb that loads a paradigm refuses, so a damaged stimulus never first shows in a run.
+    /// </summary>
+    public static LoadResult LoadChecked(string file)
+    {
+        var result = ParadigmLoader.Load(file);
+        var stimuli = StimulusCheck.Check(result.StimulusFiles);
+        if (stimuli.Count == 0) return result;
+        var all = result.Diagnostics.Concat(stimuli)
+            .OrderBy(d => d.Pos.File, StringComparer.Ordinal).ThenBy(d => d.Pos.Line).ThenBy(d => d.Pos.Column).ToList();
+        bool failed = stimuli.Any(d => d.Severity == Severity.Error);
+        return result with { Paradigm = failed ? null : result.Paradigm, Diagnostics = all };
+    }
+
     /// <summary>Loads a paradigm or throws a <see cref="UserFacingException"/> listing every problem (exit 2).</summary>
     public static ParadigmModel LoadOrThrow(string file)
     {
-        var result = ParadigmLoader.Load(file);
+        var result = LoadChecked(file);
         foreach (var w in result.Diagnostics.Where(d => d.Severity == Severity.Warning)) Console.Error.WriteLine(w);
         if (!result.IsValid)
         {
@@ -58,31 +74,40 @@ public static class ParadigmCommands
     {
         var files = new Argument<string[]>("FILE") { Arity = ArgumentArity.OneOrMore, Description = "Paradigm files (YAML)." };
         var command = new Command("validate", "Checks paradigm files and prints every problem as file:line:col: error: message. Exit 0 valid, 2 invalid.") { files };
-        command.SetAction(parse =>
-        {
-            bool allValid = true;
-            foreach (var file in parse.GetValue(files)!)
-            {
-                var result = ParadigmLoader.Load(file);
-                foreach (var d in result.Diagnostics) Console.Out.WriteLine(d);
-                if (result.IsValid)
-                {
-                    var p = result.Paradigm!;
-                    var runs = p.Phases.OfType<ScanPhase>().Sum(s => s.Runs);
-                    var lengths = p.Phases.OfType<ScanPhase>().Select(s => Planner.EstimateLength(p, s).Mean).ToList();
-                    string length = lengths.Count == 0 ? "" : $", about {string.Join(" / ", lengths.Select(l => Ns.ToSeconds(l).ToString("0.#", CultureInfo.InvariantCulture)))} s per run";
-                    Console.Out.WriteLine($"{file}: valid ({p.Phases.Count} phases, {runs} scan run(s){length})");
-                }
-                else
-                {
-                    allValid = false;
-                    int n = result.Diagnostics.Count(d => d.Severity == Severity.Error);
-                    Console.Out.WriteLine($"{file}: {n} error{(n == 1 ? "" : "s")}");
-                }
-            }
-            return allValid ? ExitCodes.Ok : ExitCodes.Invalid;
-        });
+        command.SetAction(parse => ValidateFiles(parse.GetValue(files)!, Console.Out));
         return command;
+    }
+
+    /// <summary>The body of <c>exrun validate</c>: every problem of every file to <paramref name="output"/>; exit 0 or 2.</summary>
+    public static int ValidateFiles(IEnumerable<string> files, TextWriter output)
+    {
+        bool allValid = true;
+        foreach (var file in files)
+        {
+            var result = LoadChecked(file);
+            foreach (var d in result.Diagnostics) output.WriteLine(d);
+            if (result.IsValid)
+            {
+                var p = result.Paradigm!;
+                var runs = p.Phases.OfType<ScanPhase>().Sum(s => s.Runs);
+                var lengths = p.Phases.OfType<ScanPhase>().Select(s => Planner.EstimateLength(p, s).Mean).ToList();
+                string length = lengths.Count == 0 ? "" : $", about {string.Join(" / ", lengths.Select(l => Ns.ToSeconds(l).ToString("0.#", CultureInfo.InvariantCulture)))} s per run";
+                output.WriteLine($"{file}: valid ({p.Phases.Count} phases, {runs} scan run(s){length})");
+            }
+            else
+            {
+                allValid = false;
+                int n = result.Diagnostics.Count(d => d.Severity == Severity.Error);
+                if (n == 0)
+                {
+                    // Never silent: an invalid file says where, even when no check put it into words.
+                    output.WriteLine(new Diagnostic(new SourcePos(file, 1, 1), Severity.Error, "the file could not be read as a paradigm"));
+                    n = 1;
+                }
+                output.WriteLine($"{file}: {n} error{(n == 1 ? "" : "s")}");
+            }
+        }
+        return allValid ? ExitCodes.Ok : ExitCodes.Invalid;
     }
 
     public static Option<string> ParticipantOption(bool required = true) => new("--participant")

@@ -150,7 +150,7 @@ public static class RunCommands
             r = r with { Resume = new ResumePoint(startRun, 1, EarlierSelections(r.Db, r.Participant, r.Session, paradigm)) };
         }
 
-        CheckStimuli(paradigm, photo, pre);
+        pre.CheckStimuli(paradigm, photo);
         pre.Check("clock resolution", () => (object)Preflight.ClockResolutionNs(), v => $"{v} ns per step (high resolution: {System.Diagnostics.Stopwatch.IsHighResolution})", "use a machine with a high-resolution monotonic clock");
 
         // Database: writable, room for the session.
@@ -351,27 +351,6 @@ public static class RunCommands
             if (choices.Count > 0) return choices;
         }
         return [];
-    }
-
-    /// <summary>Every stimulus the paradigm uses is present and decodes.</summary>
-    private static void CheckStimuli(ParadigmModel p, string? photo, Preflight pre)
-    {
-        var images = p.ProfileRows.Select(x => x.PhotoPath).ToList();
-        if (p.ParticipantPhoto != null) images.Add(p.ParticipantPhoto);
-        if (photo != null) images.Add(photo);
-        var bad = new List<string>();
-        foreach (var path in images.Distinct())
-        {
-            try { ImageStore.Decode(path).Dispose(); }
-            catch (Exception e) when (e is IOException or InvalidDataException) { bad.Add(Path.GetFileName(path)); }
-        }
-        foreach (var (name, path) in p.Sounds)
-        {
-            try { WavDecoder.Read(path); }
-            catch (Exception) { bad.Add($"{name} ({Path.GetFileName(path)})"); }
-        }
-        if (bad.Count == 0) pre.Pass("stimuli present and decodable", $"{images.Distinct().Count()} images, {p.Sounds.Count} sounds");
-        else pre.Fail("stimuli present and decodable", $"{bad.Count} cannot be read: {string.Join(", ", bad.Take(5))}{(bad.Count > 5 ? ", …" : "")}", "replace or regenerate the files (exrun stimuli generate)");
     }
 
     /// <summary>The sink the marker threads write to once the store is open (markers open before it in preflight).</summary>

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using ExperimentRunner.Core.Paradigm;
+using ExperimentRunner.Presentation.Composition;
 using Spectre.Console;
 
 namespace ExperimentRunner.Cli.Operator;
@@ -55,6 +57,24 @@ public sealed class Preflight
             table.AddRow(TerminalText.Escape(r.Name), result, TerminalText.Escape(r.Detail), TerminalText.Escape(r.Remedy));
         }
         return table;
+    }
+
+    /// <summary>
+    /// "stimuli present and decodable": every image (profile photos, image screens, the participant's photo and
+    /// <paramref name="extraPhoto"/> from --participant-photo), every sound and every font, decoded as the session will.
+    /// </summary>
+    public void CheckStimuli(ParadigmModel paradigm, string? extraPhoto)
+    {
+        const string name = "stimuli present and decodable";
+        var files = paradigm.StimulusFiles.ToList();
+        if (extraPhoto != null)
+            files.Add(new StimulusFile(StimulusKind.Image, Path.GetFullPath(extraPhoto), new SourcePos("--participant-photo", 1, 1), "the participant photo given with --participant-photo"));
+        var problems = StimulusCheck.Check(files).Where(d => d.Severity == Severity.Error).ToList();
+        int Count(StimulusKind kind) => files.Where(f => f.Kind == kind).Select(f => f.Path).Distinct(StringComparer.Ordinal).Count();
+        string counts = $"{Count(StimulusKind.Image)} images, {Count(StimulusKind.Sound)} sounds, {Count(StimulusKind.Font)} font(s)";
+        if (problems.Count == 0) Pass(name, counts + ", each decoded");
+        else Fail(name, $"{problems.Count} of {counts} cannot be used: {string.Join("; ", problems.Take(3).Select(p => p.Message))}{(problems.Count > 3 ? "; …" : "")}",
+            "replace or regenerate the files (exrun validate names each; exrun stimuli generate)");
     }
 
     /// <summary>The smallest step of the monotonic clock seen in a tight loop, ns.</summary>

@@ -62,6 +62,8 @@ public sealed record SceneSpec
     public string? Body { get; init; }
     public string? Footer { get; init; }
     public ProfileInfo? Profile { get; init; }
+    /// <summary>The line under a profile card's photo: the paradigm's <c>caption</c> filled for <see cref="Profile"/>; null: "name, age".</summary>
+    public string? Caption { get; init; }
     public string? ParticipantPhotoPath { get; init; }
     public FeedbackStyle? Feedback { get; init; }
     public RatingStyle? Rating { get; init; }

@@ -64,6 +64,7 @@ public sealed class SceneFactory(ParadigmModel paradigm, string? participantPhot
             Kind = SceneKind.Selection,
             Title = phase.Prompt,
             Profile = profile,
+            Caption = Fill(paradigm.Caption, profile),
             Body = Fill(paradigm.Caption, profile),
             Options = phase.Choices.Select(c => c.Label).ToList(),
             OptionKeys = phase.Choices.Select(c => KeyHint(c.Response)).ToList(),
@@ -116,6 +117,7 @@ public sealed class SceneFactory(ParadigmModel paradigm, string? participantPhot
                     Key = $"profile:{profile?.Id}:{string.Join(",", t.Responses)}",
                     Kind = SceneKind.Profile,
                     Profile = profile,
+                    Caption = Fill(paradigm.Caption, profile),
                     Body = Fill(paradigm.Caption, profile),
                     Responses = t.Responses,
                 });
@@ -125,6 +127,7 @@ public sealed class SceneFactory(ParadigmModel paradigm, string? participantPhot
                     Key = $"question:{t.Name}:{profile?.Id}",
                     Kind = SceneKind.Question,
                     Profile = profile,
+                    Caption = Fill(paradigm.Caption, profile),
                     Title = Fill(paradigm.Caption, profile),
                     Body = Fill(t.Text ?? "Do you think this person would like you?", profile),
                     Options = t.Options.Select(Label).ToList(),
@@ -139,6 +142,7 @@ public sealed class SceneFactory(ParadigmModel paradigm, string? participantPhot
                     Key = key,
                     Kind = SceneKind.Feedback,
                     Profile = profile,
+                    Caption = Fill(paradigm.Caption, profile),
                     Body = Fill(paradigm.Caption, profile),
                     ParticipantPhotoPath = ParticipantPhoto,
                     Feedback = condition?.Message is null ? null

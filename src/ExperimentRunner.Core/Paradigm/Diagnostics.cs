@@ -19,14 +19,21 @@ public sealed record Diagnostic(SourcePos Pos, Severity Severity, string Message
 public sealed class Diagnostics
 {
     private readonly List<Diagnostic> _items = [];
+    // A node under a YAML anchor is bound once per alias: its one mistake would be reported once per use.
+    private readonly HashSet<Diagnostic> _seen = [];
 
     public IReadOnlyList<Diagnostic> Items => _items;
 
     public bool HasErrors => _items.Any(d => d.Severity == Severity.Error);
 
-    public void Error(SourcePos pos, string message) => _items.Add(new Diagnostic(pos, Severity.Error, message));
+    public void Error(SourcePos pos, string message) => Add(new Diagnostic(pos, Severity.Error, message));
 
-    public void Warning(SourcePos pos, string message) => _items.Add(new Diagnostic(pos, Severity.Warning, message));
+    public void Warning(SourcePos pos, string message) => Add(new Diagnostic(pos, Severity.Warning, message));
+
+    private void Add(Diagnostic diagnostic)
+    {
+        if (_seen.Add(diagnostic)) _items.Add(diagnostic);
+    }
 
     public IEnumerable<Diagnostic> Sorted() =>
         _items.OrderBy(d => d.Pos.File, StringComparer.Ordinal).ThenBy(d => d.Pos.Line).ThenBy(d => d.Pos.Column);

@@ -251,13 +251,20 @@ internal sealed partial class DurationParser(Diagnostics d, double refreshHz, lo
             }
             case "exponential":
             {
-                var r = new MapReader(value, "exponential jitter", d, value.Pos, "mean", "min", "max");
-                var mean = ParseFixed(r.Node("mean"), $"{what} mean", allowZero: false);
+                var r = new MapReader(value, "exponential jitter", d, value.Pos, "mean", "realised_mean", "min", "max");
+                bool realised = r.Node("realised_mean") != null;
+                if (realised && r.Node("mean") != null)
+                {
+                    d.Error(r.PosOf("realised_mean"), $"{what}: give either 'mean' (of the exponential before truncation) or 'realised_mean' (of the draws), not both");
+                    return null;
+                }
+                string meanKey = realised ? "realised_mean" : "mean";
+                var mean = ParseFixed(r.Node(meanKey), $"{what} {meanKey}", allowZero: false);
                 var lo = ParseFixed(r.Node("min"), $"{what} min");
                 var hi = ParseFixed(r.Node("max"), $"{what} max");
-                if (r.Node("mean") == null || r.Node("min") == null || r.Node("max") == null)
+                if (r.Node(meanKey) == null || r.Node("min") == null || r.Node("max") == null)
                 {
-                    d.Error(value.Pos, "exponential jitter needs mean, min and max");
+                    d.Error(value.Pos, "exponential jitter needs min, max and mean (or realised_mean)");
                     return null;
                 }
                 if (mean is null || lo is null || hi is null) return null;
@@ -265,6 +272,16 @@ internal sealed partial class DurationParser(Diagnostics d, double refreshHz, lo
                 {
                     d.Error(value.Pos, $"{what}: max is below min");
                     return null;
+                }
+                if (realised)
+                {
+                    var param = ExponentialJitter.MeanParamForRealisedMean(mean.Value, lo.Value, hi.Value);
+                    if (param is null)
+                    {
+                        d.Error(r.PosOf("realised_mean"), $"{what}: the realised mean ({mean / 1e9:0.###} s) must lie between min and the middle of min and max ({lo / 1e9:0.###}–{(lo + hi) / 2 / 1e9:0.###} s, both excluded): an exponential truncated at max averages less than that middle");
+                        return null;
+                    }
+                    return new ExponentialJitter(node.Pos, param.Value, lo.Value, hi.Value);
                 }
                 if (mean <= lo || mean >= hi)
                 {

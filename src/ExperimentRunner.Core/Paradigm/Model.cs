@@ -28,12 +28,54 @@ public sealed record UniformJitter(SourcePos Pos, long LowNs, long HighNs) : Dur
     public override long MinNs => LowNs;
 }
 
-/// <summary>An exponential with the given mean, truncated to [Min, Max] (ns) by redrawing; the usual fMRI ITI.</summary>
+/// <summary>
+/// An exponential shifted to Min and truncated at Max (ns) by redrawing; the usual fMRI ITI. <see cref="MeanParamNs"/>
+/// is the mean of the untruncated distribution (what <c>mean:</c> says); the draws average
+/// <see cref="RealisedMeanNs"/>, which is lower (<c>realised_mean:</c> asks for that one instead).
+/// </summary>
 public sealed record ExponentialJitter(SourcePos Pos, long MeanParamNs, long LowNs, long HighNs) : DurationSpec(Pos)
 {
-    public override long MeanNs => MeanParamNs;
+    /// <summary>The expected length of a draw (the realised mean), used for run-length estimates.</summary>
+    public override long MeanNs => RealisedMeanNs;
     public override long MaxNs => HighNs;
     public override long MinNs => LowNs;
+
+    /// <summary>The mean of the draws after truncation at Max, ns.</summary>
+    public long RealisedMeanNs => (long)Math.Round(LowNs + TruncatedMean(MeanParamNs - LowNs, HighNs - LowNs));
+
+    /// <summary>
+    /// Mean of an exponential of scale <paramref name="scale"/> truncated to [0, <paramref name="width"/>]:
+    /// scale − width / (e^(width/scale) − 1). It rises from 0 (scale → 0) to width / 2 (scale → ∞).
+    /// </summary>
+    public static double TruncatedMean(double scale, double width)
+    {
+        if (width <= 0) return 0;
+        if (scale <= 0) return 0;
+        double ratio = width / scale;
+        if (ratio > 700) return scale;
+        if (ratio < 1e-9) return width / 2;
+        return scale - width / double.ExpM1(ratio);
+    }
+
+    /// <summary>
+    /// The untruncated mean (ns, from 0, not from Min) whose truncated draws average <paramref name="realisedMeanNs"/>,
+    /// or null when no such mean exists (a realised mean must lie strictly between Min and the middle of Min and Max).
+    /// </summary>
+    public static long? MeanParamForRealisedMean(long realisedMeanNs, long lowNs, long highNs)
+    {
+        double target = realisedMeanNs - lowNs, width = highNs - lowNs;
+        if (target <= 0 || width <= 0 || target >= width / 2) return null;
+        // TruncatedMean rises with the scale: bisect on a log scale between a tiny and a huge scale.
+        double lo = target * 1e-3, hi = width * 1e6;
+        for (int i = 0; i < 200; i++)
+        {
+            double mid = Math.Sqrt(lo * hi);
+            if (TruncatedMean(mid, width) < target) lo = mid; else hi = mid;
+        }
+        double scale = Math.Sqrt(lo * hi);
+        if (scale + lowNs > long.MaxValue / 2) return null;
+        return lowNs + (long)Math.Round(scale);
+    }
 }
 
 /// <summary>A fixed list, shuffled per block and used without replacement (cycled if the block is longer).</summary>
@@ -60,6 +102,15 @@ public sealed record ScannerSpec(
     SourcePos Pos);
 
 public sealed record ProfileTableSpec(string TablePath, string ImagesFolder, SourcePos Pos);
+
+public enum StimulusKind { Image, Sound, Font }
+
+/// <summary>
+/// A file a session will open (an image, a sound, a font), with the position of the paradigm key that names it, so
+/// that a file that exists but cannot be decoded is reported where the researcher can fix it.
+/// </summary>
+/// <param name="What">How a person names it: "the image of screen 'cue'", "the photo of profile 'p07' (row 8 of profiles.csv)".</param>
+public sealed record StimulusFile(StimulusKind Kind, string Path, SourcePos Pos, string What);
 
 /// <summary>Feedback of one condition; Message null for a condition with no feedback (neutral).</summary>
 public sealed record ConditionSpec(string Name, string? Message, FeedbackSymbol Symbol, string Color, int Marker, SourcePos Pos);
@@ -207,6 +258,8 @@ public sealed record ParadigmModel
     /// <summary>Allowed blinded arm codes; empty when the study is not blinded.</summary>
     public required IReadOnlyList<string> ArmCodes { get; init; }
     public required string Caption { get; init; }
+    /// <summary>Every image, sound and font a session of this paradigm opens (profile photos included), in file order.</summary>
+    public IReadOnlyList<StimulusFile> StimulusFiles { get; init; } = [];
 
     /// <summary>The response names whose keys include <paramref name="key"/>.</summary>
     public string? ResponseForKey(string key)

@@ -11,6 +11,12 @@ namespace ExperimentRunner.Core.Paradigm;
 public sealed record LoadResult(ParadigmModel? Paradigm, IReadOnlyList<Diagnostic> Diagnostics)
 {
     public bool IsValid => Paradigm != null && Diagnostics.All(d => d.Severity != Severity.Error);
+
+    /// <summary>
+    /// Every image, sound and font the file names that exists inside the tree, found even when the paradigm has other
+    /// errors, so that a decoder outside Core can check them all at once.
+    /// </summary>
+    public IReadOnlyList<StimulusFile> StimulusFiles { get; init; } = [];
 }
 
 /// <summary>
@@ -23,6 +29,10 @@ public static class ParadigmLoader
     public const int MaxTrialsPerBlock = 1000;
     public const int MaxBlocks = 200;
     public const int MaxRuns = 20;
+    /// <summary>Longest bio in a profile table, characters: a card shows a few lines of it.</summary>
+    public const int MaxBioLength = 2_000;
+    public const int MaxNameLength = 100;
+    public const int MaxCaptionLength = 500;
 
     private static readonly string[] TopKeys =
     [
@@ -95,7 +105,7 @@ public static class ParadigmLoader
             }
         }
         var sorted = d.Sorted().ToList();
-        return new LoadResult(d.HasErrors ? null : model, sorted);
+        return new LoadResult(d.HasErrors ? null : model, sorted) { StimulusFiles = binder.Files };
     }
 
     /// <summary>The nearest folder named 'stimuli' beside the paradigm's folder or an ancestor; else the paradigm's folder.</summary>
@@ -123,10 +133,23 @@ public static class ParadigmLoader
         private DurationParser _dur = new(d, 60, 0);
         private readonly SourcePos _start = new(file, 1, 1);
         private readonly Dictionary<string, IReadOnlyList<string>> _responses = new();
+        private readonly List<StimulusFile> _opened = [];
+        private readonly Dictionary<string, SourcePos> _conditionMarkerPos = new(StringComparer.Ordinal);
         private bool _profilesDeclared;
+
+        public IReadOnlyList<StimulusFile> Files => _opened;
+
+        private void Opens(StimulusKind kind, string path, SourcePos pos, string what) => _opened.Add(new StimulusFile(kind, path, pos, what));
 
         public ParadigmModel? Bind(YNode root, string fullPath, string text, string sha)
         {
+            if (root is not YMapping)
+            {
+                d.Error(root is YScalar { IsNull: true } ? _start : root.Pos, root is YScalar { IsNull: true }
+                    ? "the file holds an empty YAML document; a paradigm is a mapping of keys that starts with 'version: 1'"
+                    : "the file holds no paradigm: a paradigm is a mapping of keys that starts with 'version: 1', not a list or a single value");
+                return null;
+            }
             var top = new MapReader(root, "the paradigm", d, _start, TopKeys);
             if (!top.Exists) return null;
 
@@ -166,6 +189,7 @@ public static class ParadigmLoader
                 }
             }
             string? selfPhoto = stim.Has("participant_photo") ? ResolvePath(stim.Node("participant_photo"), "the participant photo", mustExist: true, directory: false) : null;
+            if (selfPhoto != null) Opens(StimulusKind.Image, selfPhoto, stim.Node("participant_photo")!.Pos, "the participant photo");
             var sounds = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var (key, value) in stim.Entries("sounds"))
             {
@@ -174,10 +198,13 @@ public static class ParadigmLoader
                 {
                     if (!resolved.EndsWith(".wav", StringComparison.OrdinalIgnoreCase))
                         d.Error(value.Pos, $"sound '{key.Value}' must be a WAV file (.wav)");
+                    else Opens(StimulusKind.Sound, resolved, value.Pos, $"sound '{key.Value}'");
                     sounds[key.Value] = resolved;
                 }
             }
             string caption = stim.String("caption", "{name}, {age}");
+            if (caption.Length > MaxCaptionLength) d.Error(stim.Node("caption")!.Pos, $"the caption is {caption.Length:N0} characters; at most {MaxCaptionLength} (it is one line under a photo)");
+            if (stim.Has("caption")) CheckPlaceholders(caption, stim.Node("caption")!.Pos, "the caption");
 
             var session = new MapReader(top.Node("session"), "session", d, _start, "arms");
             var arms = session.StringList("arms");
@@ -194,6 +221,7 @@ public static class ParadigmLoader
             var questionnaires = BindQuestionnaires(top);
             var trials = BindTrials(top, conditions, ratings, sounds);
             var phases = BindPhases(top, trials, ratings, questionnaires, conditions, rows, scanner);
+            CheckMarkers(top, markers, conditions, ratings, trials, phases);
 
             if (!top.Has("phases")) d.Error(_start, "the paradigm needs 'phases': the list of what happens, in order");
 
@@ -222,6 +250,7 @@ public static class ParadigmLoader
                 Phases = phases,
                 ArmCodes = arms,
                 Caption = caption,
+                StimulusFiles = _opened,
             };
         }
 
@@ -230,7 +259,13 @@ public static class ParadigmLoader
             var r = new MapReader(top.Node("display"), "display", d, _start,
                 "background", "foreground", "accent", "refresh_hz", "font", "font_size", "width", "height", "fixation_size");
             string font = Path.Combine(stimuliRoot, "fonts", "DejaVuSans.ttf");
-            if (r.Has("font")) font = ResolvePath(r.Node("font"), "the font", mustExist: true, directory: false) ?? font;
+            if (r.Has("font"))
+            {
+                var named = ResolvePath(r.Node("font"), "the font", mustExist: true, directory: false);
+                if (named != null) Opens(StimulusKind.Font, named, r.Node("font")!.Pos, "the font");
+                font = named ?? font;
+            }
+            else Opens(StimulusKind.Font, font, r.Exists ? r.Pos : _start, $"the default font ({Path.GetRelativePath(dir, font)}; name another with display.font)");
             foreach (var key in new[] { "background", "foreground", "accent" })
             {
                 var v = r.OptString(key);
@@ -311,6 +346,8 @@ public static class ParadigmLoader
             {
                 var r = new MapReader(value, $"condition '{key.Value}'", d, key.Pos, "feedback", "symbol", "color", "marker");
                 var color = r.String("color", "#FFFFFF");
+                if (r.Has("marker")) _conditionMarkerPos[key.Value] = r.Node("marker")!.Pos;
+                if (r.OptString("feedback") is { } message) CheckPlaceholders(message, r.Node("feedback")!.Pos, $"the feedback of condition '{key.Value}'");
                 if (!IsColor(color)) d.Error(r.PosOf("color"), $"'color' is '{color}'; write a colour as '#RRGGBB'");
                 result[key.Value] = new ConditionSpec(
                     key.Value,
@@ -442,7 +479,9 @@ public static class ParadigmLoader
                     string? sound = s.OptString("sound");
                     if (sound != null && !sounds.ContainsKey(sound)) d.Error(s.PosOf("sound"), $"no sound named '{sound}'{Suggest.DidYouMean(sound, sounds.Keys)}; define it under stimuli.sounds");
                     string? image = s.Has("image") ? ResolvePath(s.Node("image"), $"the image of screen '{name}'", mustExist: true, directory: false) : null;
+                    if (image != null) Opens(StimulusKind.Image, image, s.Node("image")!.Pos, $"the image of screen '{name}' in trial '{key.Value}'");
                     if (show == ScreenKindSpec.Image && image == null && !s.Has("image")) d.Error(s.Pos, $"image screen '{name}' needs 'image'");
+                    if (show != ScreenKindSpec.Image && s.Has("image")) d.Error(s.PosOf("image"), $"screen '{name}' shows {s.OptString("show")}, which draws no 'image'; use 'show: image' or remove 'image'");
                     if (show is ScreenKindSpec.Text && s.OptString("text") == null) d.Error(s.Pos, $"text screen '{name}' needs 'text'");
                     screens.Add(new ScreenSpec(name, show, duration ?? new FixedDuration(s.Pos, 0), s.OptString("text"), options, image, sound, rating,
                         responses, s.Bool("end_on_response", false), s.OptInt("marker", 0, 255), node.Pos));
@@ -680,6 +719,88 @@ public static class ParadigmLoader
                 maxSame, unique, targets, r.String("wait_text", "The task will begin shortly.\nPlease keep still."), r.Pos);
         }
 
+        /// <summary>
+        /// Every marker must be able to reach the marker outputs: a 'markers' entry names a screen (or lead_in,
+        /// lead_out, rest, selection) that some run shows without a marker of its own, and a condition's marker needs a
+        /// feedback screen without its own 'marker:' in a block of that condition. A misspelt or shadowed marker would
+        /// otherwise be missing from the scanner log with no word.
+        /// </summary>
+        private void CheckMarkers(MapReader top, Dictionary<string, int> markers, Dictionary<string, ConditionSpec> conditions,
+            Dictionary<string, RatingSpec> ratings, Dictionary<string, TrialSpec> trials, List<PhaseSpec> phases)
+        {
+            var scans = phases.OfType<ScanPhase>().ToList();
+            // The conditions each trial template runs with, over every scan.
+            var trialConditions = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+            foreach (var block in scans.SelectMany(scan => scan.Blocks))
+            {
+                if (!trialConditions.TryGetValue(block.Trial, out var set)) trialConditions[block.Trial] = set = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var (condition, n) in block.Conditions) if (n > 0) set.Add(condition);
+            }
+            var specials = new Dictionary<string, bool>(StringComparer.Ordinal)
+            {
+                ["lead_in"] = scans.Any(x => x.LeadInNs > 0),
+                ["lead_out"] = scans.Any(x => x.LeadOutNs > 0),
+                ["rest"] = scans.Any(x => x.RestAfterBlock != null && (x.Blocks.Count > 1 || x.Order == BlockOrder.Abba)),
+                ["selection"] = phases.OfType<SelectionPhase>().Any(),
+            };
+            var screenNames = trials.Values.SelectMany(t => t.Screens.Select(x => x.Name)).Distinct().ToList();
+            foreach (var (key, _) in top.Entries("markers"))
+            {
+                string name = key.Value;
+                if (!markers.TryGetValue(name, out int code)) continue;
+                var screens = trials.Values.SelectMany(t => t.Screens.Select(x => (Trial: t, Screen: x))).Where(x => x.Screen.Name == name).ToList();
+                if (screens.Count == 0 && !specials.ContainsKey(name))
+                {
+                    if (ratings.ContainsKey(name))
+                        d.Error(key.Pos, $"'{name}' is a rating: its marker is its own 'marker:' (under ratings.{name}); 'markers' names screens of trials, lead_in, lead_out, rest and selection");
+                    else
+                        d.Error(key.Pos, $"no screen named '{name}'{Suggest.DidYouMean(name, screenNames.Concat(specials.Keys))}; 'markers' names screens of trials ({string.Join(", ", screenNames)}), lead_in, lead_out, rest and selection");
+                    continue;
+                }
+                if (code == 0 || specials.GetValueOrDefault(name)) continue;
+                bool sent = screens.Any(x => x.Screen.Marker == null && trialConditions.TryGetValue(x.Trial.Name, out var conds)
+                    && (x.Screen.Show != ScreenKindSpec.Feedback || conds.Any(c => !conditions.TryGetValue(c, out var cs) || cs.Marker == 0)));
+                if (sent) continue;
+                string why = specials.ContainsKey(name) && screens.Count == 0 ? name switch
+                {
+                    "selection" => "the paradigm has no selection phase",
+                    "rest" => "no scan has 'rest_after_block' between two blocks",
+                    _ => $"no scan has a '{name}'",
+                }
+                : screens.All(x => x.Screen.Marker != null) ? $"every screen named '{name}' has its own 'marker:'"
+                : !screens.Any(x => trialConditions.ContainsKey(x.Trial.Name)) ? $"no scan runs a trial with a screen named '{name}'"
+                : "it names a feedback screen, and the conditions' own markers take its place there";
+                d.Error(key.Pos, $"marker '{name}' can never be sent: {why}; remove it or fix the name");
+            }
+            foreach (var (name, condition) in conditions)
+            {
+                var used = trialConditions.Where(t => t.Value.Contains(name)).Select(t => t.Key).ToList();
+                if (used.Count == 0)
+                {
+                    d.Warning(condition.Pos, $"condition '{name}' is used by no block of any scan");
+                    continue;
+                }
+                if (condition.Marker == 0) continue;
+                bool sent = used.Any(t => trials.TryGetValue(t, out var trial) && trial.Screens.Any(x => x.Show == ScreenKindSpec.Feedback && x.Marker == null));
+                if (!sent)
+                    d.Error(_conditionMarkerPos.GetValueOrDefault(name, condition.Pos),
+                        $"the marker of condition '{name}' can never be sent: it marks feedback screens, and no trial of a '{name}' block has a feedback screen without its own 'marker:'");
+            }
+        }
+
+        private static readonly string[] Placeholders = ["name", "age", "id", "bio"];
+
+        /// <summary>Texts filled from the profile table take {name}, {age}, {id} and {bio}; anything else would show as typed.</summary>
+        private void CheckPlaceholders(string text, SourcePos pos, string what)
+        {
+            foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(text, @"\{([^{}]*)\}"))
+            {
+                string name = m.Groups[1].Value;
+                if (Array.IndexOf(Placeholders, name) < 0)
+                    d.Error(pos, $"{what} has '{{{name}}}', which is no placeholder{Suggest.DidYouMean(name, Placeholders)}; it would be shown as typed. Placeholders: {{name}}, {{age}}, {{id}}, {{bio}}");
+            }
+        }
+
         private void CheckCondition(string name, SourcePos pos, Dictionary<string, ConditionSpec> conditions)
         {
             if (!conditions.ContainsKey(name))
@@ -721,9 +842,9 @@ public static class ParadigmLoader
             List<string[]> rows;
             try
             {
-                rows = Csv.Parse(Encoding.UTF8.GetString(_files.ReadAllBytes(spec.TablePath, FileLimits.Table)));
+                rows = Csv.Parse(Csv.DecodeUtf8(_files.ReadAllBytes(spec.TablePath, FileLimits.Table)));
             }
-            catch (Exception e) when (e is FormatException or IOException or DecoderFallbackException)
+            catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
             {
                 d.Error(spec.Pos, $"the profile table {Path.GetFileName(spec.TablePath)} cannot be read: {e.Message}");
                 return result;
@@ -731,6 +852,11 @@ public static class ParadigmLoader
             if (rows.Count == 0)
             {
                 d.Error(spec.Pos, $"the profile table {Path.GetFileName(spec.TablePath)} is empty");
+                return result;
+            }
+            if (rows.Count == 1)
+            {
+                d.Error(spec.Pos, $"the profile table {Path.GetFileName(spec.TablePath)} has a header but no profiles; add one row per profile");
                 return result;
             }
             var header = rows[0].Select(h => h.Trim()).ToArray();
@@ -765,7 +891,22 @@ public static class ParadigmLoader
                     if (problems++ < 20) d.Error(spec.Pos, $"{where}: age '{row[iAge]}' must be a whole number from 18 to 120");
                     continue;
                 }
-                var photoCheck = _files.Check(Path.Combine(spec.ImagesFolder, row[iPhoto].Trim()));
+                string name = row[iName].Trim(), bio = row[iBio].Trim();
+                if (name.Length > MaxNameLength || bio.Length > MaxBioLength)
+                {
+                    if (problems++ < 20)
+                        d.Error(spec.Pos, name.Length > MaxNameLength
+                            ? $"{where}: the name is {name.Length:N0} characters; at most {MaxNameLength}"
+                            : $"{where}: the bio is {bio.Length:N0} characters; at most {MaxBioLength:N0} (a card shows a few lines)");
+                    continue;
+                }
+                string photoName = row[iPhoto].Trim();
+                if (photoName.Length == 0 || photoName.Contains('\0') || photoName.Length > 1024)
+                {
+                    if (problems++ < 20) d.Error(spec.Pos, $"{where}: photo '{photoName}' is not a usable file name");
+                    continue;
+                }
+                var photoCheck = _files.Check(Path.Combine(spec.ImagesFolder, photoName));
                 string photo = photoCheck.RealPath;
                 if (photoCheck.Refusal == Refusal.Leaves)
                 {
@@ -782,7 +923,8 @@ public static class ParadigmLoader
                     if (problems++ < 20) d.Error(spec.Pos, $"{where}: photo '{row[iPhoto]}' {photoCheck.Reason(RootsText)}");
                     continue;
                 }
-                result.Add(new ProfileInfo(id, row[iName].Trim(), age, row[iBio].Trim(), photo));
+                result.Add(new ProfileInfo(id, name, age, bio, photo));
+                Opens(StimulusKind.Image, photo, spec.Pos, $"the photo of profile '{id}' in row {i + 1} of {Path.GetFileName(spec.TablePath)}");
             }
             if (problems > 20) d.Error(spec.Pos, $"… and {problems - 20} more problems in the profile table");
             return result;

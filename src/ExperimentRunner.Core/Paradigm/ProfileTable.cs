@@ -7,6 +7,24 @@ public static class Csv
 {
     public const int MaxRows = 100_000;
 
+    /// <summary>
+    /// Strict UTF-8 (a leading BOM dropped): a table saved in another encoding would otherwise be read with U+FFFD in
+    /// place of its accents. Throws <see cref="FormatException"/> naming the 1-based line of the first invalid byte.
+    /// </summary>
+    public static string DecodeUtf8(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) bytes = bytes[3..];
+        var chars = new char[bytes.Length];
+        var status = System.Text.Unicode.Utf8.ToUtf16(bytes, chars, out int read, out int written, replaceInvalidSequences: false);
+        if (status != System.Buffers.OperationStatus.Done)
+        {
+            int line = 1;
+            foreach (byte b in bytes[..read]) if (b == (byte)'\n') line++;
+            throw new FormatException($"line {line}: byte {read + 1} is not UTF-8 text; save the table as UTF-8 (CSV UTF-8 in a spreadsheet)");
+        }
+        return new string(chars, 0, written);
+    }
+
     /// <summary>Parses rows; throws <see cref="FormatException"/> with the 1-based line of an unterminated quote.</summary>
     public static List<string[]> Parse(string text)
     {

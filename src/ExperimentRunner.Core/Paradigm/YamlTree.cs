@@ -108,6 +108,30 @@ public static class YamlTree
             diagnostics.Error(e.Pos, $"nesting deeper than {MaxDepth} levels");
             return null;
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner gives up on some malformed input without a YamlException (found by the fuzz test:
+            // an unclosed '[' before a block mapping). Locate it where its tokens stop.
+            diagnostics.Error(LastGoodMark(file, text), "the YAML is malformed after this point (an unclosed '[', '{' or quote?); the parser could not read on");
+            return null;
+        }
+    }
+
+    /// <summary>Where the last token a fresh scanner can read ends (1:1 when none can be read).</summary>
+    private static SourcePos LastGoodMark(string file, string text)
+    {
+        var last = new SourcePos(file, 1, 1);
+        try
+        {
+            var scanner = new Scanner(new StringReader(text));
+            while (scanner.MoveNext())
+                if (scanner.Current is { } token) last = Pos(file, token.End);
+        }
+        catch (Exception e) when (e is YamlException or InvalidOperationException)
+        {
+            // Where it stopped is what we wanted.
+        }
+        return last;
     }
 
     private static string Describe(YamlException e, string text)

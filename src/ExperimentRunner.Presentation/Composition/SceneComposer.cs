@@ -164,7 +164,7 @@ public sealed class SceneComposer : IDisposable
         float cardH = Height - 2 * Margin - (footer.IsEmpty ? 0 : footer.Height + Margin * 0.5f);
         float cardW = Math.Min(cardH * 0.66f, Width - 2 * Margin);
         var card = new PixelRect((Width - cardW) / 2, Margin, cardW, cardH);
-        var photo = DrawProfileCard(canvas, card, profile, images);
+        var photo = DrawProfileCard(canvas, card, profile, CardCaption(scene, profile), images);
         footer.Draw(canvas, Width / 2f, Height - Margin - footer.Height, Palette.Muted, SKTextAlign.Center);
         return new SceneLayout { Kind = scene.Kind, Width = Width, Height = Height, Photo = photo };
     }
@@ -181,7 +181,7 @@ public sealed class SceneComposer : IDisposable
         float groupW = cardW + (profile is null ? 0 : gap) + columnW;
         float left = (Width - groupW) / 2;
         var photo = PixelRect.Empty;
-        if (profile is not null) photo = DrawProfileCard(canvas, new PixelRect(left, Margin, cardW, cardH), profile, images);
+        if (profile is not null) photo = DrawProfileCard(canvas, new PixelRect(left, Margin, cardW, cardH), profile, CardCaption(scene, profile), images);
         float colX = left + cardW + (profile is null ? 0 : gap);
 
         var title = Block(scene.Title, _bold, _bodySize * 1.1f, columnW, 1.25f, maxLines: 3, fakeBold: _fakeBold);
@@ -235,8 +235,8 @@ public sealed class SceneComposer : IDisposable
             var profileCard = new PixelRect(rightX, Margin, cardW, cardH);
             // Both photos the same size, side by side: the participant's and the other person's.
             participant = DrawPhotoCard(canvas, new PixelRect(left, Margin, cardW, cardH), youPath, "You",
-                ProfilePhotoHeight(profileCard, profile), images);
-            photo = DrawProfileCard(canvas, profileCard, profile, images);
+                ProfilePhotoHeight(profileCard, CardCaption(scene, profile), profile), images);
+            photo = DrawProfileCard(canvas, profileCard, profile, CardCaption(scene, profile), images);
             if (symbol)
             {
                 float d = mid;
@@ -252,7 +252,7 @@ public sealed class SceneComposer : IDisposable
             float columnW = Math.Min(_bodySize * 14, Width - 3 * Margin - cardW);
             float groupW = cardW + Margin + columnW;
             float left = (Width - groupW) / 2;
-            photo = DrawProfileCard(canvas, new PixelRect(left, Margin, cardW, cardH), profile, images);
+            photo = DrawProfileCard(canvas, new PixelRect(left, Margin, cardW, cardH), profile, CardCaption(scene, profile), images);
             float colX = left + cardW + Margin;
             var message = Block(feedback?.Message, _bold, _bodySize * 1.25f, columnW, 1.25f, maxLines: 5, fakeBold: _fakeBold);
             float d = symbol ? Math.Min(columnW * 0.5f, Height * 0.2f) : 0;
@@ -338,14 +338,17 @@ public sealed class SceneComposer : IDisposable
     /// A dating-app card: a panel with the photo (rounded corners, cropped to fill), "Name, Age" in bold and the bio
     /// wrapped beneath. Returns the photo's rectangle.
     /// </summary>
-    private PixelRect DrawProfileCard(SKCanvas canvas, PixelRect card, ProfileInfo profile, ImageStore images)
+    /// <summary>The line under a card's photo: the paradigm's caption, filled for this profile, or "name, age".</summary>
+    private static string CardCaption(SceneSpec scene, ProfileInfo profile) => scene.Caption ?? $"{profile.Name}, {profile.Age}";
+
+    private PixelRect DrawProfileCard(SKCanvas canvas, PixelRect card, ProfileInfo profile, string caption, ImageStore images)
     {
         DrawPanel(canvas, card);
         float pad = card.Width * 0.045f;
         float bioSize = Math.Min(_bodySize * 0.72f, card.Width * 0.058f);
         float textW = card.Width - 2 * pad;
-        var name = NameBlock(card, $"{profile.Name}, {profile.Age}");
-        float photoH = ProfilePhotoHeight(card, profile);
+        var name = NameBlock(card, caption);
+        float photoH = ProfilePhotoHeight(card, caption, profile);
         var photo = new PixelRect(card.X + pad, card.Y + pad, card.Width - 2 * pad, photoH);
         DrawPhoto(canvas, photo, images.Get(profile.PhotoPath), card.Width * 0.035f);
         float y = photo.Bottom + pad * 0.9f;
@@ -365,11 +368,11 @@ public sealed class SceneComposer : IDisposable
     }
 
     /// <summary>The photo takes what the name and bio leave, between 55 % and 78 % of the card's height.</summary>
-    private float ProfilePhotoHeight(PixelRect card, ProfileInfo profile)
+    private float ProfilePhotoHeight(PixelRect card, string caption, ProfileInfo profile)
     {
         float pad = card.Width * 0.045f;
         float bioSize = Math.Min(_bodySize * 0.72f, card.Width * 0.058f);
-        var name = NameBlock(card, $"{profile.Name}, {profile.Age}");
+        var name = NameBlock(card, caption);
         var bioProbe = Block(profile.Bio, _regular, bioSize, card.Width - 2 * pad, 1.38f, maxLines: 4, flag: false);
         float textH = name.Height + (bioProbe.IsEmpty ? 0 : bioSize * 0.55f + bioProbe.Height);
         return Math.Clamp(card.Height - 3 * pad - textH, card.Height * 0.55f, card.Height * 0.78f);

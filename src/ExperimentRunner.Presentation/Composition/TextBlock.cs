@@ -49,7 +49,7 @@ internal sealed class TextBlock
         {
             using var font = MakeFont(face, size, fakeBold);
             missing = Missing(text, font);
-            Wrap(text.Replace("\r\n", "\n").Trim(), font, Math.Max(size, maxWidth), lines);
+            Wrap(text.Replace("\r\n", "\n").Trim(), font, Math.Max(size, maxWidth), lines, maxLines);
             if (lines.Count > maxLines)
             {
                 lines.RemoveRange(maxLines, lines.Count - maxLines);
@@ -60,15 +60,26 @@ internal sealed class TextBlock
         return new TextBlock(face, size, size * lineSpacing, fakeBold, lines, truncated, missing);
     }
 
+    /// <summary>Characters measured on this thread so far: wrapping must stay about linear in the text's length.</summary>
+    [ThreadStatic] internal static long MeasuredChars;
+
+    private static float Measure(SKFont font, ReadOnlySpan<char> text)
+    {
+        MeasuredChars += text.Length;
+        return font.MeasureText(text);
+    }
+
     private static string? Missing(string text, SKFont font)
     {
+        HashSet<int>? seen = null;
         StringBuilder? missing = null;
         foreach (var rune in text.EnumerateRunes())
         {
             if (Rune.IsControl(rune) || Rune.IsWhiteSpace(rune) || rune.Value == 0x2026) continue;
             if (font.GetGlyph(rune.Value) != 0) continue;
-            missing ??= new StringBuilder();
-            if (missing.ToString().IndexOf(rune.ToString(), StringComparison.Ordinal) < 0) missing.Append(rune.ToString());
+            seen ??= [];
+            if (!seen.Add(rune.Value)) continue;
+            (missing ??= new StringBuilder()).Append(rune.ToString());
         }
         return missing?.ToString();
     }
@@ -76,32 +87,83 @@ internal sealed class TextBlock
     private static SKFont MakeFont(SKTypeface face, float size, bool fakeBold) =>
         new(face, size) { Edging = SKFontEdging.Antialias, Subpixel = true, Hinting = SKFontHinting.Slight, Embolden = fakeBold };
 
-    private static void Wrap(string text, SKFont font, float maxWidth, List<string> lines)
+    /// <summary>
+    /// Wraps into <paramref name="lines"/>, stopping once there is one line more than <paramref name="maxLines"/> (enough
+    /// to know the text is cut). Each line costs a bounded number of measurements of about its own length, so a long
+    /// text costs about its length, never its length squared.
+    /// </summary>
+    private static void Wrap(string text, SKFont font, float maxWidth, List<string> lines, int maxLines)
     {
         foreach (string paragraph in text.Split('\n'))
         {
+            if (lines.Count > maxLines) return;
             string p = paragraph.TrimEnd();
             if (p.Length == 0) { lines.Add(""); continue; }
             // A paragraph that fits stays as written (runs of spaces included).
-            if (font.MeasureText(p) <= maxWidth) { lines.Add(p); continue; }
+            if (Measure(font, p) <= maxWidth) { lines.Add(p); continue; }
             var line = new StringBuilder();
             foreach (var (token, spaceBefore) in Tokens(p))
             {
-                string candidate = line.Length == 0 ? token : line + (spaceBefore ? " " : "") + token;
-                if (font.MeasureText(candidate) <= maxWidth) { line.Clear().Append(candidate); continue; }
-                if (line.Length > 0) { lines.Add(line.ToString()); line.Clear(); }
-                // A word wider than the line: break it between characters (text elements, so accents stay whole).
-                string rest = token;
-                while (font.MeasureText(rest) > maxWidth && rest.Length > 1)
+                if (lines.Count > maxLines) return;
+                if (line.Length > 0)
                 {
-                    int fit = FitPrefix(rest, font, maxWidth);
-                    lines.Add(rest[..fit]);
-                    rest = rest[fit..];
+                    int mark = line.Length;
+                    if (spaceBefore) line.Append(' ');
+                    line.Append(token);
+                    if (Measure(font, Span(line)) <= maxWidth) continue;
+                    line.Length = mark;
+                    lines.Add(line.ToString());
+                    line.Clear();
+                    if (lines.Count > maxLines) return;
                 }
-                line.Append(rest);
+                if (Measure(font, token) <= maxWidth) { line.Append(token); continue; }
+                // A word wider than the line: break it between characters (text elements, so accents stay whole).
+                int[] starts = System.Globalization.StringInfo.ParseCombiningCharacters(token);
+                int first = 0;
+                while (true)
+                {
+                    int end = FitElements(token, starts, first, font, maxWidth);
+                    int from = starts[first], to = end < starts.Length ? starts[end] : token.Length;
+                    if (end >= starts.Length) { line.Append(token, from, to - from); break; }
+                    lines.Add(token[from..to]);
+                    if (lines.Count > maxLines) return;
+                    first = end;
+                }
             }
             if (line.Length > 0) lines.Add(line.ToString());
         }
+    }
+
+    private static ReadOnlySpan<char> Span(StringBuilder builder)
+    {
+        foreach (var chunk in builder.GetChunks()) if (chunk.Length == builder.Length) return chunk.Span;
+        return builder.ToString();
+    }
+
+    /// <summary>
+    /// The end (an index into <paramref name="starts"/>, exclusive) of the longest run of text elements from
+    /// <paramref name="first"/> that fits <paramref name="maxWidth"/>; at least one element. Gallops, then bisects.
+    /// </summary>
+    private static int FitElements(string s, int[] starts, int first, SKFont font, float maxWidth)
+    {
+        int n = starts.Length;
+        bool Fits(int end) => Measure(font, s.AsSpan(starts[first], (end < n ? starts[end] : s.Length) - starts[first])) <= maxWidth;
+        int lo = first + 1;
+        if (lo >= n || !Fits(lo)) return lo;
+        int hi = -1;
+        for (int step = 1; ; step *= 2)
+        {
+            int probe = Math.Min(n, lo + step);
+            if (!Fits(probe)) { hi = probe; break; }
+            lo = probe;
+            if (probe == n) return n;
+        }
+        while (hi - lo > 1)
+        {
+            int mid = lo + (hi - lo) / 2;
+            if (Fits(mid)) lo = mid; else hi = mid;
+        }
+        return lo;
     }
 
     /// <summary>
@@ -123,23 +185,10 @@ internal sealed class TextBlock
         }
     }
 
-    private static int FitPrefix(string s, SKFont font, float maxWidth)
-    {
-        int best = 0;
-        var e = System.Globalization.StringInfo.GetTextElementEnumerator(s);
-        while (e.MoveNext())
-        {
-            int end = e.ElementIndex + e.GetTextElement().Length;
-            if (font.MeasureText(s[..end]) > maxWidth) break;
-            best = end;
-        }
-        return Math.Max(best, char.IsHighSurrogate(s[0]) && s.Length > 1 ? 2 : 1);
-    }
-
     private static string Ellipsize(string line, SKFont font, float maxWidth)
     {
         string s = line.TrimEnd();
-        while (s.Length > 0 && font.MeasureText(s + "…") > maxWidth) s = s[..^1].TrimEnd();
+        while (s.Length > 0 && Measure(font, s + "…") > maxWidth) s = s[..^1].TrimEnd();
         return s + "…";
     }
 
