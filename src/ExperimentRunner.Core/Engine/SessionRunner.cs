@@ -120,6 +120,10 @@ public sealed partial class SessionRunner
 
     public SessionResult Run()
     {
+        // Refused before anything is stored: the CLI says so earlier, with the study database's name (SelectionSource).
+        if (SelectionSource.NeededFromEarlier(_plan, _options.SkipPhases, _options.Resume) is { } selection
+            && (_options.Resume?.Selections ?? _options.EarlierSelections).Count == 0)
+            throw new InvalidOperationException(SelectionSource.Missing(_plan, selection, _options.SkipPhases, _options.Resume, "the study"));
         _sessionStartNs = Now;
         _live.SessionStartNs = _sessionStartNs;
         var p = _p;
@@ -153,15 +157,18 @@ public sealed partial class SessionRunner
             Counterbalance = _plan.Counterbalance,
         });
         var resume = _options.Resume;
+        if (resume == null) _selections.AddRange(_options.EarlierSelections);
         if (resume != null)
         {
             _selections.AddRange(resume.Selections);
             Write(new EventRecord { Kind = EventKind.Interruption, TimeNs = Now, Run = resume.Run, Block = resume.Block, Text = $"starts at run {resume.Run}, block {resume.Block} (a resume, or run --run)" });
         }
-        _machine.Fire("start");
         SessionStatus status = SessionStatus.Completed;
+        Exception? crash = null;
+        string? crashWhere = null;
         try
         {
+            _machine.Fire("start");
             // A resume continues inside the scan phase that holds its run; everything before that phase was done.
             int resumePhase = resume == null ? -1 : _plan.Phases.ToList().FindIndex(ph => ph.Runs.Any(r => r.Index == resume.Run));
             for (int phaseIndex = 0; phaseIndex < _plan.Phases.Count; phaseIndex++)
@@ -201,20 +208,40 @@ public sealed partial class SessionRunner
                 if (!Finished) _machine.Fire("next");
             }
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Whatever ended the session, what was recorded stays, and the record says it crashed and where.
+            crash = e;
+            crashWhere = Where();
+        }
         finally
         {
-            status = _aborting ? SessionStatus.Aborted : _stopRequested ? SessionStatus.Stopped : SessionStatus.Completed;
-            if (_aborting) { _machine.AbortConfirmed = true; _machine.TryFire("abort"); }
-            else if (_stopRequested) _machine.TryFire("stop");
+            status = crash != null ? SessionStatus.Crashed : _aborting ? SessionStatus.Aborted : _stopRequested ? SessionStatus.Stopped : SessionStatus.Completed;
+            if (crash == null && _aborting) { _machine.AbortConfirmed = true; _machine.TryFire("abort"); }
+            else if (crash == null && _stopRequested) _machine.TryFire("stop");
             _live.Finished = true;
-            _dev.Sink.SessionEnded(new SessionEnd(_options.SessionId, status.ToString().ToLowerInvariant(), Now,
-                _aborting ? "operator abort" : _stopRequested ? "stopped (time limit or operator)" : null));
+            string? reason = crash != null ? $"{crash.Message} ({crashWhere})"
+                : _aborting ? "operator abort" : _stopRequested ? "stopped (time limit or operator)" : null;
+            _dev.Sink.SessionEnded(new SessionEnd(_options.SessionId, status.ToString().ToLowerInvariant(), Now, reason));
             _dev.Sink.Flush(TimeSpan.FromSeconds(5));
         }
+        if (crash != null) throw new SessionCrashedException(_options.SessionId, crashWhere!, crash);
         return new SessionResult(status, _options.SessionId, _missedFrames, _missingPulses, _responses, _missedResponses, (int)_flipIndex);
     }
 
     private bool Finished => _aborting || _stopRequested;
+
+    /// <summary>Where the session is now, for a crash's record: "in phase P, run R, block B, trial T, screen S".</summary>
+    private string Where()
+    {
+        var parts = new List<string>();
+        if (_phaseName.Length > 0) parts.Add($"phase {_phaseName}");
+        if (_run > 0) parts.Add($"run {_run}");
+        if (_block > 0) parts.Add($"block {_block}");
+        if (_trial > 0) parts.Add($"trial {_trial}");
+        if (_screenName.Length > 0) parts.Add($"screen {_screenName}");
+        return parts.Count == 0 ? "before the first phase" : "in " + string.Join(", ", parts);
+    }
 
     /// <summary>
     /// Composes every screen of a self-paced phase before it starts (scan runs prepare theirs per run), so no screen
@@ -703,7 +730,8 @@ public sealed partial class SessionRunner
                 });
             }
         }
-        if (targets.Count < needed && needed > 0)
+        // No target at all is no repeat: the run refuses to show feedback without a profile (RunScan).
+        if (targets.Count > 0 && targets.Count < needed)
             Warn($"only {targets.Count} feedback targets for {needed} trials per run: profiles repeat within a run");
         _targets = targets;
     }
