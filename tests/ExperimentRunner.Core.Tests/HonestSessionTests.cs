@@ -43,6 +43,19 @@ public class HonestSessionTests
         Assert.Equal(fault, sink.Events.Count(x => x.Kind == EventKind.Flip));
     }
 
+    [Fact]
+    public void ACrashAfterTheScanNamesItsPhaseAndScreenButNoRun()
+    {
+        var plan = Planner.Make(Load(Repo.Paradigm("social-feedback-fmri.yaml")), new SessionFacts("sub-01"));
+        var (clean, _) = Simulator.Run(plan, new MemoryEventSink(), new SimulationSettings(), Options());
+
+        var e = Assert.Throws<SessionCrashedException>(() =>
+            Simulator.Run(plan, new MemoryEventSink(), new SimulationSettings { FaultAtFlip = clean.Flips - 5 }, Options()));
+
+        Assert.StartsWith($"in phase {plan.Paradigm.Phases[^1].Name}, screen ", e.Where);
+        Assert.DoesNotContain("run", e.Where);
+    }
+
     [Theory]
     [InlineData("rating", "iti")]
     [InlineData("mood_rating", "rest")]

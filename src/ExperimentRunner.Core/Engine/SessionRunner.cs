@@ -236,9 +236,13 @@ public sealed partial class SessionRunner
     {
         var parts = new List<string>();
         if (_phaseName.Length > 0) parts.Add($"phase {_phaseName}");
-        if (_run > 0) parts.Add($"run {_run}");
-        if (_block > 0) parts.Add($"block {_block}");
-        if (_trial > 0) parts.Add($"trial {_trial}");
+        // The run number outlives its scan phase (later events still carry it): name it only inside a scan.
+        if (_p.Phases.FirstOrDefault(p => p.Name == _phaseName) is ScanPhase)
+        {
+            if (_run > 0) parts.Add($"run {_run}");
+            if (_block > 0) parts.Add($"block {_block}");
+            if (_trial > 0) parts.Add($"trial {_trial}");
+        }
         if (_screenName.Length > 0) parts.Add($"screen {_screenName}");
         return parts.Count == 0 ? "before the first phase" : "in " + string.Join(", ", parts);
     }
