@@ -105,6 +105,7 @@ public static class SessionCommands
         }
         catch (SessionCrashedException e)
         {
+            if (Environment.GetEnvironmentVariable("EXRUN_DEBUG") == "1") Console.Error.WriteLine(e.InnerException);
             throw new UserFacingException($"{e.Message}. Everything recorded up to the crash is kept; continue with: exrun resume --db {dbPath} --session {e.SessionId}", ExitCodes.Failure);
         }
     }
