@@ -46,6 +46,7 @@ public class CrashAndResumeTests
         Assert.Contains($"{id}: sub-60, ses-1, crashed", check.Out);
         var report = Exrun.Run("report", "--db", crashedDb, "--out", Path.Combine(Path.GetDirectoryName(crashedDb)!, "report"));
         Assert.True(report.ExitCode == 0, report.Out + report.Err);
+        Assert.Contains($"report of session {id} (crashed: ", report.Out);
         Assert.Contains("crashed (", File.ReadAllText(Directory.GetFiles(Path.Combine(Path.GetDirectoryName(crashedDb)!, "report"), "*.md", SearchOption.AllDirectories).First()));
 
         var resume = Exrun.Run("resume", "--db", crashedDb, "--session", id);
