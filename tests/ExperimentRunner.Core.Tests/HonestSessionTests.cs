@@ -142,6 +142,7 @@ public class HonestSessionTests
         var e = Assert.Throws<SessionCrashedException>(() => Simulator.Run(plan, sink, settings, Options()));
 
         Assert.Contains("no feedback target", e.Message);
+        Assert.Equal("in phase feedback, run 1, while preparing its screens", e.Where);
         Assert.Equal("crashed", sink.End!.Status);
         Assert.DoesNotContain(sink.Events, x => x.Kind == EventKind.ScreenOnset && x.Screen == "feedback");
         Assert.DoesNotContain(sink.Events, x => x.Kind == EventKind.Warning && x.Text!.Contains("repeat"));

@@ -234,8 +234,8 @@ public sealed partial class SessionRunner
     /// <summary>Where the session is now, for a crash's record: "in phase P, run R, block B, trial T, screen S".</summary>
     private string Where()
     {
-        var parts = new List<string>();
-        if (_phaseName.Length > 0) parts.Add($"phase {_phaseName}");
+        if (_phaseName.Length == 0) return "before the first phase";
+        var parts = new List<string> { $"phase {_phaseName}" };
         // The run number outlives its scan phase (later events still carry it): name it only inside a scan.
         if (_p.Phases.FirstOrDefault(p => p.Name == _phaseName) is ScanPhase)
         {
@@ -243,8 +243,9 @@ public sealed partial class SessionRunner
             if (_block > 0) parts.Add($"block {_block}");
             if (_trial > 0) parts.Add($"trial {_trial}");
         }
-        if (_screenName.Length > 0) parts.Add($"screen {_screenName}");
-        return parts.Count == 0 ? "before the first phase" : "in " + string.Join(", ", parts);
+        if (_screenName.Length > 0 && _screenPhase == _phaseName && _screenRun == _run) parts.Add($"screen {_screenName}");
+        else parts.Add("while preparing its screens");
+        return "in " + string.Join(", ", parts);
     }
 
     /// <summary>
@@ -569,7 +570,13 @@ public sealed partial class SessionRunner
         _state.Cursor = cursor;
         _dev.Display.Show(scene, _state);
         _live.Screen = screenName;
+        _screenPhase = _phaseName;
+        _screenRun = _run;
     }
+
+    // Where the screen on display was begun, so a crash while preparing the next phase or run does not name it.
+    private string _screenPhase = "";
+    private int _screenRun;
 
     /// <summary>After the flip that showed a scene: its onset, logged, with markers, sound and the participant told.</summary>
     private void Shown(long flipNs, long intendedNs, long durationNs, int marker, string? sound, long timeLimitNs)
