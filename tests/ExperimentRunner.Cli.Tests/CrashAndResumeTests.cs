@@ -85,5 +85,14 @@ public class CrashAndResumeTests
         Assert.True(selection.ExitCode == 0, selection.Out + selection.Err);
         simulate = Exrun.Run("simulate", Paradigm, "--participant", "sub-61", "--session", "2", "--db", db, "--skip", "selection");
         Assert.True(simulate.ExitCode == 0, simulate.Out + simulate.Err);
+
+        // A session that took the earlier selection and crashed in its scan resumes with that selection again.
+        simulate = Exrun.Run("simulate", Paradigm, "--participant", "sub-61", "--session", "3", "--db", db, "--skip", "selection", "--fault-at-flip", "9000");
+        Assert.Equal(1, simulate.ExitCode);
+        string crashed;
+        using (var reader = StudyReader.Open(db)) crashed = reader.Sessions("sub-61", "3").Single().SessionId;
+        var resume = Exrun.Run("resume", "--db", db, "--session", crashed);
+        Assert.True(resume.ExitCode == 0, resume.Out + resume.Err);
+        using (var reader = StudyReader.Open(db)) Assert.Equal("completed", reader.Session(crashed)!.Status);
     }
 }
