@@ -3,12 +3,17 @@ using LiteDB;
 
 namespace ExperimentRunner.Storage;
 
-/// <summary>A session as stored: its provenance, how it ended (<see cref="StudyLayout.RunningStatus"/> while it has
-/// not), and the provenance of every later resume.</summary>
+/// <summary>A session as stored: its provenance, how it ended (completed, stopped, aborted, crashed; while it has not:
+/// <see cref="StudyLayout.RunningStatus"/> when a writer has the study open, else <see cref="InterruptedStatus"/>), and
+/// the provenance of every later resume.</summary>
 public sealed record StoredSession(SessionInfo Info, string Status, long? EndedNs, string? Reason, IReadOnlyList<SessionInfo> Resumes)
 {
+    /// <summary>The status read for a session with no end stored while no writer has the study open: the process that
+    /// ran it was killed or lost power. Derived on read, never stored.</summary>
+    public const string InterruptedStatus = "interrupted";
+
     public string SessionId => Info.SessionId;
-    public bool HasEnded => Status != StudyLayout.RunningStatus;
+    public bool HasEnded => Status is not (StudyLayout.RunningStatus or InterruptedStatus);
 }
 
 /// <summary>An event with its sequence number (the order it was written in, unique in the study).</summary>
@@ -265,6 +270,8 @@ public sealed class StudyReader : IDisposable
         if (d.TryGetValue("resumes", out BsonValue r) && r.IsArray)
             foreach (BsonValue v in r.AsArray) resumes.Add(_mapper.ToObject<SessionInfo>(v.AsDocument));
         string status = d.TryGetValue("status", out BsonValue st) && st.IsString ? st.AsString : StudyLayout.RunningStatus;
+        // Not ended: running only while a writer has the study open (a session in progress); otherwise it never will.
+        if (status == StudyLayout.RunningStatus && !WriterActive) status = StoredSession.InterruptedStatus;
         long? ended = d.TryGetValue("endedNs", out BsonValue en) && en.IsNumber ? en.AsInt64 : null;
         string? reason = d.TryGetValue("reason", out BsonValue re) && re.IsString ? re.AsString : null;
         return new StoredSession(info, status, ended, reason, resumes);

@@ -16,7 +16,16 @@ public class RunTests
     private static string SessionOf(string db)
     {
         using var reader = StudyReader.Open(db);
-        return reader.Sessions().Single().SessionId;
+        return reader.Sessions().Single(s => s.Info.Mode == "run").SessionId;
+    }
+
+    /// <summary>The participant's selection, stored by a simulated session of the selection alone: the runs below skip
+    /// their own selection and take this one (without any, they are refused).</summary>
+    private static void StoreSelection(string db, string participant)
+    {
+        var r = Exrun.Run("simulate", "paradigms/social-feedback-fmri.yaml", "--participant", participant, "--db", db,
+            "--skip", "welcome,resilience_pre,baseline,scanner_intro,feedback,after");
+        Assert.True(r.ExitCode == 0, r.Out + r.Err);
     }
 
     [Fact]
@@ -43,6 +52,7 @@ public class RunTests
         }) { IsBackground = true };
         receiving.Start();
         var db = Exrun.Temp("study.db");
+        StoreSelection(db, "sub-50");
         // --max-seconds counts from the start, preparation included, which takes many seconds on a loaded machine: 30 s
         // leaves the run itself (4 dummy volumes of 2 s, then the blocks) time to reach marked screens anywhere.
         var r = Exrun.Run(["run", "paradigms/social-feedback-fmri.yaml", "--participant", "sub-50", "--session", "1", "--db", db,
@@ -95,6 +105,7 @@ public class RunTests
     public void APreflightFailureStopsTheRunUnlessOverriddenAndTheOverrideIsRecorded()
     {
         var db = Exrun.Temp("study.db");
+        StoreSelection(db, "sub-51");
         string[] common = ["run", "paradigms/social-feedback-fmri.yaml", "--participant", "sub-51", "--session", "1", "--db", db,
             "--display", "offscreen", "--scanner", "emulate", "--responder", "default", "--max-seconds", "3", "--markers", "serial:/dev/ttyDOES-NOT-EXIST", .. Skip];
         var r = Exrun.Run(common);
@@ -102,12 +113,12 @@ public class RunTests
         Assert.Contains("FAIL", r.Out);
         Assert.Contains("preflight failed: marker outputs", r.Err);
         Assert.DoesNotContain("   at ", r.Out + r.Err);
-        using (var reader = StudyReader.Open(db)) Assert.Empty(reader.Sessions());
+        using (var reader = StudyReader.Open(db)) Assert.DoesNotContain(reader.Sessions(), x => x.Info.Mode == "run");
 
         r = Exrun.Run([.. common, "--override", "marker outputs"]);
         Assert.True(r.ExitCode == 0, r.Out + r.Err);
         using (var reader = StudyReader.Open(db))
-            Assert.Equal("marker outputs", reader.Sessions().Single().Info.Overrides);
+            Assert.Equal("marker outputs", reader.Sessions().Single(x => x.Info.Mode == "run").Info.Overrides);
     }
 
     [Fact]
@@ -126,6 +137,7 @@ public class RunTests
             var until = DateTime.UtcNow.AddSeconds(10);
             while (!(File.Exists(a) && File.Exists(b)) && DateTime.UtcNow < until) Thread.Sleep(20);
             var db = Exrun.Temp("study.db");
+            StoreSelection(db, "sub-52");
             using var stop = new CancellationTokenSource();
             // The scanner: one '5' every 2 s (the paradigm's TR) from the moment the run waits.
             var scanner = new Thread(() =>

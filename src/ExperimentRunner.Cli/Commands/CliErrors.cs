@@ -31,6 +31,12 @@ public static class CliErrors
             Console.Error.WriteLine($"exrun: error: {e.Message}");
             return e.ExitCode;
         }
+        catch (ExperimentRunner.Core.Engine.SessionCrashedException e)
+        {
+            // Stored as crashed, with everything before it (simulate and run say how to resume; this is for the rest).
+            Console.Error.WriteLine($"exrun: error: {e.Message}. Everything recorded up to the crash is kept (exrun resume continues it)");
+            return ExitCodes.Failure;
+        }
         catch (ExperimentRunner.Core.Vocabulary.DeviceSpecException e)
         {
             Console.Error.WriteLine($"exrun: error: {e.Message}");

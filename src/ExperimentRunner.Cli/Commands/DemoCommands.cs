@@ -50,8 +50,9 @@ public static class DemoCommands
             steps.Add(("Timing QC report", ["report", "--db", db, "--out", Path.Combine(outDir, "report")]));
             foreach (var screen in new[] { "instructions", "selection", "profile", "feedback", "rating", "questionnaire", "wait" })
                 steps.Add(($"Preview: {screen}", ["preview", paradigm, "--screen", screen, "--out", Path.Combine(outDir, "previews", screen + ".png")]));
+            // demo01 again: the run skips the selection and shows the profiles demo01 selected in the simulation.
             steps.Add(("The scan in real time: offscreen display, emulated scanner, simulated participant", [
-                "run", paradigm, "--participant", "demo02", "--session", "1", "--db", db, "--display", parse.GetValue(display)!, "--scanner", "emulate",
+                "run", paradigm, "--participant", "demo01", "--session", "1", "--db", db, "--display", parse.GetValue(display)!, "--scanner", "emulate",
                 "--responder", "default", "--skip", "welcome,resilience_pre,selection,baseline,scanner_intro",
                 "--max-seconds", parse.GetValue(seconds).ToString(System.Globalization.CultureInfo.InvariantCulture)]));
             foreach (var (title, args) in steps)

@@ -65,7 +65,8 @@ public static class ReportCommands
                     throw new UserFacingException($"cannot write the report to {dir}: {e.Message}");
                 }
                 SessionQc qc = result.Qc;
-                Console.Out.WriteLine($"report of session {chosen.SessionId}: {QcIndex.Word(qc.Verdict)}");
+                // How the session ended comes first: a timing verdict of a crashed or interrupted session covers only part of it.
+                Console.Out.WriteLine($"report of session {chosen.SessionId} ({chosen.Status}{(chosen.Reason is { } why && chosen.Status != "completed" ? ": " + why : "")}): {QcIndex.Word(qc.Verdict)}");
                 foreach (RunQc r in qc.Runs)
                     Console.Out.WriteLine($"  run {r.Run}: {QcIndex.Word(r.Verdict)}; missed frames {r.MissedFrames}, missing pulses {r.MissingPulses}, |onset error| p99 {r.Onsets.AbsP99Ms:0.000} ms");
                 Console.Out.WriteLine($"  wrote {result.Files.Count} files; open {Path.Combine(dir, QcIndex.HtmlName)}");

@@ -147,8 +147,12 @@ public static class RunCommands
         {
             if (plan.Runs.All(x => x.Index != startRun))
                 throw new UserFacingException($"--run {startRun}: the paradigm has {plan.Runs.Count()} scan run(s)", ExitCodes.Invalid);
-            r = r with { Resume = new ResumePoint(startRun, 1, EarlierSelections(r.Db, r.Participant, r.Session, paradigm)) };
+            r = r with { Resume = new ResumePoint(startRun, 1, []) };
         }
+        // Refused here, before any device opens, where no selection can be had (the same check as simulate's).
+        var skipPhases = SessionCommands.CheckSkip(paradigm, r.Skip);
+        var earlier = SessionCommands.EarlierSelection(plan, skipPhases, r.Resume, r.Db);
+        if (r.Resume != null && earlier.Count > 0) r = r with { Resume = r.Resume with { Selections = earlier } };
 
         pre.CheckStimuli(paradigm, photo);
         pre.Check("clock resolution", () => (object)Preflight.ClockResolutionNs(), v => $"{v} ns per step (high resolution: {System.Diagnostics.Stopwatch.IsHighResolution})", "use a machine with a high-resolution monotonic clock");
@@ -257,7 +261,8 @@ public static class RunCommands
             SoftwareCommit = SessionCommands.SoftwareCommit,
             MarkersDescription = markers?.Description ?? "",
             ParticipantPhoto = photo,
-            SkipPhases = SessionCommands.CheckSkip(paradigm, r.Skip),
+            SkipPhases = skipPhases,
+            EarlierSelections = r.Resume == null ? earlier : [],
             Live = live,
         };
         var devices = new SessionDevices
@@ -286,7 +291,7 @@ public static class RunCommands
         try
         {
             using (LowLatencyScope.Enter())
-                result = new SessionRunner(plan, devices, options).Run();
+                result = SessionCommands.Crashes(r.Db, new SessionRunner(plan, devices, options).Run);
         }
         finally
         {
@@ -334,23 +339,6 @@ public static class RunCommands
         {
             throw new UserFacingException($"{option}: {e.Message}", ExitCodes.Invalid);
         }
-    }
-
-    /// <summary>The selection answers of this participant's latest earlier session with this label (none: the fallback fills).</summary>
-    private static IReadOnlyList<(string ProfileId, string? Choice)> EarlierSelections(string db, string participant, string session, ParadigmModel paradigm)
-    {
-        if (!File.Exists(db)) return [];
-        var phase = paradigm.Phases.OfType<SelectionPhase>().FirstOrDefault();
-        if (phase == null) return [];
-        using var reader = StudyReader.Open(db, StudyFiles.PasswordFromEnvironment());
-        foreach (var stored in reader.Sessions(participant, session).Reverse())
-        {
-            var choices = reader.Events(stored.SessionId).Select(e => e.Event)
-                .Where(e => e.Kind == EventKind.Choice && e.Phase == phase.Name && e.Stimulus != null)
-                .Select(e => (e.Stimulus!, e.Response)).ToList();
-            if (choices.Count > 0) return choices;
-        }
-        return [];
     }
 
     /// <summary>The sink the marker threads write to once the store is open (markers open before it in preflight).</summary>

@@ -77,6 +77,39 @@ public static class SessionCommands
         }
     }
 
+    /// <summary>
+    /// The participant's earlier selection, for a session whose own selection phase does not run (skipped, --run, a
+    /// resume) but whose scan shows selected profiles; empty when none is needed. A session that needs one and has none
+    /// is refused before it starts (exit 2), the same way in simulate and run.
+    /// </summary>
+    public static IReadOnlyList<(string ProfileId, string? Choice)> EarlierSelection(Plan plan, IReadOnlyCollection<string> skipPhases, ResumePoint? resume, string dbPath)
+    {
+        if (SelectionSource.NeededFromEarlier(plan, skipPhases, resume) is not { } selection) return [];
+        if (resume is { Selections.Count: > 0 }) return resume.Selections;
+        IReadOnlyList<(string ProfileId, string? Choice)> earlier;
+        try { earlier = SelectionRecord.Earlier(dbPath, plan.Facts.ParticipantId, plan.Facts.SessionLabel, selection.Name, StudyFiles.PasswordFromEnvironment()); }
+        catch (StudyOpenException e) { throw new UserFacingException($"cannot read the earlier selection: {e.Message}", ExitCodes.Invalid); }
+        if (earlier.Count == 0) throw new UserFacingException(SelectionSource.Missing(plan, selection, skipPhases, resume, dbPath), ExitCodes.Invalid);
+        return earlier;
+    }
+
+    /// <summary>
+    /// Runs a session; a crash (already stored as crashed, with everything before it) becomes one line for the operator
+    /// with the way to continue, and exit code 1.
+    /// </summary>
+    public static SessionResult Crashes(string dbPath, Func<SessionResult> session)
+    {
+        try
+        {
+            return session();
+        }
+        catch (SessionCrashedException e)
+        {
+            if (Environment.GetEnvironmentVariable("EXRUN_DEBUG") == "1") Console.Error.WriteLine(e.InnerException);
+            throw new UserFacingException($"{e.Message}. Everything recorded up to the crash is kept; continue with: exrun resume --db {dbPath} --session {e.SessionId}", ExitCodes.Failure);
+        }
+    }
+
     private static Command Simulate()
     {
         var file = new Argument<string>("FILE") { Description = "Paradigm file." };
@@ -96,9 +129,11 @@ public static class SessionCommands
         var arm = new Option<string?>("--arm") { Description = "Blinded arm code, stored and exported as is." };
         var maxSeconds = new Option<double?>("--max-seconds") { Description = "Stop cleanly after this many seconds of session time." };
         var skip = SkipOption();
+        // For tests of crash records and resume: the simulated display fails at this flip (0-based). Not in --help.
+        var faultAtFlip = new Option<long?>("--fault-at-flip") { Description = "Tests only: the simulated display fails at this flip.", Hidden = true };
         var command = new Command("simulate", "Runs the whole session with a simulated participant, scanner and display, stored like a real session.")
         {
-            file, participant, session, db, refresh, responder, dropout, dropFrames, realtime, seed, arm, maxSeconds, skip,
+            file, participant, session, db, refresh, responder, dropout, dropFrames, realtime, seed, arm, maxSeconds, skip, faultAtFlip,
         };
         command.SetAction(parse =>
         {
@@ -118,6 +153,7 @@ public static class SessionCommands
             var settings = new SimulationSettings
             {
                 RefreshHz = hz, Responder = policy, ScannerDropout = p, DropProbability = parse.GetValue(dropFrames), RealTime = parse.GetValue(realtime),
+                FaultAtFlip = parse.GetValue(faultAtFlip) ?? -1,
             };
             string dbPath = parse.GetValue(db)!;
             string sessionId = NewSessionId(id, label);
@@ -127,9 +163,10 @@ public static class SessionCommands
                 MaxDurationNs = parse.GetValue(maxSeconds) is double s ? Ns.FromSeconds(s) : 0,
                 SkipPhases = CheckSkip(paradigm, parse.GetValue(skip)),
             };
+            options = options with { EarlierSelections = EarlierSelection(plan, options.SkipPhases, null, dbPath) };
             var cpu = Stopwatch.StartNew();
             using var store = OpenStore(dbPath);
-            var (result, _) = Simulator.Run(plan, store, settings, options);
+            var result = Crashes(dbPath, () => Simulator.Run(plan, store, settings, options).Result);
             store.Flush(TimeSpan.FromSeconds(30));
             var simulated = result.Flips / hz;
             Console.Out.WriteLine($"session {sessionId}: {result.Status.ToString().ToLowerInvariant()}; {simulated / 60:0.0} simulated minutes in {cpu.Elapsed.TotalSeconds:0.0} s");

@@ -82,6 +82,10 @@ public interface ITriggerSource : IDisposable
 
     /// <summary>A problem to show the operator (port vanished), or null. Read from any thread; must not allocate when nothing changed.</summary>
     string? Fault => null;
+
+    /// <summary>True when its one pulse is the operator's start, not the scanner's: it is t0 at once, never counted as
+    /// a dummy scan.</summary>
+    bool IsOperatorStart => false;
 }
 
 /// <summary>An event marker sent to other equipment (EEG, physiology, eye tracker).</summary>

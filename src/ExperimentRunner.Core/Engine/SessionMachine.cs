@@ -70,9 +70,10 @@ public sealed class SessionMachine
                         .SelectMany(t => t!.Screens.Select(s => s.Name)).Distinct().ToList();
                     foreach (var s in screens)
                     {
-                        string screenState = $"{phase.Name}: {s}";
+                        // "screen …": a screen named like a state of the run (rating, rest, lead…) stays a screen of the trial.
+                        string screenState = $"{phase.Name}: screen {s}";
                         _machine.Configure(screenState).SubstateOf(trial);
-                        _machine.Configure(block).Permit("show " + s, screenState);
+                        _machine.Configure(block).Permit(ShowTrigger(s), screenState);
                     }
                     foreach (var extra in new[] { "lead", "rating", "rest" })
                     {
@@ -104,6 +105,15 @@ public sealed class SessionMachine
     }
 
     public string State => _machine.State;
+
+    private readonly Dictionary<string, string> _showTriggers = new(StringComparer.Ordinal);
+
+    /// <summary>The trigger that shows a trial's screen (any kind, ratings included, in any order), built once per name.</summary>
+    public string ShowTrigger(string screen)
+    {
+        if (!_showTriggers.TryGetValue(screen, out var trigger)) _showTriggers[screen] = trigger = "show " + screen;
+        return trigger;
+    }
 
     public bool CanFire(string trigger) => _machine.CanFire(trigger);
 

@@ -84,6 +84,12 @@ public sealed record SessionOptions
     public string Machine { get; init; } = Privacy.MachineLabel.Current;
     public string MarkersDescription { get; init; } = "";
     public string? ParticipantPhoto { get; init; }
+    /// <summary>
+    /// The selection's answers (profile id → choice name, null for no answer) from the participant's earlier record, for
+    /// a session whose own selection phase does not run (<see cref="SelectionSource"/>); a resume carries its own in
+    /// <see cref="ResumePoint.Selections"/>.
+    /// </summary>
+    public IReadOnlyList<(string ProfileId, string? Choice)> EarlierSelections { get; init; } = [];
     /// <summary>Phase names to skip (pilots); the skip is logged.</summary>
     public IReadOnlyList<string> SkipPhases { get; init; } = [];
     /// <summary>Seconds to wait for the first trigger before warning the operator, ns.</summary>
@@ -91,6 +97,30 @@ public sealed record SessionOptions
     public LiveStatus Live { get; init; } = new();
 }
 
-public enum SessionStatus { Completed, Aborted, Stopped }
+/// <summary>How a session ended. Stored in lower case (SessionEnd.Status); a session with no end stored reads back as
+/// "interrupted" (killed, power cut).</summary>
+public enum SessionStatus
+{
+    Completed,
+    /// <summary>Operator abort, confirmed (exit 3).</summary>
+    Aborted,
+    /// <summary>The operator's stop or the time limit (--max-seconds).</summary>
+    Stopped,
+    /// <summary>An exception ended it; the reason says what and where. Resumable.</summary>
+    Crashed,
+}
+
+/// <summary>
+/// A session ended by an exception (a device fault, a scene that could not be composed, a bug). Thrown by
+/// <see cref="SessionRunner.Run"/> after the crash was stored (status crashed, with <see cref="Where"/>) and every event
+/// before it flushed; the original exception is the inner one.
+/// </summary>
+public sealed class SessionCrashedException(string sessionId, string where, Exception inner)
+    : Exception($"session {sessionId} crashed {where}: {inner.Message}", inner)
+{
+    public string SessionId { get; } = sessionId;
+    /// <summary>"in phase P, run R, block B, trial T, screen S" (the parts that apply).</summary>
+    public string Where { get; } = where;
+}
 
 public sealed record SessionResult(SessionStatus Status, string SessionId, int MissedFrames, int MissingPulses, int Responses, int MissedResponses, int Flips);

@@ -45,6 +45,8 @@ public sealed partial class SessionRunner
             ProfileInfo? profile = null;
             if (e.ProfileId != null) profile = byId.GetValueOrDefault(e.ProfileId);
             else if (e.TargetSlot >= 0 && _targets.Count > 0) profile = _targets[e.TargetSlot % _targets.Count];
+            else if (e.TargetSlot >= 0)
+                throw new InvalidOperationException($"screen '{e.Screen}' (run {run.Index}, block {e.Block}, trial {e.Trial}) shows a selected profile, but there is no feedback target: no profile was selected and the selection's fallback found none");
             profiles[i] = profile?.Id;
             scenes[i] = _scenes.ForEvent(e, profile);
         }
@@ -61,7 +63,8 @@ public sealed partial class SessionRunner
         _missingAtRunStart = _missingPulses;
         _t0 = EventRecord.None;
         _waitingForT0 = true;
-        _dummiesLeft = _p.Scanner.Modality == Modality.Fmri ? _p.Scanner.DummyScans : 0;
+        // An operator's start is t0 itself: only scanner pulses are dummies.
+        _dummiesLeft = _p.Scanner.Modality == Modality.Fmri && !_dev.Trigger.IsOperatorStart ? _p.Scanner.DummyScans : 0;
         _pulsesSeen = 0;
         _lastVolume = -1;
         _lastPulseNs = EventRecord.None;
@@ -105,7 +108,7 @@ public sealed partial class SessionRunner
         Write(new EventRecord
         {
             Kind = EventKind.RunStarted, TimeNs = _t0, Run = _run, Phase = _phaseName, DurationNs = runDuration, Value = run.Index,
-            Text = $"block order {run.BlockOrder}; t0 = {(_p.Scanner.Modality == Modality.Fmri && _dev.Trigger is not ImmediateStart ? "first counted pulse" : "operator start")}",
+            Text = $"block order {run.BlockOrder}; t0 = {(_p.Scanner.Modality == Modality.Fmri && !_dev.Trigger.IsOperatorStart ? "first counted pulse" : "operator start")}",
             Code = _p.Scanner.DummyScans,
         });
         _machine.Fire("t0");
@@ -213,7 +216,8 @@ public sealed partial class SessionRunner
             switch (ev.Role)
             {
                 case PlannedRole.Rating:
-                    _machine.Fire("rating");
+                    // A rating inside a trial is one of the trial's screens; between blocks or before a run, the run's own.
+                    _machine.Fire(ev.Trial > 0 ? _machine.ShowTrigger(ev.Screen) : "rating");
                     var r = ev.Rating!;
                     Begin(scenes[idx], ScreenMode.Rating, ev.Screen, r.Responses(), r, StartValue(r));
                     break;
@@ -227,7 +231,7 @@ public sealed partial class SessionRunner
                     Begin(scenes[idx], ScreenMode.None, ev.Screen, []);
                     break;
                 default:
-                    _machine.Fire("show " + ev.Screen);
+                    _machine.Fire(_machine.ShowTrigger(ev.Screen));
                     var responses = ev.Template?.Responses ?? [];
                     Begin(scenes[idx], responses.Count > 0 ? ScreenMode.Choice : ScreenMode.None, ev.Screen, responses);
                     break;

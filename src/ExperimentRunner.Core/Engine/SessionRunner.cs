@@ -122,6 +122,10 @@ public sealed partial class SessionRunner
 
     public SessionResult Run()
     {
+        // Refused before anything is stored: the CLI says so earlier, with the study database's name (SelectionSource).
+        if (SelectionSource.NeededFromEarlier(_plan, _options.SkipPhases, _options.Resume) is { } selection
+            && (_options.Resume?.Selections ?? _options.EarlierSelections).Count == 0)
+            throw new InvalidOperationException(SelectionSource.Missing(_plan, selection, _options.SkipPhases, _options.Resume, "the study"));
         _sessionStartNs = Now;
         _live.SessionStartNs = _sessionStartNs;
         var p = _p;
@@ -155,15 +159,18 @@ public sealed partial class SessionRunner
             Counterbalance = _plan.Counterbalance,
         });
         var resume = _options.Resume;
+        if (resume == null) _selections.AddRange(_options.EarlierSelections);
         if (resume != null)
         {
             _selections.AddRange(resume.Selections);
             Write(new EventRecord { Kind = EventKind.Interruption, TimeNs = Now, Run = resume.Run, Block = resume.Block, Text = $"starts at run {resume.Run}, block {resume.Block} (a resume, or run --run)" });
         }
-        _machine.Fire("start");
         SessionStatus status = SessionStatus.Completed;
+        Exception? crash = null;
+        string? crashWhere = null;
         try
         {
+            _machine.Fire("start");
             // A resume continues inside the scan phase that holds its run; everything before that phase was done.
             int resumePhase = resume == null ? -1 : _plan.Phases.ToList().FindIndex(ph => ph.Runs.Any(r => r.Index == resume.Run));
             for (int phaseIndex = 0; phaseIndex < _plan.Phases.Count; phaseIndex++)
@@ -203,21 +210,46 @@ public sealed partial class SessionRunner
                 if (!Finished) _machine.Fire("next");
             }
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Whatever ended the session, what was recorded stays, and the record says it crashed and where.
+            crash = e;
+            crashWhere = Where();
+        }
         finally
         {
-            status = _aborting ? SessionStatus.Aborted : _stopRequested ? SessionStatus.Stopped : SessionStatus.Completed;
-            if (_aborting) { _machine.AbortConfirmed = true; _machine.TryFire("abort"); }
-            else if (_stopRequested) _machine.TryFire("stop");
+            status = crash != null ? SessionStatus.Crashed : _aborting ? SessionStatus.Aborted : _stopRequested ? SessionStatus.Stopped : SessionStatus.Completed;
+            if (crash == null && _aborting) { _machine.AbortConfirmed = true; _machine.TryFire("abort"); }
+            else if (crash == null && _stopRequested) _machine.TryFire("stop");
             WarnDeviceFaults();
             _live.Finished = true;
-            _dev.Sink.SessionEnded(new SessionEnd(_options.SessionId, status.ToString().ToLowerInvariant(), Now,
-                _aborting ? "operator abort" : _stopRequested ? "stopped (time limit or operator)" : null));
+            string? reason = crash != null ? $"{crash.Message} ({crashWhere})"
+                : _aborting ? "operator abort" : _stopRequested ? "stopped (time limit or operator)" : null;
+            _dev.Sink.SessionEnded(new SessionEnd(_options.SessionId, status.ToString().ToLowerInvariant(), Now, reason));
             _dev.Sink.Flush(TimeSpan.FromSeconds(5));
         }
+        if (crash != null) throw new SessionCrashedException(_options.SessionId, crashWhere!, crash);
         return new SessionResult(status, _options.SessionId, _missedFrames, _missingPulses, _responses, _missedResponses, (int)_flipIndex);
     }
 
     private bool Finished => _aborting || _stopRequested;
+
+    /// <summary>Where the session is now, for a crash's record: "in phase P, run R, block B, trial T, screen S".</summary>
+    private string Where()
+    {
+        if (_phaseName.Length == 0) return "before the first phase";
+        var parts = new List<string> { $"phase {_phaseName}" };
+        // The run number outlives its scan phase (later events still carry it): name it only inside a scan.
+        if (_p.Phases.FirstOrDefault(p => p.Name == _phaseName) is ScanPhase)
+        {
+            if (_run > 0) parts.Add($"run {_run}");
+            if (_block > 0) parts.Add($"block {_block}");
+            if (_trial > 0) parts.Add($"trial {_trial}");
+        }
+        if (_screenName.Length > 0 && _screenPhase == _phaseName && _screenRun == _run) parts.Add($"screen {_screenName}");
+        else parts.Add("while preparing its screens");
+        return "in " + string.Join(", ", parts);
+    }
 
     /// <summary>
     /// Composes every screen of a self-paced phase before it starts (scan runs prepare theirs per run), so no screen
@@ -530,6 +562,8 @@ public sealed partial class SessionRunner
         _state.Cursor = cursor;
         _dev.Display.Show(scene, _state);
         _live.Screen = screenName;
+        _screenPhase = _phaseName;
+        _screenRun = _run;
         WarnDeviceFaults();
     }
 
@@ -541,6 +575,10 @@ public sealed partial class SessionRunner
     {
         while (_faults.TryTakeChange(out var fault)) Warn(fault);
     }
+
+    // Where the screen on display was begun, so a crash while preparing the next phase or run does not name it.
+    private string _screenPhase = "";
+    private int _screenRun;
 
     /// <summary>After the flip that showed a scene: its onset, logged, with markers, sound and the participant told.</summary>
     private void Shown(long flipNs, long intendedNs, long durationNs, int marker, string? sound, long timeLimitNs)
@@ -705,7 +743,8 @@ public sealed partial class SessionRunner
                 });
             }
         }
-        if (targets.Count < needed && needed > 0)
+        // No target at all is no repeat: the run refuses to show feedback without a profile (RunScan).
+        if (targets.Count > 0 && targets.Count < needed)
             Warn($"only {targets.Count} feedback targets for {needed} trials per run: profiles repeat within a run");
         _targets = targets;
     }

@@ -87,6 +87,8 @@ public sealed class ImmediateStart(IClock clock) : ITriggerSource
 
     public string Description => "manual (operator start)";
 
+    public bool IsOperatorStart => true;
+
     public void Arm(long nowNs) => _pending = true;
 
     public int Poll(Span<long> pulseTimesNs)

@@ -16,12 +16,17 @@ public sealed class SimulatedDisplay : IDisplay
     private readonly Planning.DetRandom _rng;
     private long _lastFlipNs = long.MinValue;
     private long _frame;
+    private readonly long _faultAtFlip;
 
     /// <param name="refreshHz">Flips per second.</param>
     /// <param name="dropFrames">Flip indices (0-based, counted from the first flip) that miss their deadline by one period.</param>
     /// <param name="dropProbability">Chance that any flip misses by one period (seeded).</param>
-    public SimulatedDisplay(IClock clock, double refreshHz, IEnumerable<long>? dropFrames = null, double dropProbability = 0, ulong seed = 1, int width = 1920, int height = 1080)
+    /// <param name="faultAtFlip">The flip (0-based) that fails with <see cref="SimulatedDeviceFault"/>, as a display that
+    /// vanished would (fault-injection tests); -1: none.</param>
+    public SimulatedDisplay(IClock clock, double refreshHz, IEnumerable<long>? dropFrames = null, double dropProbability = 0, ulong seed = 1, int width = 1920, int height = 1080,
+        long faultAtFlip = -1)
     {
+        _faultAtFlip = faultAtFlip;
         _clock = clock;
         RefreshHz = refreshHz;
         PeriodNs = (long)Math.Round(1e9 / refreshHz);
@@ -56,6 +61,7 @@ public sealed class SimulatedDisplay : IDisplay
 
     public long Flip()
     {
+        if (_frame == _faultAtFlip) throw new SimulatedDeviceFault($"the simulated display failed at flip {_frame} (an injected fault, for tests)");
         long now = _clock.NowNs;
         long next;
         if (_lastFlipNs == long.MinValue) next = now + PeriodNs - (now % PeriodNs);
@@ -74,3 +80,6 @@ public sealed class SimulatedDisplay : IDisplay
 
     public void Dispose() { }
 }
+
+/// <summary>A fault injected into a simulated device (tests of crash records and resume).</summary>
+public sealed class SimulatedDeviceFault(string message) : IOException(message);

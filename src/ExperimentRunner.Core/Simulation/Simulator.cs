@@ -25,6 +25,9 @@ public sealed record SimulationSettings
     public bool RealTime { get; init; }
     /// <summary>The scanner stops after this many pulses (0: never).</summary>
     public int ScannerStopsAfter { get; init; }
+    /// <summary>The display fails (throws) at this flip, 0-based from the session's first flip; -1: never. For tests of
+    /// crash records and resume.</summary>
+    public long FaultAtFlip { get; init; } = -1;
 }
 
 /// <summary>Runs a whole session on simulated devices, stored through the given sink exactly like a real one.</summary>
@@ -36,7 +39,7 @@ public static class Simulator
         var p = plan.Paradigm;
         clock ??= settings.RealTime ? new MonotonicClock() : new VirtualClock();
         ulong seed = DetRandom.Derive(plan.Seed, "simulation");
-        var display = new SimulatedDisplay(clock, settings.RefreshHz ?? p.Display.ExpectedRefreshHz, settings.DropFrames, settings.DropProbability, seed, p.Display.Width, p.Display.Height);
+        var display = new SimulatedDisplay(clock, settings.RefreshHz ?? p.Display.ExpectedRefreshHz, settings.DropFrames, settings.DropProbability, seed, p.Display.Width, p.Display.Height, settings.FaultAtFlip);
         var participant = new SimulatedParticipant(clock, p, settings.Responder, DetRandom.Derive(seed, "participant"));
         ITriggerSource trigger = p.Scanner.Modality == Modality.Fmri && p.Scanner.TrNs > 0
             ? new ScannerEmulator(clock, p.Scanner.TrNs, settings.ScannerDropout, settings.ScannerJitterNs, DetRandom.Derive(seed, "scanner"), stopAfterPulses: settings.ScannerStopsAfter)

@@ -76,6 +76,9 @@ public sealed class ManualTriggerSource : ITriggerSource
 
     public string Description { get; }
 
+    /// <summary>The key starts the run at once: t0, whatever the paradigm's dummy scans.</summary>
+    public bool IsOperatorStart => true;
+
     /// <summary>True once the operator pressed the key after arming.</summary>
     public bool Started { get; private set; }
 
