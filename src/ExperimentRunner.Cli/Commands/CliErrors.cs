@@ -31,6 +31,17 @@ public static class CliErrors
             Console.Error.WriteLine($"exrun: error: {e.Message}");
             return e.ExitCode;
         }
+        catch (ExperimentRunner.Storage.StudyOpenException e)
+        {
+            Console.Error.WriteLine($"exrun: error: {e.Message}");
+            return StorageCommands.Explain(e).ExitCode;
+        }
+        catch (ExperimentRunner.Storage.StudyDamageException e)
+        {
+            // A reader found a damaged record: stop rather than hand on wrong or partial data.
+            Console.Error.WriteLine($"exrun: error: {e.Message}; see `exrun db check`");
+            return ExitCodes.Invalid;
+        }
         catch (ExperimentRunner.Hardware.DeviceSpecException e)
         {
             Console.Error.WriteLine($"exrun: error: {e.Message}");

@@ -323,7 +323,7 @@ public static class RunCommands
         if (!File.Exists(db)) return [];
         var phase = paradigm.Phases.OfType<SelectionPhase>().FirstOrDefault();
         if (phase == null) return [];
-        using var reader = StudyReader.Open(db, StudyFiles.PasswordFromEnvironment());
+        using var reader = StorageCommands.OpenReader(db, StudyFiles.PasswordFromEnvironment());
         foreach (var stored in reader.Sessions(participant, session).Reverse())
         {
             var choices = reader.Events(stored.SessionId).Select(e => e.Event)
