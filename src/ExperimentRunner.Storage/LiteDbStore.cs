@@ -722,7 +722,7 @@ public sealed class LiteDbStore : IEventSink
         }
         _openWarnings.Clear();
         _tallies.Upsert(_tally.ToDocument());
-        MarkWriter(open: true, session: info.SessionId, checkpoint: false);
+        MarkWriter(open: true, session: info.SessionId); // checkpoints: the session and the mark are in the data file
     }
 
     private void StoreEnd(SessionEnd end)

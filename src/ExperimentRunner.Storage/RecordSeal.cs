@@ -37,7 +37,14 @@ public static class RecordSeal
     {
         if (!d.TryGetValue(Field, out BsonValue stored)) return SealState.Unsealed;
         if (!stored.IsNumber) return SealState.Broken;
-        return stored.AsInt64 == Checksum(d) ? SealState.Intact : SealState.Broken;
+        try
+        {
+            return stored.AsInt64 == Checksum(d) ? SealState.Intact : SealState.Broken;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return SealState.Broken; // a damaged name or value that cannot even be written back
+        }
     }
 
     private static uint Checksum(BsonDocument d)

@@ -49,6 +49,8 @@ public static class StudyCheck
         }
 
         foreach ((string id, string why) in reader.UnreadableSessions) problems.Add($"session {id}: {why}");
+        if (reader.MissingPages > 0)
+            problems.Add($"the file is cut short: its last {reader.MissingPages} page(s) of {StudyFiles.PageSize} bytes are missing (sessions whose records all verify are still whole)");
         (bool writerOpen, string? writing) = reader.WriterMark();
         if (writerOpen && !reader.WriterActive && (reader.LogExists || writing is null))
         {

@@ -57,6 +57,21 @@ public sealed partial class StudyReader : IDisposable
     /// sees is what was committed then.</summary>
     public bool WriterActive { get; private init; }
 
+    /// <summary>Pages the data file's header counts that are not in the file (it was cut short); 0 normally, and for
+    /// encrypted files, whose header cannot be read without the engine.</summary>
+    public long MissingPages { get; private init; }
+
+    /// <summary>LiteDB's header keeps the last page's number (UInt32 at byte 64 of a plain file's first page).</summary>
+    private static long MissingPagesOf(string path)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 4096);
+        var head = new byte[68];
+        if (file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) < head.Length) return 0;
+        if (!head.AsSpan(32, 27).SequenceEqual("** This is a LiteDB file **"u8)) return 0;
+        long pages = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(head.AsSpan(64)) + 1L;
+        return Math.Max(0, pages - file.Length / StudyFiles.PageSize);
+    }
+
     /// <summary>Whether the log file (<see cref="StudyFiles.LogPathFor"/>) was there when this reader opened.</summary>
     public bool LogExists { get; private init; }
 
@@ -111,6 +126,7 @@ public sealed partial class StudyReader : IDisposable
             return new StudyReader(path, password, db, data, log, StudyFiles.CreateMapper(), torn)
             {
                 WriterActive = IsLocked(StudyFiles.LockPathFor(path)), LogExists = File.Exists(logPath),
+                MissingPages = MissingPagesOf(path),
             };
         }
         catch (Exception e)
@@ -229,7 +245,7 @@ public sealed partial class StudyReader : IDisposable
                         if (id.IsString) ids.Add(id.AsString);
                     }
                 }
-                catch (Exception e) when (e is LiteException or InvalidCastException or IOException) { _reopen = true; /* as much as could be read */ }
+                catch (Exception e) when (e is not OutOfMemoryException) { _reopen = true; /* as much as could be read */ }
             }
             var found = new List<BsonDocument>();
             foreach (string id in ids)
@@ -262,11 +278,20 @@ public sealed partial class StudyReader : IDisposable
         try
         {
             ReopenIfNeeded();
-            return read();
+            try
+            {
+                return read();
+            }
+            catch (ObjectDisposedException)
+            {
+                // LiteDB closed its engine after an earlier failure: once more on a fresh one.
+                _reopen = true;
+                ReopenIfNeeded();
+                return read();
+            }
         }
-        catch (Exception e) when (e is LiteException or InvalidCastException or InvalidDataException or IndexOutOfRangeException
-            or ArgumentException or NullReferenceException or KeyNotFoundException or EndOfStreamException or IOException
-            && e is not StudyDamageException)
+        // Whatever LiteDB throws on a damaged page (its own exceptions, casts, bounds, unsupported types, a closed engine).
+        catch (Exception e) when (e is not (StudyDamageException or StudyOpenException or OutOfMemoryException))
         {
             _reopen = true;
             throw new StudyDamageException(sessionId, $"{what} cannot be read: the study file is damaged ({e.Message})", e);

@@ -65,7 +65,7 @@ public sealed partial class StudyReader
                 long seq = d.TryGetValue("_id", out BsonValue id) && id.IsNumber ? id.AsInt64 : long.MinValue;
                 if (!Classify(d, seq, sealedFrom, broken, ref unsealed, ref sealedRecords, "event")) continue;
                 try { EventDocuments.FromDocument(d, out _, out _); }
-                catch (Exception e) when (e is InvalidCastException or InvalidDataException or KeyNotFoundException or NullReferenceException)
+                catch (Exception e) when (e is not OutOfMemoryException)
                 {
                     broken.Add($"event {seq} cannot be decoded");
                     continue;
