@@ -77,7 +77,7 @@ public static class StudyFiles
     }
 
     /// <summary>The lock file a writer holds exclusively (an OS lock, released when the process ends, even by a kill)
-    /// while a study is open for writing. The file itself stays; its presence means nothing.</summary>
+    /// while a study is open for writing. A clean close removes it; after a kill it stays, and its presence means nothing.</summary>
     public static string LockPathFor(string dataPath) => dataPath + ".lock";
 
     /// <summary>The one mapper of the study database: whitespace and empty strings are kept exactly as given.</summary>

@@ -225,6 +225,43 @@ public sealed class DamagedDatabaseTests
         Assert.Equal(before, Sha(log));
     }
 
+    [Fact]
+    public void A_study_another_writer_holds_is_a_failure_of_the_environment_exit_1_not_invalid_input()
+    {
+        using var temp = new TempFolder();
+        string db = SmallStudy(temp);
+        string repo = BidsValidatorTests.RepositoryRoot();
+        using var holder = LiteDbStore.Open(db);
+        (int code, string stdout, string stderr) = Exrun.Run(repo, null, "simulate", Path.Combine(repo, "paradigms", "social-judgment-fmri.yaml"),
+            "--participant", "sub-09", "--db", db, "--max-seconds", "2");
+        Assert.True(code == 1, $"simulate exited {code}: {stdout}{stderr}");
+        Assert.Contains("open for writing by another", stderr);
+    }
+
+    [NotRootFact]
+    public void A_readable_study_that_cannot_be_written_says_so_and_exits_1()
+    {
+        using var temp = new TempFolder();
+        string db = SmallStudy(temp);
+        string repo = BidsValidatorTests.RepositoryRoot();
+        if (OperatingSystem.IsWindows()) return; // skipped by the attribute
+        File.SetUnixFileMode(db, UnixFileMode.UserRead);
+        try
+        {
+            (int check, _, _) = Exrun.Run(temp.Path, null, "db", "check", "--db", db);
+            Assert.Equal(0, check); // reading needs no write permission
+            (int code, string stdout, string stderr) = Exrun.Run(repo, null, "simulate", Path.Combine(repo, "paradigms", "social-judgment-fmri.yaml"),
+                "--participant", "sub-09", "--db", db, "--max-seconds", "2");
+            Assert.True(code == 1, $"simulate exited {code}: {stdout}{stderr}");
+            Assert.Contains("cannot be written", stderr);
+            Assert.DoesNotContain("cannot be read", stderr);
+        }
+        finally
+        {
+            File.SetUnixFileMode(db, StudyFiles.OwnerFile);
+        }
+    }
+
     // ---- the command line: each verb on each kind of damage -------------------------------------------------
 
     public static TheoryData<string> Damages() => new() { "cut-1", "cut-last-page", "flip-record", "empty", "100-bytes", "8191-bytes", "directory", "dev-null", "log-lost-after-kill" };
@@ -329,5 +366,16 @@ public sealed class DamagedDatabaseTests
         Assert.Equal(before, Hash(db));
         Assert.False(File.Exists(db + ".lock") && kind != "log-lost-after-kill", $"{kind}: a refused writer left a lock file");
         if (kind == "directory") Assert.Contains("is a directory", checkErr + simErr);
+    }
+}
+
+/// <summary>A test of file permissions: skipped as root (or on Windows), whom permissions do not bind.</summary>
+public sealed class NotRootFactAttribute : FactAttribute
+{
+    public NotRootFactAttribute()
+    {
+        if (OperatingSystem.IsWindows()) Skip = "Unix file modes only";
+        else if (Environment.UserName == "root" || Environment.GetEnvironmentVariable("USER") == "root")
+            Skip = "running as root, whom file permissions do not stop";
     }
 }
