@@ -13,13 +13,25 @@ namespace ExperimentRunner.Storage;
 /// <see cref="EventRecord"/>; times are Int64 nanoseconds of the run clock, a field that does not apply is absent.</item>
 /// <item><c>flips</c>: flips of a session in chunks of up to <see cref="FlipChunkSize"/>: <c>session</c>, <c>run</c>,
 /// <c>firstSeq</c>, and the arrays <c>timeNs</c>, <c>intendedNs</c>, <c>frame</c>.</item>
+/// <item><c>tallies</c> and <c>meta</c>: see <see cref="Tallies"/> and <see cref="Meta"/>.</item>
 /// </list>
+/// Since 0.2.0 every document carries <c>crc</c>, a checksum of its other fields (<see cref="RecordSeal"/>); sessions
+/// carry <c>sealedFrom</c>, the first sequence number written with checksums.
 /// </summary>
 public static class StudyLayout
 {
     public const string Sessions = "sessions";
     public const string Events = "events";
     public const string Flips = "flips";
+
+    /// <summary>One small document per session, updated in the same transaction as its events: how many events, flip
+    /// chunks and flips the writer stored since <c>fromSeq</c>, and the last sequence number (a high-water mark). A
+    /// reader that finds fewer knows records are missing. Absent for sessions written by 0.1.0 only.</summary>
+    public const string Tallies = "tallies";
+
+    /// <summary>Study-level records; <c>writer</c>: <c>open</c> true from a writer's open to its clean close (so a
+    /// study whose writer was killed is known), <c>session</c> the session it was writing.</summary>
+    public const string Meta = "meta";
 
     /// <summary>Flips per stored chunk: 10 s at 60 Hz. A chunk still growing is rewritten at each commit.</summary>
     public const int FlipChunkSize = 600;
@@ -57,7 +69,7 @@ internal static class EventDocuments
         if (!double.IsNaN(e.Value)) d["value"] = e.Value;
         if (e.Code != 0) d["code"] = e.Code;
         PutString(d, "text", e.Text);
-        return d;
+        return RecordSeal.Seal(d);
     }
 
     /// <summary>The kind's name; a value outside the enum (a bug upstream) is kept as its number rather than lost.</summary>

@@ -65,7 +65,10 @@ public sealed class LiteDbStore : IEventSink
     private readonly ILiteCollection<BsonDocument> _events;
     private readonly ILiteCollection<BsonDocument> _flips;
     private readonly ILiteCollection<BsonDocument> _sessions;
+    private readonly ILiteCollection<BsonDocument> _tallies;
+    private readonly ILiteCollection<BsonDocument> _meta;
     private readonly BsonMapper _mapper;
+    private Tally? _tally; // the writer thread's count of the current session's records
 
     private readonly EventRing _ring;
     private readonly object _overflowGate = new();
@@ -109,6 +112,8 @@ public sealed class LiteDbStore : IEventSink
         _events = db.GetCollection(StudyLayout.Events);
         _flips = db.GetCollection(StudyLayout.Flips);
         _sessions = db.GetCollection(StudyLayout.Sessions);
+        _tallies = db.GetCollection(StudyLayout.Tallies);
+        _meta = db.GetCollection(StudyLayout.Meta);
         _events.EnsureIndex("session");
         _flips.EnsureIndex("session");
         // Sequence numbers go on from the last one used: the last event's, or the last flip's (kept in the newest chunk).
@@ -118,6 +123,16 @@ public sealed class LiteDbStore : IEventSink
         _seqBase = Math.Max(MaxId(_events), lastFlipSeq);
         _lastSeq = _seqBase;
         _nextChunkId = lastChunk + 1;
+        // Mark the study open in the data file itself (checkpointed): a reader that finds it still open with no writer
+        // and no log knows a killed writer's last commits were lost with the log.
+        MarkWriter(open: true, session: null);
+        // Checksum a full chunk and an event once now, so the first commits of a session do not pay for compiling it.
+        var warm = new FlipChunk(0, null, 0, 0);
+        while (!warm.Full) warm.Add(0, 0, 0);
+        ChunkDocument(warm);
+        var warmEvent = new EventRecord { Kind = EventKind.Warning, Text = "" };
+        EventDocuments.ToDocument(0, null, in warmEvent);
+        new Tally("", 0).ToDocument();
         _ring = new EventRing(options.QueueCapacity);
         _writer = new Thread(WriterLoop) { Name = "exrun-db-writer", IsBackground = true };
         _syncer = new Thread(SyncLoop) { Name = "exrun-db-fsync", IsBackground = true };
@@ -134,21 +149,30 @@ public sealed class LiteDbStore : IEventSink
     {
         options ??= new StoreOptions();
         path = Path.GetFullPath(path);
-        StudyFiles.EnsureFolder(Path.GetDirectoryName(path) ?? "");
+        bool isNew = StudyFiles.CheckBeforeWriting(path, password);
+        try
+        {
+            StudyFiles.EnsureFolder(Path.GetDirectoryName(path) ?? "");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw StudyFiles.ExplainWrite(e, path);
+        }
         FileStream? lockFile = null, dataFile = null, log = null;
+        bool createdLock = false;
         FsyncOnFlushStream? data = null;
         LiteDatabase? db = null;
         try
         {
+            (lockFile, createdLock) = StudyFiles.TakeLock(path);
             try
             {
-                lockFile = new FileStream(StudyFiles.LockPathFor(path), StudyFiles.WriteOptions(FileMode.OpenOrCreate, FileShare.None));
+                dataFile = new FileStream(path, StudyFiles.WriteOptions(isNew ? FileMode.CreateNew : FileMode.Open, FileShare.ReadWrite));
             }
-            catch (IOException e)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new StudyOpenException(StudyOpenFailure.InUse, $"{path} is open for writing by another exrun process", e);
+                throw StudyFiles.ExplainWrite(e, path);
             }
-            dataFile = new FileStream(path, StudyFiles.WriteOptions(FileMode.OpenOrCreate, FileShare.ReadWrite));
             StudyFiles.CheckHeader(dataFile, path, password is not null);
             data = new FsyncOnFlushStream(dataFile);
             log = new FileStream(StudyFiles.LogPathFor(path), StudyFiles.WriteOptions(FileMode.OpenOrCreate, FileShare.ReadWrite));
@@ -174,8 +198,13 @@ public sealed class LiteDbStore : IEventSink
             data?.Dispose();
             dataFile?.Dispose();
             log?.Dispose();
-            lockFile?.Dispose();
-            throw StudyFiles.Explain(e, path, password is not null);
+            if (lockFile is not null)
+            {
+                // Leave the folder as it was: a lock file this open created goes again.
+                if (createdLock) StudyFiles.TryDelete(StudyFiles.LockPathFor(path));
+                lockFile.Dispose();
+            }
+            throw e is UnauthorizedAccessException ? StudyFiles.ExplainWrite(e, path) : StudyFiles.Explain(e, path, password is not null);
         }
     }
 
@@ -254,6 +283,14 @@ public sealed class LiteDbStore : IEventSink
         _syncer.Join();
         try
         {
+            try
+            {
+                MarkWriter(open: false, session: null);
+            }
+            catch (Exception e) when (e is LiteException or IOException or UnauthorizedAccessException)
+            {
+                _fault = $"the study could not be marked closed: {e.Message}";
+            }
             _db.Dispose(); // checkpoints the log into the data file
         }
         finally
@@ -264,9 +301,15 @@ public sealed class LiteDbStore : IEventSink
                 _log.Flush(flushToDisk: true);
             }
             catch (IOException) { /* the database already reported its own failure */ }
+            bool logEmpty;
+            try { logEmpty = _log.Length == 0; }
+            catch (Exception e) when (e is IOException or ObjectDisposedException) { logEmpty = false; }
             _data.Dispose();
             _log.Dispose();
-            // The lock file stays: deleting it could pull it from under a writer that opened it just now.
+            // A clean close leaves only the study file: the log is empty after the last checkpoint, and the lock file
+            // goes while we still hold its lock (a writer that opens it from now on opens a new file; see TakeLock).
+            if (logEmpty && _fault is null) StudyFiles.TryDelete(StudyFiles.LogPathFor(_path));
+            StudyFiles.TryDelete(StudyFiles.LockPathFor(_path));
             _lockFile.Dispose();
             _wake.Dispose();
             _syncWake.Dispose();
@@ -434,6 +477,7 @@ public sealed class LiteDbStore : IEventSink
         int chunkStoredBefore = _chunk?.Stored ?? 0;
         long chunkLastSeqBefore = _chunk?.LastSeq ?? 0;
         long nextChunkBefore = _nextChunkId;
+        Tally? tallyBefore = _tally?.Copy();
         var docs = new List<BsonDocument>(count);
         var closed = new List<FlipChunk>();
         bool blockEnded = false;
@@ -443,17 +487,21 @@ public sealed class LiteDbStore : IEventSink
             for (int i = start; i < start + count; i++)
             {
                 (long seq, EventRecord e) = pending[i];
+                if (_tally is not null) _tally.LastSeq = seq;
                 if (e.Kind != EventKind.Flip)
                 {
                     docs.Add(EventDocuments.ToDocument(seq, _sessionId, in e));
                     blockEnded |= e.Kind == EventKind.BlockEnded;
+                    if (_tally is not null) _tally.Events++;
                     continue;
                 }
                 if (_chunk is null || _chunk.Full || _chunk.Run != e.Run || _chunk.Session != _sessionId)
                 {
                     if (_chunk is not null && _chunk.Stored < _chunk.Count) closed.Add(_chunk);
                     _chunk = new FlipChunk(_nextChunkId++, _sessionId, e.Run, seq);
+                    if (_tally is not null) _tally.Chunks++;
                 }
+                if (_tally is not null) _tally.Flips++;
                 _chunk.LastSeq = seq;
                 _chunk.Add(e.TimeNs, e.IntendedNs, double.IsNaN(e.Value) ? -1L : (long)e.Value);
             }
@@ -462,6 +510,7 @@ public sealed class LiteDbStore : IEventSink
             if (docs.Count > 0) _events.Insert(docs);
             foreach (FlipChunk c in closed) _flips.Upsert(ChunkDocument(c));
             if (_chunk is not null && _chunk.Stored < _chunk.Count) _flips.Upsert(ChunkDocument(_chunk));
+            if (_tally is not null) _tallies.Upsert(_tally.ToDocument());
             if (inTransaction) _db.Commit();
             inTransaction = false;
             foreach (FlipChunk c in closed) c.Stored = c.Count;
@@ -482,6 +531,7 @@ public sealed class LiteDbStore : IEventSink
                 _chunk.LastSeq = chunkLastSeqBefore;
             }
             _nextChunkId = nextChunkBefore;
+            _tally = tallyBefore;
             _fault = $"{e.GetType().Name}: {e.Message}";
             return false;
         }
@@ -554,7 +604,7 @@ public sealed class LiteDbStore : IEventSink
         }
     }
 
-    private static BsonDocument ChunkDocument(FlipChunk c) => new()
+    private static BsonDocument ChunkDocument(FlipChunk c) => RecordSeal.Seal(new()
     {
         ["_id"] = c.Id,
         ["session"] = c.Session is null ? BsonValue.Null : c.Session,
@@ -564,7 +614,47 @@ public sealed class LiteDbStore : IEventSink
         ["timeNs"] = new BsonValue(c.TimeNs),
         ["intendedNs"] = new BsonValue(c.IntendedNs),
         ["frame"] = new BsonValue(c.Frame),
-    };
+    });
+
+    /// <summary>The writer's running count of one session's records (see <see cref="StudyLayout.Tallies"/>).</summary>
+    private sealed class Tally(string session, long fromSeq)
+    {
+        public string Session { get; } = session;
+        public long FromSeq { get; } = fromSeq;
+        public long Events { get; set; }
+        public long Chunks { get; set; }
+        public long Flips { get; set; }
+        public long LastSeq { get; set; }
+
+        public Tally Copy() => new(Session, FromSeq) { Events = Events, Chunks = Chunks, Flips = Flips, LastSeq = LastSeq };
+
+        public BsonDocument ToDocument() => RecordSeal.Seal(new BsonDocument
+        {
+            ["_id"] = Session,
+            ["fromSeq"] = FromSeq,
+            ["events"] = Events,
+            ["chunks"] = Chunks,
+            ["flips"] = Flips,
+            ["lastSeq"] = LastSeq,
+        });
+
+        public static Tally From(BsonDocument d) => new(d["_id"].AsString, d["fromSeq"].AsInt64)
+        {
+            Events = d["events"].AsInt64, Chunks = d["chunks"].AsInt64, Flips = d["flips"].AsInt64, LastSeq = d["lastSeq"].AsInt64,
+        };
+    }
+
+    /// <summary>Records in the data file (checkpointed) whether a writer has the study open, and which session.</summary>
+    private void MarkWriter(bool open, string? session, bool checkpoint = true)
+    {
+        _meta.Upsert(RecordSeal.Seal(new BsonDocument
+        {
+            ["_id"] = "writer",
+            ["open"] = open,
+            ["session"] = session is null ? BsonValue.Null : session,
+        }));
+        if (checkpoint) _db.Checkpoint();
+    }
 
     /// <summary>Runs the one operation seen before the last drain. Never more: an operation queued since then may
     /// follow events that are still in the ring (a session's end after its last events).</summary>
@@ -593,16 +683,18 @@ public sealed class LiteDbStore : IEventSink
     {
         BsonDocument infoDoc = _mapper.ToDocument(info);
         BsonDocument? existing = _sessions.FindById(info.SessionId);
+        long fromSeq = Volatile.Read(ref _lastSeq) + 1;
         if (existing is null)
         {
-            _sessions.Insert(new BsonDocument
+            _sessions.Insert(RecordSeal.Seal(new BsonDocument
             {
                 ["_id"] = info.SessionId,
                 ["participant"] = info.ParticipantId,
                 ["label"] = info.SessionLabel,
                 ["info"] = infoDoc,
                 ["status"] = StudyLayout.RunningStatus,
-            });
+                ["sealedFrom"] = fromSeq,
+            }));
         }
         else
         {
@@ -612,17 +704,25 @@ public sealed class LiteDbStore : IEventSink
             existing["status"] = StudyLayout.RunningStatus;
             existing.Remove("endedNs");
             existing.Remove("reason");
-            _sessions.Update(existing);
+            if (!existing.ContainsKey("sealedFrom")) existing["sealedFrom"] = fromSeq; // a 0.1.0 session resumed
+            _sessions.Update(RecordSeal.Seal(existing));
         }
         _sessionId = info.SessionId;
         _chunk = null;
+        BsonDocument? tally = _tallies.FindById(info.SessionId);
+        _tally = tally is null ? new Tally(info.SessionId, fromSeq) : Tally.From(tally);
         foreach (string warning in _openWarnings)
         {
             var w = new EventRecord { Kind = EventKind.Warning, TimeNs = info.StartedNs, Text = warning };
-            _events.Insert(EventDocuments.ToDocument(Interlocked.Increment(ref _lastSeq), _sessionId, in w));
+            long seq = Interlocked.Increment(ref _lastSeq);
+            _events.Insert(EventDocuments.ToDocument(seq, _sessionId, in w));
+            _tally.Events++;
+            _tally.LastSeq = seq;
             lock (_durableGate) _committedCount++;
         }
         _openWarnings.Clear();
+        _tallies.Upsert(_tally.ToDocument());
+        MarkWriter(open: true, session: info.SessionId); // checkpoints: the session and the mark are in the data file
     }
 
     private void StoreEnd(SessionEnd end)
@@ -633,12 +733,13 @@ public sealed class LiteDbStore : IEventSink
         doc["endedNs"] = end.EndedNs;
         if (end.Reason is not null) doc["reason"] = end.Reason;
         else doc.Remove("reason");
-        _sessions.Update(doc);
+        _sessions.Update(RecordSeal.Seal(doc));
         if (_sessionId == end.SessionId)
         {
             _sessionId = null;
             _chunk = null;
+            _tally = null;
         }
-        _db.Checkpoint();
+        MarkWriter(open: true, session: null); // checkpoints
     }
 }

@@ -48,6 +48,17 @@ public static class StudyCheck
             return new StudyCheckReport(reader.DatabasePath, 0, 0, 0, 0, problems, notes);
         }
 
+        foreach ((string id, string why) in reader.UnreadableSessions) problems.Add($"session {id}: {why}");
+        if (reader.MissingPages > 0)
+            problems.Add($"the file is cut short: its last {reader.MissingPages} page(s) of {StudyFiles.PageSize} bytes are missing (sessions whose records all verify are still whole)");
+        (bool writerOpen, string? writing) = reader.WriterMark();
+        if (writerOpen && !reader.WriterActive && (reader.LogExists || writing is null))
+        {
+            notes.Add(reader.LogExists
+                ? $"the last writer did not close the study (killed){(writing is null ? "" : $" while writing session {writing}")}: what it committed after its last checkpoint is in {Path.GetFileName(StudyFiles.LogPathFor(reader.DatabasePath))} until the next writer opens the study; copy both files, or make one self-contained copy with `exrun db backup`"
+                : "the last writer did not close the study (killed) between sessions, and its log is missing");
+        }
+
         var list = new List<CheckedSession>();
         foreach (StoredSession session in sessions)
         {
@@ -56,6 +67,15 @@ public static class StudyCheck
             int runsStarted = 0;
             string who = $"session {id} ({session.Info.ParticipantId}, ses-{session.Info.SessionLabel})";
             if (!session.HasEnded) notes.Add($"{who} has not ended: interrupted or still running (resume continues it)");
+            SessionIntegrity integrity = reader.Verify(id);
+            foreach (string problem in integrity.Problems) problems.Add(problem.StartsWith($"session {id}", StringComparison.Ordinal) ? problem.Replace($"session {id}", who, StringComparison.Ordinal) : $"{who}: {problem}");
+            if (integrity.UnsealedRecords > 0)
+                notes.Add($"{who}: {integrity.UnsealedRecords:N0} record(s) unchecksummed (written by {integrity.WrittenBy ?? "0.1.0"}, which wrote no checksums): readable, not verifiable");
+            if (!integrity.Intact)
+            {
+                list.Add(new CheckedSession(id, session.Info.ParticipantId, session.Info.SessionLabel, session.Status, 0, 0, 0));
+                continue;
+            }
             try
             {
                 IReadOnlyList<StoredEvent> stored = reader.Events(id);
@@ -77,8 +97,14 @@ public static class StudyCheck
 
                 long lastChunkEnd = long.MinValue;
                 int lastRun = -1;
+                long lastFirstSeq = long.MinValue;
+                // A resume is a new process on a new clock: flips after an Interruption event may start earlier.
+                var resumedAt = stored.Where(s => s.Event.Kind == EventKind.Interruption).Select(s => s.Seq).ToList();
                 foreach (FlipChunk chunk in reader.FlipChunks(id))
                 {
+                    long previousFirst = lastFirstSeq;
+                    if (resumedAt.Any(seq => seq > previousFirst && seq < chunk.FirstSeq)) lastRun = -1;
+                    lastFirstSeq = chunk.FirstSeq;
                     chunks++;
                     flips += chunk.TimeNs.Length;
                     if (chunk.TimeNs.Length == 0 || chunk.TimeNs.Length > StudyLayout.FlipChunkSize)

@@ -11,7 +11,14 @@ public enum StudyOpenFailure
     WrongPassword,
     NotEncrypted,
     InUse,
+    /// <summary>Not a study, cut short, or failing its checks: invalid input, left exactly as it is.</summary>
     Damaged,
+    /// <summary>The path is a folder.</summary>
+    IsDirectory,
+    /// <summary>The OS refused (permissions, a read-only file system): a failure of the environment, not of the input.</summary>
+    NoPermission,
+    /// <summary>The disk failed (full, I/O error): a failure of the environment.</summary>
+    DiskFailure,
 }
 
 /// <summary>A study database that cannot be opened, with a message that says what to do. Never carries a stack trace to
@@ -19,6 +26,18 @@ public enum StudyOpenFailure
 public sealed class StudyOpenException(StudyOpenFailure failure, string message, Exception? inner = null) : IOException(message, inner)
 {
     public StudyOpenFailure Failure { get; } = failure;
+
+    /// <summary>True when the environment failed (permissions, disk, another writer), false when the input is at fault
+    /// (no such study, a folder, damaged, the wrong password): exit 1 and exit 2 at the command line.</summary>
+    public bool IsEnvironmentFailure => Failure is StudyOpenFailure.NoPermission or StudyOpenFailure.DiskFailure or StudyOpenFailure.InUse;
+}
+
+/// <summary>A record of a study that fails its checksum, cannot be decoded, or is missing: thrown by every
+/// <see cref="StudyReader"/> method that would otherwise hand on wrong or partial data. Names the session.</summary>
+public sealed class StudyDamageException(string? sessionId, string message, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>The damaged session, or null when the damage is not in one session.</summary>
+    public string? SessionId { get; } = sessionId;
 }
 
 /// <summary>
@@ -58,7 +77,7 @@ public static class StudyFiles
     }
 
     /// <summary>The lock file a writer holds exclusively (an OS lock, released when the process ends, even by a kill)
-    /// while a study is open for writing. The file itself stays; its presence means nothing.</summary>
+    /// while a study is open for writing. A clean close removes it; after a kill it stays, and its presence means nothing.</summary>
     public static string LockPathFor(string dataPath) => dataPath + ".lock";
 
     /// <summary>The one mapper of the study database: whitespace and empty strings are kept exactly as given.</summary>
@@ -113,6 +132,98 @@ public static class StudyFiles
         return new FileStream(path, options);
     }
 
+    /// <summary>
+    /// What every writer does before it touches anything: true when <paramref name="path"/> does not exist (a new study
+    /// is made there); false when it is a study that opens read-only and passes <see cref="StudyCheck"/>. Anything else
+    /// (a folder, an empty or cut file, a file that is not a study, a damaged study) throws a
+    /// <see cref="StudyOpenException"/>, and the file is left byte for byte as it was.
+    /// </summary>
+    public static bool CheckBeforeWriting(string path, string? password)
+    {
+        if (Directory.Exists(path))
+            throw new StudyOpenException(StudyOpenFailure.IsDirectory, $"{path} is a directory, not a study database (give a file such as {Path.Combine(path, "study.db")} with --db)");
+        if (!File.Exists(path))
+        {
+            string? folder = Path.GetDirectoryName(path);
+            if (!string.IsNullOrEmpty(folder) && File.Exists(folder))
+                throw new StudyOpenException(StudyOpenFailure.Damaged, $"{folder} is a file, so {path} cannot be created in it");
+            string log = LogPathFor(path);
+            if (File.Exists(log) && new FileInfo(log).Length > 0)
+            {
+                // LiteDB would replay it into the new file: the last commits of a study whose file has gone.
+                throw new StudyOpenException(StudyOpenFailure.Damaged,
+                    $"{path} does not exist but its log {log} does (the last commits of a study whose file was moved or deleted); put the study file back, or move the log away to start a new study here");
+            }
+            return true;
+        }
+        StudyCheckReport report;
+        try
+        {
+            using StudyReader reader = StudyReader.Open(path, password);
+            report = StudyCheck.Run(reader);
+        }
+        catch (StudyOpenException e) when (e.Failure == StudyOpenFailure.Damaged)
+        {
+            throw new StudyOpenException(StudyOpenFailure.Damaged,
+                $"{e.Message}; it was left unchanged: a study is created only where no file exists (choose another --db, or restore the study from a backup)", e);
+        }
+        if (!report.Healthy)
+        {
+            throw new StudyOpenException(StudyOpenFailure.Damaged,
+                $"{path} is damaged ({report.Problems[0]}{(report.Problems.Count > 1 ? $"; and {report.Problems.Count - 1} more problem(s)" : "")}); " +
+                "nothing is written to a damaged study and it was left unchanged: see `exrun db check`, export what is intact with `exrun export --salvage`, and record new sessions in another --db");
+        }
+        return false;
+    }
+
+    /// <summary>Takes the writer's lock file (an exclusive OS lock) beside <paramref name="dataPath"/>; true in the
+    /// second item when this call created the file.</summary>
+    internal static (FileStream Lock, bool Created) TakeLock(string dataPath)
+    {
+        string lockPath = LockPathFor(dataPath);
+        for (int attempt = 0; ; attempt++)
+        {
+            bool existed = File.Exists(lockPath);
+            FileStream stream;
+            try
+            {
+                stream = new FileStream(lockPath, WriteOptions(FileMode.OpenOrCreate, FileShare.None));
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                throw ExplainWrite(e, dataPath);
+            }
+            catch (IOException e) when (e.HResult == 11 || e.Message.Contains("used by another process", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new StudyOpenException(StudyOpenFailure.InUse, $"{dataPath} is open for writing by another exrun process", e);
+            }
+            catch (IOException e)
+            {
+                throw ExplainWrite(e, dataPath);
+            }
+            // A writer that closed between our open and our lock deleted the file we hold: take the new one instead.
+            if (File.Exists(lockPath) || attempt >= 3) return (stream, !existed);
+            stream.Dispose();
+        }
+    }
+
+    /// <summary>Deletes a file we own, quietly (it may be gone already, or the folder read-only).</summary>
+    internal static void TryDelete(string path)
+    {
+        try { File.Delete(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* left behind; harmless */ }
+    }
+
+    /// <summary>A failure to write the study's files, for people: permission (exit 1) or the disk (exit 1).</summary>
+    internal static StudyOpenException ExplainWrite(Exception e, string path)
+    {
+        if (e is StudyOpenException known) return known;
+        if (e is UnauthorizedAccessException)
+            return new StudyOpenException(StudyOpenFailure.NoPermission,
+                $"{path} cannot be written: permission denied (check the permissions of the file and its folder {Path.GetDirectoryName(path)})", e);
+        return new StudyOpenException(StudyOpenFailure.DiskFailure, $"{path} cannot be written: {e.Message}", e);
+    }
+
     /// <summary>Checks the first page of an existing data file before LiteDB reads it, so a file that is not a study
     /// database, or a password that does not fit, gets a plain answer. Leaves the stream at position 0.</summary>
     internal static void CheckHeader(Stream data, string path, bool passwordGiven)
@@ -155,12 +266,14 @@ public static class StudyFiles
         if (e is IOException io && (io.HResult == 11 || message.Contains("used by another process", StringComparison.OrdinalIgnoreCase)))
             return new StudyOpenException(StudyOpenFailure.InUse, $"{path} is open for writing by another exrun process", e);
         if (e is UnauthorizedAccessException)
-            return new StudyOpenException(StudyOpenFailure.Damaged, $"{path} cannot be read: permission denied", e);
+            return new StudyOpenException(StudyOpenFailure.NoPermission, $"{path} cannot be read: permission denied", e);
         if (e is System.Security.Cryptography.CryptographicException)
             return passwordGiven
                 ? new StudyOpenException(StudyOpenFailure.WrongPassword, $"{path} is encrypted and the password in {PasswordVariable} is wrong", e)
                 : new StudyOpenException(StudyOpenFailure.PasswordRequired, $"{path} is encrypted; set {PasswordVariable} (or use --encrypt at a terminal) to open it", e);
-        return new StudyOpenException(StudyOpenFailure.Damaged, $"{path} is not a readable study database ({e.GetType().Name}: {message})", e);
+        if (e is IOException)
+            return new StudyOpenException(StudyOpenFailure.DiskFailure, $"{path} cannot be read: {message}", e);
+        return new StudyOpenException(StudyOpenFailure.Damaged, $"{path} is not a readable study database ({message})", e);
     }
 
     /// <summary>Engine settings over our own streams (data, log), with the password when there is one.</summary>

@@ -32,17 +32,20 @@ public sealed record FlipChunk(long Id, int Run, long FirstSeq, long[] TimeNs, l
 /// exports, reports, `db check` and resume. Opens the files read-only and shared, so it never disturbs a writer; it
 /// sees everything committed up to the moment it opened.
 /// </summary>
-public sealed class StudyReader : IDisposable
+public sealed partial class StudyReader : IDisposable
 {
-    private readonly LiteDatabase _db;
-    private readonly Stream _data;
-    private readonly Stream _log;
+    private LiteDatabase _db;
+    private Stream _data;
+    private Stream _log;
     private readonly BsonMapper _mapper;
+    private readonly string? _password;
+    private bool _reopen;
 
-    private StudyReader(string path, LiteDatabase db, Stream data, Stream log, BsonMapper mapper, long tornLogBytes)
+    private StudyReader(string path, string? password, LiteDatabase db, Stream data, Stream log, BsonMapper mapper, long tornLogBytes)
     {
         TornLogBytes = tornLogBytes;
         DatabasePath = path;
+        _password = password;
         _db = db;
         _data = data;
         _log = log;
@@ -59,13 +62,90 @@ public sealed class StudyReader : IDisposable
     /// sees is what was committed then.</summary>
     public bool WriterActive { get; private init; }
 
+    /// <summary>Pages the data file's header counts that are not in the file (it was cut short); 0 normally, and for
+    /// encrypted files, whose header cannot be read without the engine.</summary>
+    public long MissingPages { get; private init; }
+
+    /// <summary>LiteDB's header keeps the last page's number (UInt32 at byte 64 of a plain file's first page).</summary>
+    private static long MissingPagesOf(string path)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 4096);
+        var head = new byte[68];
+        if (file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) < head.Length) return 0;
+        if (!head.AsSpan(32, 27).SequenceEqual("** This is a LiteDB file **"u8)) return 0;
+        long pages = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(head.AsSpan(64)) + 1L;
+        return Math.Max(0, pages - file.Length / StudyFiles.PageSize);
+    }
+
+    /// <summary>Whether the log file (<see cref="StudyFiles.LogPathFor"/>) was there when this reader opened.</summary>
+    public bool LogExists { get; private init; }
+
+    private readonly HashSet<string> _excluded = new(StringComparer.Ordinal);
+    private readonly List<(string Id, string Why)> _unreadableSessions = new();
+
+    /// <summary>Session records that <see cref="Sessions"/> left out because they fail their checksum or cannot be
+    /// decoded, with why (filled by each call of <see cref="Sessions"/>).</summary>
+    public IReadOnlyList<(string Id, string Why)> UnreadableSessions => _unreadableSessions;
+
+    /// <summary>Hides these sessions from <see cref="Sessions"/> (salvage: export what is intact, list the rest).</summary>
+    public void Exclude(IEnumerable<string> sessionIds)
+    {
+        foreach (string id in sessionIds) _excluded.Add(id);
+    }
+
+    /// <summary>The writer mark in the data file: open (a writer opened the study and has not closed it cleanly) and
+    /// the session it was writing; (false, null) for studies written by 0.1.0.</summary>
+    public (bool Open, string? Session) WriterMark()
+    {
+        try
+        {
+            BsonDocument? d = Read(null, "the writer mark", () => _db.GetCollection(StudyLayout.Meta).FindById("writer"));
+            if (d is null || RecordSeal.Check(d) == SealState.Broken) return (false, null);
+            return (d["open"].IsBoolean && d["open"].AsBoolean, d["session"].IsString ? d["session"].AsString : null);
+        }
+        catch (StudyDamageException)
+        {
+            return (false, null);
+        }
+    }
     /// <summary>Opens <paramref name="path"/> read-only. Throws <see cref="StudyOpenException"/> (not found, password
     /// needed or wrong, damaged) with a message for people.</summary>
     public static StudyReader Open(string path, string? password = null)
     {
         path = Path.GetFullPath(path);
+        if (Directory.Exists(path))
+            throw new StudyOpenException(StudyOpenFailure.IsDirectory, $"{path} is a directory, not a study database (give the study's file with --db)");
         if (!File.Exists(path))
             throw new StudyOpenException(StudyOpenFailure.NotFound, $"{path} does not exist (give the study database with --db)");
+        LiteDatabase? db = null;
+        Stream? data = null, log = null;
+        try
+        {
+            (db, data, log, long torn) = OpenEngine(path, password);
+            // Touch the sessions now, so a wrong password shows here, not halfway through an export. A damaged page
+            // does not stop the open: each read reports what it cannot read, so one damaged session hides no other.
+            try { db.GetCollection(StudyLayout.Sessions).Count(); }
+            catch (LiteException e) when (!e.Message.Contains("password", StringComparison.OrdinalIgnoreCase)
+                && !e.Message.Contains("encrypt", StringComparison.OrdinalIgnoreCase)) { /* reported by the reads */ }
+            string logPath = StudyFiles.LogPathFor(path);
+            return new StudyReader(path, password, db, data, log, StudyFiles.CreateMapper(), torn)
+            {
+                WriterActive = IsLocked(StudyFiles.LockPathFor(path)), LogExists = File.Exists(logPath),
+                MissingPages = MissingPagesOf(path),
+            };
+        }
+        catch (Exception e)
+        {
+            try { db?.Dispose(); } catch (Exception) { /* keep the first error */ }
+            data?.Dispose();
+            log?.Dispose();
+            throw StudyFiles.Explain(e, path, password is not null);
+        }
+    }
+
+    /// <summary>A LiteDB engine, read-only, over the data file and the whole pages of its log.</summary>
+    private static (LiteDatabase Db, Stream Data, Stream Log, long Torn) OpenEngine(string path, string? password)
+    {
         Stream? data = null, log = null;
         LiteDatabase? db = null;
         try
@@ -87,20 +167,27 @@ public sealed class StudyReader : IDisposable
             {
                 log = new MemoryStream(Array.Empty<byte>(), writable: false);
             }
-            var mapper = StudyFiles.CreateMapper();
-            db = StudyFiles.OpenDatabase(data, log, password, readOnly: true, mapper);
-            // Touch every collection now, so a wrong password or a damaged file shows here, not halfway through an export.
-            foreach (string name in new[] { StudyLayout.Sessions, StudyLayout.Events, StudyLayout.Flips })
-                db.GetCollection(name).Count();
-            return new StudyReader(path, db, data, log, mapper, torn) { WriterActive = IsLocked(StudyFiles.LockPathFor(path)) };
+            db = StudyFiles.OpenDatabase(data, log, password, readOnly: true, StudyFiles.CreateMapper());
+            return (db, data, log, torn);
         }
-        catch (Exception e)
+        catch (Exception)
         {
             try { db?.Dispose(); } catch (Exception) { /* keep the first error */ }
             data?.Dispose();
             log?.Dispose();
-            throw StudyFiles.Explain(e, path, password is not null);
+            throw;
         }
+    }
+
+    /// <summary>LiteDB closes its engine after some read failures: open a fresh one before the next read.</summary>
+    private void ReopenIfNeeded()
+    {
+        if (!_reopen) return;
+        _reopen = false;
+        try { _db.Dispose(); } catch (Exception) { /* already broken */ }
+        _data.Dispose();
+        _log.Dispose();
+        (_db, _data, _log, _) = OpenEngine(DatabasePath, _password);
     }
 
     /// <summary>Sessions, ordered by participant, session label and start; optionally only one participant's or one
@@ -108,9 +195,21 @@ public sealed class StudyReader : IDisposable
     public IReadOnlyList<StoredSession> Sessions(string? participant = null, string? session = null)
     {
         var list = new List<StoredSession>();
-        foreach (BsonDocument d in _db.GetCollection(StudyLayout.Sessions).FindAll())
+        _unreadableSessions.Clear();
+        foreach (BsonDocument d in AllSessionDocuments())
         {
-            StoredSession s = ToSession(d);
+            string id = d.TryGetValue("_id", out BsonValue idValue) && idValue.IsString ? idValue.AsString : "(unknown)";
+            if (_excluded.Contains(id)) continue;
+            StoredSession s;
+            try
+            {
+                s = ToSession(d);
+            }
+            catch (StudyDamageException e)
+            {
+                _unreadableSessions.Add((id, e.Message));
+                continue;
+            }
             if (participant is not null && !string.Equals(s.Info.ParticipantId, participant, StringComparison.Ordinal)
                 && !string.Equals("sub-" + s.Info.ParticipantId, participant, StringComparison.Ordinal)) continue;
             if (session is not null && !string.Equals(s.Info.SessionLabel, session, StringComparison.Ordinal)
@@ -126,35 +225,120 @@ public sealed class StudyReader : IDisposable
             .ToList();
     }
 
+    /// <summary>Every session record. When the collection cannot be read through (a damaged page), each session known
+    /// from the tallies or the events is read by itself, so damage to one record does not hide the others; the list
+    /// is then marked incomplete in <see cref="UnreadableSessions"/>.</summary>
+    private List<BsonDocument> AllSessionDocuments()
+    {
+        ILiteCollection<BsonDocument> sessions() => _db.GetCollection(StudyLayout.Sessions);
+        try
+        {
+            return Read(null, "the session list", () => sessions().FindAll().ToList());
+        }
+        catch (StudyDamageException whole)
+        {
+            var ids = new SortedSet<string>(StringComparer.Ordinal);
+            foreach (string collection in new[] { StudyLayout.Tallies, StudyLayout.Meta, StudyLayout.Events, StudyLayout.Flips })
+            {
+                try
+                {
+                    ReopenIfNeeded();
+                    // Read the collection document by document, keeping what is readable before a damaged page.
+                    foreach (BsonDocument d in _db.GetCollection(collection).FindAll())
+                    {
+                        BsonValue id = collection == StudyLayout.Tallies ? d["_id"] : d["session"];
+                        if (id.IsString) ids.Add(id.AsString);
+                    }
+                }
+                catch (Exception e) when (e is not OutOfMemoryException) { _reopen = true; /* as much as could be read */ }
+            }
+            var found = new List<BsonDocument>();
+            foreach (string id in ids)
+            {
+                try
+                {
+                    if (Read(id, $"the record of session {id}", () => sessions().FindById(id)) is { } d) found.Add(d);
+                }
+                catch (StudyDamageException e)
+                {
+                    _unreadableSessions.Add((id, e.Message));
+                }
+            }
+            _unreadableSessions.Add(("(list)", $"{whole.Message}: the sessions found through their events are listed; others may be missing"));
+            return found;
+        }
+    }
+
     /// <summary>One session by id, or null.</summary>
     public StoredSession? Session(string sessionId)
     {
-        BsonDocument? d = _db.GetCollection(StudyLayout.Sessions).FindById(sessionId);
+        BsonDocument? d = Read(sessionId, $"session {sessionId}", () => _db.GetCollection(StudyLayout.Sessions).FindById(sessionId));
         return d is null ? null : ToSession(d);
+    }
+
+    /// <summary>Runs a LiteDB read; a damaged page (any exception of LiteDB or of decoding) becomes a
+    /// <see cref="StudyDamageException"/> that says what could not be read.</summary>
+    private T Read<T>(string? sessionId, string what, Func<T> read)
+    {
+        try
+        {
+            ReopenIfNeeded();
+            try
+            {
+                return read();
+            }
+            catch (ObjectDisposedException)
+            {
+                // LiteDB closed its engine after an earlier failure: once more on a fresh one.
+                _reopen = true;
+                ReopenIfNeeded();
+                return read();
+            }
+        }
+        // Whatever LiteDB throws on a damaged page (its own exceptions, casts, bounds, unsupported types, a closed engine).
+        catch (Exception e) when (e is not (StudyDamageException or StudyOpenException or OutOfMemoryException))
+        {
+            _reopen = true;
+            throw new StudyDamageException(sessionId, $"{what} cannot be read: the study file is damaged ({e.Message})", e);
+        }
+    }
+
+    /// <summary>The documents of one collection for one session, read to the end (a damaged page throws).</summary>
+    private List<BsonDocument> Documents(string collection, BsonValue session, string? sessionId, string what) =>
+        Read(sessionId, what, () => _db.GetCollection(collection).Find(Query.EQ("session", session)).ToList());
+
+    private static void CheckSeal(BsonDocument d, string? sessionId, string what)
+    {
+        if (RecordSeal.Check(d) == SealState.Broken)
+            throw new StudyDamageException(sessionId, $"{what} fails its checksum: a byte of it changed after it was written (the study file is damaged)");
     }
 
     /// <summary>A session's events other than flips, in the order they were written.</summary>
     public IReadOnlyList<StoredEvent> Events(string sessionId)
     {
         var list = new List<StoredEvent>();
-        foreach (BsonDocument d in _db.GetCollection(StudyLayout.Events).Find(Query.EQ("session", sessionId)))
-        {
-            EventRecord e = EventDocuments.FromDocument(d, out long seq, out _);
-            list.Add(new StoredEvent(seq, e));
-        }
+        foreach (BsonDocument d in Documents(StudyLayout.Events, sessionId, sessionId, $"the events of session {sessionId}"))
+            list.Add(DecodeEvent(d, sessionId));
         list.Sort((a, b) => a.Seq.CompareTo(b.Seq));
         return list;
+    }
+
+    private StoredEvent DecodeEvent(BsonDocument d, string? sessionId)
+    {
+        string what = $"{(sessionId is null ? "" : $"session {sessionId}: ")}event {(d.TryGetValue("_id", out BsonValue id) ? id.ToString() : "?")}";
+        CheckSeal(d, sessionId, what);
+        EventRecord e = default;
+        long seq = 0;
+        Read(sessionId, what, () => e = EventDocuments.FromDocument(d, out seq, out _));
+        return new StoredEvent(seq, e);
     }
 
     /// <summary>Events written outside any session (before the first SessionStarted), in order.</summary>
     public IReadOnlyList<StoredEvent> EventsWithoutSession()
     {
         var list = new List<StoredEvent>();
-        foreach (BsonDocument d in _db.GetCollection(StudyLayout.Events).Find(Query.EQ("session", BsonValue.Null)))
-        {
-            EventRecord e = EventDocuments.FromDocument(d, out long seq, out _);
-            list.Add(new StoredEvent(seq, e));
-        }
+        foreach (BsonDocument d in Documents(StudyLayout.Events, BsonValue.Null, null, "the events outside sessions"))
+            list.Add(DecodeEvent(d, null));
         list.Sort((a, b) => a.Seq.CompareTo(b.Seq));
         return list;
     }
@@ -163,10 +347,12 @@ public sealed class StudyReader : IDisposable
     public IReadOnlyList<FlipChunk> FlipChunks(string sessionId)
     {
         var list = new List<FlipChunk>();
-        foreach (BsonDocument d in _db.GetCollection(StudyLayout.Flips).Find(Query.EQ("session", sessionId)))
+        foreach (BsonDocument d in Documents(StudyLayout.Flips, sessionId, sessionId, $"the flips of session {sessionId}"))
         {
-            list.Add(new FlipChunk(d["_id"].AsInt64, d["run"].AsInt32, d["firstSeq"].AsInt64,
-                Longs(d["timeNs"]), Longs(d["intendedNs"]), Longs(d["frame"])));
+            string what = $"session {sessionId}: flip chunk {(d.TryGetValue("_id", out BsonValue id) ? id.ToString() : "?")}";
+            CheckSeal(d, sessionId, what);
+            list.Add(Read(sessionId, what, () => new FlipChunk(d["_id"].AsInt64, d["run"].AsInt32, d["firstSeq"].AsInt64,
+                Longs(d["timeNs"]), Longs(d["intendedNs"]), Longs(d["frame"]))));
         }
         list.Sort((a, b) => a.Id.CompareTo(b.Id));
         return list;
@@ -264,6 +450,13 @@ public sealed class StudyReader : IDisposable
     }
 
     private StoredSession ToSession(BsonDocument d)
+    {
+        string id = d.TryGetValue("_id", out BsonValue idValue) ? idValue.ToString() : "?";
+        CheckSeal(d, id, $"the record of session {id}");
+        return Read(id, $"the record of session {id}", () => DecodeSession(d));
+    }
+
+    private StoredSession DecodeSession(BsonDocument d)
     {
         SessionInfo info = _mapper.ToObject<SessionInfo>(d["info"].AsDocument);
         var resumes = new List<SessionInfo>();

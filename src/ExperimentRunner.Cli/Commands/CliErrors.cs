@@ -37,6 +37,17 @@ public static class CliErrors
             Console.Error.WriteLine($"exrun: error: {e.Message}. Everything recorded up to the crash is kept (exrun resume continues it)");
             return ExitCodes.Failure;
         }
+        catch (ExperimentRunner.Storage.StudyOpenException e)
+        {
+            Console.Error.WriteLine($"exrun: error: {e.Message}");
+            return StorageCommands.Explain(e).ExitCode;
+        }
+        catch (ExperimentRunner.Storage.StudyDamageException e)
+        {
+            // A reader found a damaged record: stop rather than hand on wrong or partial data.
+            Console.Error.WriteLine($"exrun: error: {e.Message}; see `exrun db check`");
+            return ExitCodes.Invalid;
+        }
         catch (ExperimentRunner.Core.Vocabulary.DeviceSpecException e)
         {
             Console.Error.WriteLine($"exrun: error: {e.Message}");

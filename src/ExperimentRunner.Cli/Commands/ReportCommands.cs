@@ -27,14 +27,16 @@ public static class ReportCommands
         {
             string dbPath = parse.GetValue(db)!;
             string dir = parse.GetValue(output)!;
-            StudyReader reader;
-            try { reader = StudyReader.Open(dbPath, StudyFiles.PasswordFromEnvironment()); }
-            catch (StudyOpenException e) { throw new UserFacingException($"cannot read the study database: {e.Message}", ExitCodes.Invalid); }
-            using (reader)
+            using (StudyReader reader = StorageCommands.OpenReader(dbPath, StudyFiles.PasswordFromEnvironment()))
             {
                 StoredSession chosen;
                 try { chosen = SessionReport.Pick(reader, parse.GetValue(session)); }
                 catch (ReportException e) { throw new UserFacingException(e.Message, ExitCodes.Invalid); }
+                if (parse.GetValue(session) is null && reader.UnreadableSessions.Count > 0)
+                    throw new UserFacingException($"{dbPath} is damaged: {reader.UnreadableSessions[0].Why}; the newest session cannot be known, give one with --session", ExitCodes.Invalid);
+                SessionIntegrity integrity = reader.Verify(chosen.SessionId);
+                if (!integrity.Intact)
+                    throw new UserFacingException($"session {chosen.SessionId} is damaged, so its report would be wrong: {string.Join("; ", integrity.Problems)}", ExitCodes.Invalid);
                 ReportResult result;
                 try
                 {

@@ -30,13 +30,7 @@ public static class ResumeCommands
     /// </summary>
     public static ResumePlan Find(string db, string sessionId, string? paradigmPath)
     {
-        StudyReader reader;
-        try { reader = StudyReader.Open(db, StudyFiles.PasswordFromEnvironment()); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or LiteDB.LiteException)
-        {
-            throw new UserFacingException($"cannot open the study database {db}: {e.Message}", ExitCodes.Invalid);
-        }
-        using (reader)
+        using (StudyReader reader = StorageCommands.OpenReader(db, StudyFiles.PasswordFromEnvironment()))
         {
             var session = reader.Session(sessionId) ?? throw new UserFacingException(
                 $"no session '{sessionId}' in {db}; sessions: {string.Join(", ", reader.Sessions().Select(s => s.SessionId).Take(10))}", ExitCodes.Invalid);

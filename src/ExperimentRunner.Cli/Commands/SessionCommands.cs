@@ -35,17 +35,7 @@ public static class SessionCommands
         return arm;
     }
 
-    public static LiteDbStore OpenStore(string path)
-    {
-        try
-        {
-            return LiteDbStore.Open(path, StudyFiles.PasswordFromEnvironment());
-        }
-        catch (Exception e) when (e is LiteDB.LiteException or IOException or UnauthorizedAccessException)
-        {
-            throw new UserFacingException($"cannot open the study database {path}: {e.Message}", ExitCodes.Invalid);
-        }
-    }
+    public static LiteDbStore OpenStore(string path) => StorageCommands.OpenStore(path, StudyFiles.PasswordFromEnvironment());
 
     /// <summary>Pilots: phases to leave out (the skip is recorded).</summary>
     public static Option<string[]> SkipOption() => new("--skip")

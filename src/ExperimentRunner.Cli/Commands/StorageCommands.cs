@@ -14,8 +14,9 @@ public static class StorageCommands
 {
     public static IEnumerable<Command> Create()
     {
-        var db = new Command("db", "The study database: check its integrity.");
+        var db = new Command("db", "The study database: check its integrity, copy it safely.");
         db.Subcommands.Add(Check());
+        db.Subcommands.Add(Backup());
         db.Subcommands.Add(Soak());
         yield return db;
         yield return Export();
@@ -45,7 +46,8 @@ public static class StorageCommands
         return password;
     }
 
-    /// <summary>Opens a study for reading, or throws a <see cref="UserFacingException"/> (exit 2) that says why not.</summary>
+    /// <summary>The one way every verb opens a study for reading: a <see cref="UserFacingException"/> says why not
+    /// (see <see cref="Explain"/>).</summary>
     public static StudyReader OpenReader(string path, string? password)
     {
         try
@@ -54,11 +56,12 @@ public static class StorageCommands
         }
         catch (StudyOpenException e)
         {
-            throw new UserFacingException(e.Message, ExitCodes.Invalid);
+            throw Explain(e);
         }
     }
 
-    /// <summary>Opens a study for writing, or throws a <see cref="UserFacingException"/> (exit 2) that says why not.</summary>
+    /// <summary>The one way every verb opens a study for writing. A writer first checks the file is a healthy study
+    /// (or that nothing is there yet) and otherwise refuses, leaving it byte for byte as it was.</summary>
     public static LiteDbStore OpenStore(string path, string? password, StoreOptions? options = null)
     {
         try
@@ -67,15 +70,49 @@ public static class StorageCommands
         }
         catch (StudyOpenException e)
         {
-            throw new UserFacingException(e.Message, ExitCodes.Invalid);
+            throw Explain(e);
         }
+    }
+
+    /// <summary>The exit code of a study that cannot be opened: 1 when the environment failed (permissions, the disk,
+    /// another writer), 2 when the input is at fault (no such study, a folder, damaged, a wrong password).</summary>
+    public static UserFacingException Explain(StudyOpenException e) =>
+        new(e.Message, e.IsEnvironmentFailure ? ExitCodes.Failure : ExitCodes.Invalid);
+
+    private static Command Backup()
+    {
+        var db = DbOption();
+        var output = new Option<string>("--out") { Description = "The copy: a new file (it must not exist).", Required = true };
+        var encrypt = EncryptOption();
+        var command = new Command("backup", "Writes a self-contained copy of the study: what a killed session committed to the log file is copied in, so the copy is complete on its own. The study is not changed. Copy a study with this (or copy both study.db and study-log.db together), never study.db alone.")
+        {
+            db, output, encrypt,
+        };
+        command.SetAction(parse =>
+        {
+            string path = parse.GetValue(db)!, target = parse.GetValue(output)!;
+            StudyCheckReport report;
+            try
+            {
+                report = StudyBackup.Copy(path, target, Password(parse.GetValue(encrypt)));
+            }
+            catch (StudyOpenException e)
+            {
+                throw Explain(e);
+            }
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{target}: {(report.Healthy ? "healthy" : "DAMAGED")} copy of {path}: {report.Sessions} session(s), {report.Events:N0} events, {report.Flips:N0} flips"));
+            foreach (string problem in report.Problems) Console.Out.WriteLine($"  problem: {problem}");
+            return report.Healthy ? ExitCodes.Ok : ExitCodes.Invalid;
+        });
+        return command;
     }
 
     private static Command Check()
     {
         var db = DbOption();
         var encrypt = EncryptOption();
-        var command = new Command("check", "Opens the study database read-only and checks every session: events readable, flip chunks in time order, every run with its start. Exit 0 healthy, 2 damaged or unreadable.")
+        var command = new Command("check", "Opens the study database read-only (it is not changed) and checks every session: every record's checksum, no record missing, events readable, flip chunks in time order, every run with its start, a killed writer's log present. Exit 0 healthy, 2 damaged or unreadable.")
         {
             db, encrypt,
         };
@@ -106,10 +143,11 @@ public static class StorageCommands
         var session = new Option<string?>("--session") { Description = "Only this session (label or session id)." };
         var into = new Option<string?>("--into") { Description = "BIDS: write events into this existing dataset's func/ folders, beside the BOLD runs (their RepetitionTime must agree)." };
         var stimuli = new Option<string?>("--stimuli") { Description = "BIDS: the stimuli folder the events' stim_file paths are relative to; those files are copied into the dataset's stimuli/ (default: EXRUN_STIMULI, else ./stimuli)." };
+        var salvage = new Option<bool>("--salvage") { Description = $"Export the intact sessions of a damaged study and list the damaged ones in {SalvageList} beside the export (exit 0). Without it a damaged session stops the export (exit 2) before anything is written." };
         var encrypt = EncryptOption();
-        var command = new Command("export", "Writes analysts' files from the study database: a BIDS dataset, wide and long TSV/CSV tables, or JSON for archiving. Same database, same bytes.")
+        var command = new Command("export", "Writes analysts' files from the study database: a BIDS dataset, wide and long TSV/CSV tables, or JSON for archiving. Same database, same bytes. Every record is verified first: the export is complete or it is not written.")
         {
-            db, format, outDir, participant, session, into, stimuli, encrypt,
+            db, format, outDir, participant, session, into, stimuli, salvage, encrypt,
         };
         command.SetAction(parse =>
         {
@@ -125,6 +163,17 @@ public static class StorageCommands
             else if (!Directory.Exists(stimuliRoot)) throw new UserFacingException($"the stimuli folder {stimuliRoot} does not exist", ExitCodes.Invalid);
 
             using StudyReader reader = OpenReader(path, Password(parse.GetValue(encrypt)));
+            IReadOnlyList<SessionIntegrity> damaged = reader.DamagedSessions(parse.GetValue(participant), parse.GetValue(session));
+            bool salvaging = parse.GetValue(salvage);
+            if (damaged.Count > 0 && !salvaging)
+            {
+                throw new UserFacingException(
+                    $"{path}: {damaged.Count} session(s) to export are damaged, so the export would be incomplete; nothing was written:\n" +
+                    string.Join("\n", damaged.Select(d => $"  session {d.SessionId}: {string.Join("; ", d.Problems)}")) +
+                    $"\nexport the intact sessions with --salvage (the damaged ones are listed in {SalvageList}), or choose sessions with --participant/--session",
+                    ExitCodes.Invalid);
+            }
+            reader.Exclude(damaged.Select(d => d.SessionId));
             var options = new ExportOptions
             {
                 Format = fmt, OutDir = target, Participant = parse.GetValue(participant), Session = parse.GetValue(session),
@@ -133,10 +182,25 @@ public static class StorageCommands
             ExportResult result = RunWithProgress(reader, options);
             Console.Out.WriteLine($"{result.Files.Count} file(s) written under {result.Root}");
             foreach (string note in result.Notes) Console.Out.WriteLine($"  note: {note}");
+            if (salvaging && damaged.Count > 0)
+            {
+                string list = Path.Combine(result.Root, SalvageList);
+                using (var stream = StudyFiles.CreateExportFile(list))
+                using (var writer = new StreamWriter(stream))
+                {
+                    writer.WriteLine($"# Salvaged export of {path}: these sessions are damaged and were NOT exported.");
+                    foreach (SessionIntegrity d in damaged)
+                        foreach (string problem in d.Problems) writer.WriteLine($"{d.SessionId}\t{problem}");
+                }
+                Console.Error.WriteLine($"exrun: warning: {damaged.Count} damaged session(s) left out of the export; listed in {list}");
+            }
             return ExitCodes.Ok;
         });
         return command;
     }
+
+    /// <summary>The list of what a salvaged export left out, written beside the export.</summary>
+    public const string SalvageList = "SALVAGE.txt";
 
     private static ExportResult RunWithProgress(StudyReader reader, ExportOptions options)
     {
