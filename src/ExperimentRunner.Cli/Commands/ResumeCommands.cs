@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Security.Cryptography;
 using System.Text;
 using ExperimentRunner.Core.Engine;
 using ExperimentRunner.Core.Events;
@@ -7,6 +6,7 @@ using ExperimentRunner.Core.Paradigm;
 using ExperimentRunner.Core.Planning;
 using ExperimentRunner.Core.Simulation;
 using ExperimentRunner.Storage;
+using ExperimentRunner.Storage.Resume;
 using Spectre.Console;
 
 namespace ExperimentRunner.Cli.Commands;
@@ -19,14 +19,7 @@ public static class ResumeCommands
         yield return Resume();
     }
 
-    /// <summary>Where an interrupted session continues, from what its record holds.</summary>
-    public sealed record ResumePlan(StoredSession Session, string ParadigmPath, ResumePoint? Point, string Explanation);
-
-    /// <summary>
-    /// Reads the session's record: the paradigm (by its SHA-256, so a changed file is refused), the selections, and the
-    /// first (run, block) without a BlockEnded event. Null point: interrupted before any scan run started with the
-    /// selection unfinished, so the session starts again from its beginning under the same ID.
-    /// </summary>
+    /// <summary>Plans the resume (<see cref="SessionResume.Find"/>), mapping its refusals to exit 2.</summary>
     public static ResumePlan Find(string db, string sessionId, string? paradigmPath)
     {
         StudyReader reader;
@@ -37,46 +30,15 @@ public static class ResumeCommands
         }
         using (reader)
         {
-            var session = reader.Session(sessionId) ?? throw new UserFacingException(
-                $"no session '{sessionId}' in {db}; sessions: {string.Join(", ", reader.Sessions().Select(s => s.SessionId).Take(10))}", ExitCodes.Invalid);
-            if (session.Status == "completed")
-                throw new UserFacingException($"session {sessionId} is complete; there is nothing to resume", ExitCodes.Invalid);
-            string path = paradigmPath ?? FindParadigm(session.Info.ParadigmSha256)
-                ?? throw new UserFacingException($"the paradigm of session {sessionId} ({session.Info.ParadigmName}, sha256 {session.Info.ParadigmSha256[..12]}…) was not found in paradigms/; give it with --paradigm FILE", ExitCodes.Invalid);
-            string sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
-            if (sha != session.Info.ParadigmSha256)
-                throw new UserFacingException($"{path} has changed since session {sessionId} started (sha256 {sha[..12]}… ≠ {session.Info.ParadigmSha256[..12]}…); resume with the file as it was", ExitCodes.Invalid);
-            var paradigm = ParadigmCommands.LoadOrThrow(path);
-            var plan = Planner.Make(paradigm, new SessionFacts(session.Info.ParticipantId, session.Info.SessionLabel, session.Info.Seed));
-            var events = reader.Events(sessionId).Select(e => e.Event).ToList();
-            var done = reader.CompletedBlocks(sessionId);
-            var selectionPhase = plan.Phases.FirstOrDefault(p => p.Spec is SelectionPhase);
-            var selections = selectionPhase == null ? [] : events
-                .Where(e => e.Kind == EventKind.Choice && e.Phase == selectionPhase.Spec.Name && e.Stimulus != null)
-                .Select(e => (e.Stimulus!, e.Response)).ToList();
-            bool selectionDone = selectionPhase == null || selections.Count >= selectionPhase.ProfileOrder.Count;
-            foreach (var run in plan.Runs)
+            try
             {
-                int block = run.Blocks.Select(b => b.Index).FirstOrDefault(b => !done.Contains((run.Index, b)));
-                bool runFinished = events.Any(e => e.Kind == EventKind.RunEnded && e.Run == run.Index && e.Code == 0);
-                if (block == 0 || runFinished) continue;
-                if (!selectionDone && !events.Any(e => e.Kind == EventKind.RunStarted))
-                    return new ResumePlan(session, path, null, "interrupted before the selection was finished: the session starts again from its beginning (the first attempt stays recorded)");
-                return new ResumePlan(session, path, new ResumePoint(run.Index, block, selections),
-                    block == 1 ? $"continues with run {run.Index} from its start" : $"continues run {run.Index} at block {block} (blocks before it are complete)");
+                return SessionResume.Find(reader, sessionId, paradigmPath, Path.Combine(Environment.CurrentDirectory, "paradigms"), ParadigmCommands.LoadOrThrow);
             }
-            // Every block is done: what remains are the phases after the last run (ratings, end).
-            var last = plan.Runs.LastOrDefault();
-            if (last == null) return new ResumePlan(session, path, null, "the paradigm has no scan run: the session starts again from its beginning");
-            return new ResumePlan(session, path, new ResumePoint(last.Index, last.Blocks.Count + 1, selections), "every block is complete: continues with the phases after the last run");
+            catch (ResumeException e)
+            {
+                throw new UserFacingException(e.Message, ExitCodes.Invalid);
+            }
         }
-    }
-
-    private static string? FindParadigm(string sha)
-    {
-        var folder = Path.Combine(Environment.CurrentDirectory, "paradigms");
-        if (!Directory.Exists(folder)) return null;
-        return Directory.GetFiles(folder, "*.yaml").FirstOrDefault(f => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f))) == sha);
     }
 
     private static Command Resume()
@@ -104,8 +66,7 @@ public static class ResumeCommands
             Console.Out.WriteLine($"session {info.SessionId} ({info.ParticipantId}, ses-{info.SessionLabel}, {found.Session.Status}): {found.Explanation}");
             if (info.Mode == "simulate")
             {
-                var model = ParadigmCommands.LoadOrThrow(found.ParadigmPath);
-                var plan = Planner.Make(model, new SessionFacts(info.ParticipantId, info.SessionLabel, info.Seed));
+                var plan = found.Plan;
                 ResponderPolicy policy;
                 try { policy = ResponderPolicy.Parse(parse.GetValue(responder)); }
                 catch (FormatException e) { throw new UserFacingException(e.Message, ExitCodes.Invalid); }
