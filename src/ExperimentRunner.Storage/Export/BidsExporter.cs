@@ -336,7 +336,7 @@ internal static class BidsExporter
         Describe(w, "stim_file", "Stimulus file", "The image shown on this screen, relative to the dataset's /stimuli folder (the paradigm's stimuli root); n/a for screens without an image.");
         Describe(w, "value", "Rating value", "The final value of the rating given on this screen (scale as in the paradigm); n/a on other rows and when the rating timed out.");
         DescribeLevels(w, "event_type", "Event type", "What the row records.", [("screen", "a screen appeared"), ("response", "a key or button press")]);
-        Describe(w, "run", "Run", "1-based run index of the paradigm within the session (also in the file name).");
+        Describe(w, "run", "Run", "1-based run index within the session (also in the file name).");
         Describe(w, "acquisition", "Acquisition", "Which attempt at the run this file records: 1 for the first, one more for each resume that went back into the run (each attempt is its own scanner series with its own t0; a run with several has one file per attempt, named _acq-attempt<n>).");
         Describe(w, "block", "Block", "1-based block index within the run; 0 outside blocks.");
         Describe(w, "trial", "Trial", "1-based trial index within the block; 0 outside trials.");
