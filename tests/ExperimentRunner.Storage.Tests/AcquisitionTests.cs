@@ -148,6 +148,41 @@ public sealed class AcquisitionTests
     }
 
     [Fact]
+    public void Into_an_existing_dataset_a_resumed_run_is_skipped_with_a_note_and_a_run_done_in_one_go_is_written()
+    {
+        using var temp = new TempFolder();
+        string db = CopyFixture(temp);
+        string root = temp.File("dataset");
+        Directory.CreateDirectory(root);
+        File.WriteAllText(Path.Combine(root, "dataset_description.json"), "{\"Name\": \"scanner\", \"BIDSVersion\": \"1.8.0\"}\n");
+        foreach (string sub in new[] { "01", "02" })
+        {
+            string func = Path.Combine(root, $"sub-{sub}", "ses-1", "func");
+            Directory.CreateDirectory(func);
+            File.WriteAllBytes(Path.Combine(func, $"sub-{sub}_ses-1_task-socialjudgment_run-1_bold.nii.gz"), [0x1f, 0x8b]);
+            File.WriteAllText(Path.Combine(func, $"sub-{sub}_ses-1_task-socialjudgment_run-1_bold.json"), "{\"RepetitionTime\": 2}\n");
+        }
+        using var reader = StudyReader.Open(db);
+        ExportResult result = StudyExporter.Export(reader, new ExportOptions { Format = ExportFormat.Bids, IntoBidsRoot = root });
+        Assert.Contains("sub-01/ses-1/func/sub-01_ses-1_task-socialjudgment_run-1_events.tsv", result.Files);
+        Assert.DoesNotContain(result.Files, f => f.StartsWith("sub-02/ses-1/func/", StringComparison.Ordinal));
+        Assert.Contains(result.Notes, n => n.Contains("sub-02 ses-1 run 1 was resumed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Every_table_names_the_participant_as_bids_does()
+    {
+        using var temp = new TempFolder();
+        string db = ExportTests.CreateStudy(temp, flips: false); // participants entered as p01 and p02, without sub-
+        ExportTests.Export(db, ExportFormat.Tsv, temp.File("tsv"));
+        ExportTests.Export(db, ExportFormat.Bids, temp.File("bids"));
+        var bids = File.ReadAllLines(Path.Combine(temp.File("bids"), "participants.tsv")).Skip(1).ToHashSet();
+        Assert.Equal(new HashSet<string> { "sub-p01", "sub-p02" }, bids);
+        foreach (string table in new[] { "sessions.tsv", "trials.tsv", "events.tsv" })
+            Assert.Equal(bids, File.ReadAllLines(Path.Combine(temp.File("tsv"), table)).Skip(1).Select(l => l.Split('\t')[0]).ToHashSet());
+    }
+
+    [Fact]
     public void The_wait_before_a_resumed_runs_t0_belongs_to_the_new_acquisition_and_an_attempt_cut_off_before_t0_has_none()
     {
         long seq = 0;
