@@ -4,7 +4,9 @@ using ExperimentRunner.Storage;
 
 namespace ExperimentRunner.Cli.Tests;
 
-/// <summary>A real-time session killed at random moments keeps everything up to the 100 ms bound, and resumes.</summary>
+/// <summary>A real-time session killed at random moments keeps everything up to the 100 ms bound, and resumes. In the
+/// "real time" collection: these real-time processes and RunTests' would take each other's CPU.</summary>
+[Collection("real time")]
 public class KillAndResumeTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static Process StartRealTimeSession(string db)

@@ -1,9 +1,5 @@
 using System.CommandLine;
-using System.Text;
 using ExperimentRunner.Core.Engine;
-using ExperimentRunner.Core.Events;
-using ExperimentRunner.Core.Paradigm;
-using ExperimentRunner.Core.Planning;
 using ExperimentRunner.Core.Simulation;
 using ExperimentRunner.Storage;
 using ExperimentRunner.Storage.Resume;
