@@ -183,6 +183,31 @@ public sealed class AcquisitionTests
     }
 
     [Fact]
+    public void An_attempt_cut_off_before_its_t0_has_no_events_file_and_the_export_says_so()
+    {
+        using var temp = new TempFolder();
+        GeneratedSession session = GeneratedSession.Create("p09", runs: 1, flips: false);
+        // The first attempt waited for the scanner (a dummy pulse) and was killed; the resume then ran the whole run.
+        var events = session.Events.ToList();
+        int firstOfRun = events.FindIndex(e => e.Run == 1);
+        events.InsertRange(firstOfRun,
+        [
+            new EventRecord { Kind = EventKind.Pulse, TimeNs = events[firstOfRun].TimeNs - 2, Run = 1, Value = -4, Code = 1 },
+            new EventRecord { Kind = EventKind.Interruption, TimeNs = events[firstOfRun].TimeNs - 1, Run = 1, Block = 1, Text = "starts at run 1, block 1" },
+        ]);
+        string db = temp.File("study.db");
+        using (var store = LiteDbStore.Open(db)) (session with { Events = events }).WriteTo(store);
+
+        ExportResult result = ExportTests.Export(db, ExportFormat.Bids, temp.File("bids"));
+        string file = Assert.Single(result.Files, f => f.EndsWith("_events.tsv", StringComparison.Ordinal));
+        Assert.EndsWith("_task-socialfeedback_run-1_events.tsv", file); // one scanner series: the plain name
+        EventsFiles.AssertOneScannerSeries(Path.Combine(temp.File("bids"), file), acquisition: "2", leadIn: false); // generated sessions have none
+        Assert.Contains(result.Notes, n => n.Contains("run 1, acquisition 1: interrupted before its t0", StringComparison.Ordinal));
+        using var reader = StudyReader.Open(db);
+        Assert.Equal(new[] { (1, false), (2, true) }, reader.Assemble(session.Info.SessionId).AcquisitionsOf(1).Select(a => (a.Number, a.HasT0)));
+    }
+
+    [Fact]
     public void The_wait_before_a_resumed_runs_t0_belongs_to_the_new_acquisition_and_an_attempt_cut_off_before_t0_has_none()
     {
         long seq = 0;
@@ -242,7 +267,7 @@ public static class EventsFiles
 {
     /// <summary>One acquisition (its column constant), one lead-in at t0, planned screens at or after t0 in order, and
     /// no (run, block, trial, screen) twice.</summary>
-    public static void AssertOneScannerSeries(string path, string? acquisition = null)
+    public static void AssertOneScannerSeries(string path, string? acquisition = null, bool leadIn = true)
     {
         string[][] rows = File.ReadAllLines(path).Select(l => l.Split('\t')).ToArray();
         string[] h = rows[0];
@@ -252,9 +277,12 @@ public static class EventsFiles
         Assert.True(acq >= 0, $"{name} has no acquisition column");
         Assert.Single(rows.Skip(1).Select(r => r[acq]).Distinct());
         if (acquisition is not null) Assert.Equal(acquisition, rows[1][acq]);
-        var leadIn = rows.Skip(1).Where(r => r[screen] == "lead_in").ToList();
-        Assert.True(leadIn.Count == 1, $"{name}: {leadIn.Count} lead_in rows");
-        Assert.Equal("0.000000", leadIn[0][intended]);
+        var leadIns = rows.Skip(1).Where(r => r[screen] == "lead_in").ToList();
+        if (leadIn)
+        {
+            Assert.True(leadIns.Count == 1, $"{name}: {leadIns.Count} lead_in rows");
+            Assert.Equal("0.000000", leadIns[0][intended]);
+        }
         double last = double.NegativeInfinity, lastIntended = double.NegativeInfinity;
         var seen = new HashSet<string>();
         foreach (string[] r in rows.Skip(1))
