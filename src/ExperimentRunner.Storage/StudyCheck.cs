@@ -76,8 +76,8 @@ public static class StudyCheck
                 }
 
                 // Flips are in time order within one acquisition of a run (a resumed run is a new acquisition, and a
-                // simulated clock starts again at every start of the session), and within one start of the session
-                // outside runs (its frame count starts again too).
+                // simulated clock starts again at every start of the session) and within one start of the session (its
+                // frame count starts again too: a session started over from its beginning writes no Interruption).
                 var assembly = Export.SessionAssembly.Of(stored, session.Info.StartedNs);
                 long lastChunkEnd = long.MinValue, lastFrame = long.MinValue;
                 int lastRun = -1;
@@ -103,7 +103,7 @@ public static class StudyCheck
                     if (chunk.TimeNs.Length > 0)
                     {
                         Export.Acquisition? acquisition = assembly.AcquisitionAt(chunk.Run, chunk.FirstSeq);
-                        bool sameStart = chunk.Run > 0 ? acquisition == lastAcquisition : chunk.Frame.Length == 0 || chunk.Frame[0] > lastFrame;
+                        bool sameStart = (chunk.Run <= 0 || acquisition == lastAcquisition) && (chunk.Frame.Length == 0 || chunk.Frame[0] > lastFrame);
                         if (chunk.Run == lastRun && sameStart && chunk.TimeNs[0] < lastChunkEnd)
                             problems.Add($"{who}: flip chunk {chunk.Id} starts before the previous chunk of run {chunk.Run}{(acquisition is null ? "" : $" (acquisition {acquisition.Number})")} ended");
                         lastChunkEnd = chunk.TimeNs[^1];

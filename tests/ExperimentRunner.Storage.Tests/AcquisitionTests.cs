@@ -208,6 +208,46 @@ public sealed class AcquisitionTests
     }
 
     [Fact]
+    public void Db_check_compares_flip_times_only_within_one_start_of_the_session()
+    {
+        using var temp = new TempFolder();
+        string db = temp.File("study.db");
+        var info = GeneratedSession.Create().Info;
+        // Two starts of a simulated session (each clock and frame count from 0) that both waited for the scanner in
+        // run 1; the second, started over without an Interruption (as a session restarted from its beginning is), then
+        // reaches t0. Then a normal resume into the run. Nothing here is damage.
+        void Start(bool interruption, bool reachT0)
+        {
+            using var store = LiteDbStore.Open(db);
+            store.SessionStarted(info);
+            if (interruption)
+            {
+                var note = new EventRecord { Kind = EventKind.Interruption, TimeNs = 0, Run = 1, Block = 1 };
+                store.Write(in note);
+            }
+            for (int i = 0; i < 50; i++)
+            {
+                var flip = new EventRecord { Kind = EventKind.Flip, TimeNs = 1_000 + i, Run = 1, Value = i, IntendedNs = EventRecord.None };
+                store.Write(in flip);
+            }
+            if (!reachT0) return;
+            var t0 = new EventRecord { Kind = EventKind.RunStarted, TimeNs = 2_000, Run = 1 };
+            store.Write(in t0);
+            for (int i = 0; i < 50; i++)
+            {
+                var flip = new EventRecord { Kind = EventKind.Flip, TimeNs = 2_000 + i, Run = 1, Value = 50 + i, IntendedNs = EventRecord.None };
+                store.Write(in flip);
+            }
+        }
+        Start(interruption: false, reachT0: false);
+        Start(interruption: false, reachT0: true);
+        Start(interruption: true, reachT0: true);
+        StudyCheckReport report = StudyCheck.Run(db);
+        Assert.True(report.Healthy, string.Join("; ", report.Problems));
+        Assert.Equal(3, report.FlipChunks); // one per start: each was compared with the one before
+    }
+
+    [Fact]
     public void The_wait_before_a_resumed_runs_t0_belongs_to_the_new_acquisition_and_an_attempt_cut_off_before_t0_has_none()
     {
         long seq = 0;
