@@ -248,6 +248,28 @@ public sealed class AcquisitionTests
     }
 
     [Fact]
+    public void Db_check_still_finds_flips_that_go_back_in_time_between_chunks_of_one_acquisition()
+    {
+        using var temp = new TempFolder();
+        string db = temp.File("study.db");
+        using (var store = LiteDbStore.Open(db))
+        {
+            store.SessionStarted(GeneratedSession.Create().Info);
+            var t0 = new EventRecord { Kind = EventKind.RunStarted, TimeNs = 0, Run = 1 };
+            store.Write(in t0);
+            for (int i = 0; i < StudyLayout.FlipChunkSize + 10; i++)
+            {
+                // The second chunk's flips are earlier than the first chunk's last one.
+                long time = i < StudyLayout.FlipChunkSize ? 10_000 + i : i;
+                var flip = new EventRecord { Kind = EventKind.Flip, TimeNs = time, Run = 1, Value = i, IntendedNs = EventRecord.None };
+                store.Write(in flip);
+            }
+        }
+        StudyCheckReport report = StudyCheck.Run(db);
+        Assert.Contains(report.Problems, p => p.Contains("starts before the previous chunk of run 1 (acquisition 1) ended", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_wait_before_a_resumed_runs_t0_belongs_to_the_new_acquisition_and_an_attempt_cut_off_before_t0_has_none()
     {
         long seq = 0;
