@@ -95,16 +95,15 @@ public static class StudyCheck
                     else notes.Add($"{who}: run {run} never reached its t0 (it was waiting for the scanner)");
                 }
 
-                long lastChunkEnd = long.MinValue;
+                // Flips are in time order within one acquisition of a run (a resumed run is a new acquisition, and a
+                // simulated clock starts again at every start of the session) and within one start of the session (its
+                // frame count starts again too: a session started over from its beginning writes no Interruption).
+                var assembly = Export.SessionAssembly.Of(stored, session.Info.StartedNs);
+                long lastChunkEnd = long.MinValue, lastFrame = long.MinValue;
                 int lastRun = -1;
-                long lastFirstSeq = long.MinValue;
-                // A resume is a new process on a new clock: flips after an Interruption event may start earlier.
-                var resumedAt = stored.Where(s => s.Event.Kind == EventKind.Interruption).Select(s => s.Seq).ToList();
+                Export.Acquisition? lastAcquisition = null;
                 foreach (FlipChunk chunk in reader.FlipChunks(id))
                 {
-                    long previousFirst = lastFirstSeq;
-                    if (resumedAt.Any(seq => seq > previousFirst && seq < chunk.FirstSeq)) lastRun = -1;
-                    lastFirstSeq = chunk.FirstSeq;
                     chunks++;
                     flips += chunk.TimeNs.Length;
                     if (chunk.TimeNs.Length == 0 || chunk.TimeNs.Length > StudyLayout.FlipChunkSize)
@@ -123,10 +122,14 @@ public static class StudyCheck
                     }
                     if (chunk.TimeNs.Length > 0)
                     {
-                        if (chunk.Run == lastRun && chunk.TimeNs[0] < lastChunkEnd)
-                            problems.Add($"{who}: flip chunk {chunk.Id} starts before the previous chunk of run {chunk.Run} ended");
+                        Export.Acquisition? acquisition = assembly.AcquisitionAt(chunk.Run, chunk.FirstSeq);
+                        bool sameStart = (chunk.Run <= 0 || acquisition == lastAcquisition) && (chunk.Frame.Length == 0 || chunk.Frame[0] > lastFrame);
+                        if (chunk.Run == lastRun && sameStart && chunk.TimeNs[0] < lastChunkEnd)
+                            problems.Add($"{who}: flip chunk {chunk.Id} starts before the previous chunk of run {chunk.Run}{(acquisition is null ? "" : $" (acquisition {acquisition.Number})")} ended");
                         lastChunkEnd = chunk.TimeNs[^1];
+                        lastFrame = chunk.Frame.Length > 0 ? chunk.Frame[^1] : long.MinValue;
                         lastRun = chunk.Run;
+                        lastAcquisition = acquisition;
                     }
                 }
             }

@@ -20,8 +20,9 @@ public sealed record StoredSession(SessionInfo Info, string Status, long? EndedN
 public readonly record struct StoredEvent(long Seq, EventRecord Event);
 
 /// <summary>A run's start: <paramref name="T0Ns"/> is the RunStarted time (first counted pulse or operator start),
-/// ns of the run clock; exported onsets are seconds from it. <paramref name="Seq"/> orders restarts of one run.</summary>
-public readonly record struct StoredRun(int Run, long T0Ns, long Seq);
+/// ns of the run clock; exported onsets are seconds from it. <paramref name="Seq"/> orders restarts of one run;
+/// <paramref name="Acquisition"/> numbers the attempts at the run (1 first, then one more per resume into it).</summary>
+public readonly record struct StoredRun(int Run, long T0Ns, long Seq, int Acquisition = 1);
 
 /// <summary>One stored chunk of flips (up to <see cref="StudyLayout.FlipChunkSize"/>), in the order they happened.
 /// Times are ns of the run clock; <see cref="Frame"/> the frame index (-1 when not given).</summary>
@@ -393,15 +394,14 @@ public sealed partial class StudyReader : IDisposable
         return merged;
     }
 
-    /// <summary>A session's run starts (RunStarted events), in the order written; a run started again after an
-    /// interruption appears again with its new t0.</summary>
-    public IReadOnlyList<StoredRun> Runs(string sessionId) => RunsOf(Events(sessionId));
+    /// <summary>A session's run starts, one per acquisition that reached its t0, in the order written; a run started
+    /// again after an interruption appears again with its new t0 and acquisition number (see <see cref="Export.SessionAssembly"/>).</summary>
+    public IReadOnlyList<StoredRun> Runs(string sessionId) =>
+        Assemble(sessionId).Acquisitions.Where(a => a.HasT0).Select(a => new StoredRun(a.Run, a.T0Ns, a.RunStartedSeq, a.Number)).ToList();
 
-    /// <summary>The run starts among <paramref name="events"/>.</summary>
-    public static IReadOnlyList<StoredRun> RunsOf(IReadOnlyList<StoredEvent> events) =>
-        events.Where(e => e.Event.Kind == EventKind.RunStarted)
-            .Select(e => new StoredRun(e.Event.Run, e.Event.TimeNs, e.Seq))
-            .ToList();
+    /// <summary>A session's events assembled into acquisitions and trials (the one place that decides t0s).</summary>
+    public Export.SessionAssembly Assemble(string sessionId) =>
+        Export.SessionAssembly.Of(Events(sessionId), Session(sessionId)?.Info.StartedNs ?? EventRecord.None);
 
     /// <summary>The latest time stored for a session (ns of the run clock, events and flips), or
     /// <see cref="EventRecord.None"/> when it has none: where an interrupted session stopped, for resume's gap.</summary>
@@ -415,10 +415,7 @@ public sealed partial class StudyReader : IDisposable
     }
 
     /// <summary>(run, block) pairs that have a BlockEnded event: what resume must not repeat.</summary>
-    public IReadOnlySet<(int Run, int Block)> CompletedBlocks(string sessionId) =>
-        Events(sessionId).Where(e => e.Event.Kind == EventKind.BlockEnded)
-            .Select(e => (e.Event.Run, e.Event.Block))
-            .ToHashSet();
+    public IReadOnlySet<(int Run, int Block)> CompletedBlocks(string sessionId) => Assemble(sessionId).CompletedBlocks;
 
     public void Dispose()
     {

@@ -20,7 +20,7 @@ internal static class BidsExporter
 
     private static readonly string[] EventColumns =
     [
-        "onset", "duration", "trial_type", "response_time", "stim_file", "value", "event_type", "run", "block", "trial",
+        "onset", "duration", "trial_type", "response_time", "stim_file", "value", "event_type", "run", "acquisition", "block", "trial",
         "screen", "condition", "stimulus_id", "intended_onset", "onset_error_ms", "response", "prediction",
         "prediction_outcome", "rating_name", "rating_history", "marker_code", "missed_frame",
     ];
@@ -74,8 +74,15 @@ internal static class BidsExporter
         {
             string dir = Path.Combine(root, $"sub-{sub}", $"ses-{ses}", "beh");
             string stem = $"sub-{sub}_ses-{ses}_task-{TaskLabel(data)}";
-            foreach (int run in data.RunIndices)
-                WriteRunEvents(root, dir, $"{stem}_run-{run}_events", data, run, files, stimFiles);
+            foreach (int run in data.Assembly.RunIndices)
+            {
+                var scanned = Scanned(data, run, sub, ses, notes);
+                foreach (Acquisition acquisition in scanned)
+                {
+                    string entities = scanned.Count > 1 ? $"_acq-attempt{acquisition.Number}_run-{run}" : $"_run-{run}";
+                    WriteRunEvents(root, dir, $"{stem}{entities}_events", data, acquisition, files, stimFiles);
+                }
+            }
             WriteBehTables(root, dir, stem, data, files);
             progress($"sub-{sub} ses-{ses}", ++done);
         }
@@ -88,7 +95,7 @@ internal static class BidsExporter
         if (!File.Exists(Path.Combine(root, "dataset_description.json")))
             throw new ExportException($"{root} is not a BIDS dataset (it has no dataset_description.json)");
         var labelled = Label(sessions);
-        var plan = new List<(SessionData Data, string Dir, string Stem, int Run, string EventsName)>();
+        var plan = new List<(SessionData Data, string Dir, string Stem, Acquisition Acquisition, string EventsName)>();
         var problems = new List<string>();
         foreach (var (data, sub, ses) in labelled)
         {
@@ -117,9 +124,16 @@ internal static class BidsExporter
                     .OrderBy(b => b.Path, StringComparer.Ordinal)
                     .ToList()
                 : [];
-            foreach (int run in data.RunIndices)
+            var runs = data.Assembly.RunIndices.Where(r => data.Assembly.AcquisitionsOf(r).Any(a => a.HasT0)).ToList();
+            foreach (int run in runs)
             {
-                var matching = bolds.Where(b => RunOf(b.Entities) == run || (RunOf(b.Entities) is null && data.RunIndices.Count() == 1)).ToList();
+                var scanned = Scanned(data, run, sub, ses, notes);
+                if (scanned.Count != 1)
+                {
+                    notes.Add($"sub-{sub} ses-{ses} run {run} was resumed: its {scanned.Count} acquisitions are {scanned.Count} scanner series, and which BOLD file holds which is not known here; its events were not written (export with --format bids, then place each _acq-attempt<n>_ file beside its series)");
+                    continue;
+                }
+                var matching = bolds.Where(b => RunOf(b.Entities) == run || (RunOf(b.Entities) is null && runs.Count == 1)).ToList();
                 if (matching.Count == 0)
                 {
                     notes.Add($"sub-{sub} ses-{ses} run {run}: no task-{task} BOLD run in {Relative(root, funcDir)}; its events were not written");
@@ -135,16 +149,16 @@ internal static class BidsExporter
                         problems.Add($"{name} has RepetitionTime {Number(tr.Value)} s but session {data.Info.SessionId} ran with TR {Number(data.Info.RepetitionTimeS)} s");
                 }
                 string eventsName = EventsNameFor(Path.GetFileName(matching[0].Path));
-                plan.Add((data, funcDir, $"sub-{sub}_ses-{ses}_task-{task}", run, eventsName));
+                plan.Add((data, funcDir, $"sub-{sub}_ses-{ses}_task-{task}", scanned[0], eventsName));
             }
         }
         if (problems.Count > 0)
             throw new ExportException("nothing written: " + string.Join("; ", problems));
 
         int done = 0;
-        foreach (var (data, dir, _, run, eventsName) in plan)
+        foreach (var (data, dir, _, acquisition, eventsName) in plan)
         {
-            WriteRunEvents(root, dir, eventsName, data, run, files, stimFiles);
+            WriteRunEvents(root, dir, eventsName, data, acquisition, files, stimFiles);
             progress($"{eventsName}", ++done);
         }
         foreach (var (data, sub, ses) in labelled)
@@ -201,17 +215,29 @@ internal static class BidsExporter
 
     // ---- events.tsv ------------------------------------------------------------------------------------------
 
-    private static void WriteRunEvents(string root, string dir, string name, SessionData data, int run, List<string> files, ISet<string> stimFiles)
+    /// <summary>The acquisitions of <paramref name="run"/> that reached their t0 (each one scanner series); a note for
+    /// each attempt cut off before its t0, which has no events file.</summary>
+    private static List<Acquisition> Scanned(SessionData data, int run, string sub, string ses, List<string> notes)
     {
-        var trials = data.Trials.Where(t => t.Run == run).ToDictionary(t => (t.Block, t.Trial));
+        foreach (Acquisition a in data.Assembly.AcquisitionsOf(run).Where(a => !a.HasT0))
+            notes.Add($"sub-{sub} ses-{ses} run {run}, acquisition {a.Number}: interrupted before its t0 (while it waited for the scanner); no events file (its events are in the tsv/json exports)");
+        return data.Assembly.AcquisitionsOf(run).Where(a => a.HasT0).ToList();
+    }
+
+    /// <summary>The events of one acquisition: the rows of exactly one scanner series, in seconds from its own t0.</summary>
+    private static void WriteRunEvents(string root, string dir, string name, SessionData data, Acquisition acquisition, List<string> files, ISet<string> stimFiles)
+    {
+        int run = acquisition.Run;
+        long t0 = acquisition.T0Ns;
+        var own = Enumerable.Range(0, data.Events.Count).Where(i => data.Assembly.AcquisitionOf(i) == acquisition).Select(i => data.Events[i]).ToList();
+        var trials = data.Trials.Where(t => t.Run == run && t.Acquisition == acquisition.Number).ToDictionary(t => (t.Block, t.Trial));
         var missed = new HashSet<(int, int, string?)>();
         var responses = new Dictionary<(int, int, string?), EventRecord>();
         var ratings = new Dictionary<long, EventRecord>();
         var unplacedRatings = new List<EventRecord>();
-        foreach (StoredEvent se in data.Events)
+        foreach (StoredEvent se in own)
         {
             EventRecord e = se.Event;
-            if (e.Run != run) continue;
             switch (e.Kind)
             {
                 case EventKind.MissedFrame:
@@ -229,7 +255,7 @@ internal static class BidsExporter
             }
         }
         // A rating without its onset goes to the last screen that began before it did.
-        var screenOnsets = data.Events.Where(x => x.Event.Run == run && x.Event.Kind == EventKind.ScreenOnset).Select(x => x.Event.TimeNs).Order().ToList();
+        var screenOnsets = own.Where(x => x.Event.Kind == EventKind.ScreenOnset).Select(x => x.Event.TimeNs).Order().ToList();
         foreach (EventRecord r in unplacedRatings)
         {
             long began = r.RtNs != EventRecord.None ? r.TimeNs - r.RtNs : r.TimeNs;
@@ -238,11 +264,11 @@ internal static class BidsExporter
         }
 
         var rows = new List<(long OnsetNs, long Seq, string[] Values)>();
-        foreach (StoredEvent se in data.Events)
+        string acquisitionNumber = Int(acquisition.Number);
+        foreach (StoredEvent se in own)
         {
             EventRecord e = se.Event;
-            if (e.Run != run || e.Kind is not (EventKind.ScreenOnset or EventKind.Response)) continue;
-            long t0 = data.T0For(run, se.Seq);
+            if (e.Kind is not (EventKind.ScreenOnset or EventKind.Response)) continue;
             trials.TryGetValue((e.Block, e.Trial), out TrialData? trial);
             string condition = Text(Present(e.Condition) ?? trial?.Condition);
             string stimulus = Text(Present(e.Stimulus) ?? trial?.Stimulus);
@@ -269,7 +295,7 @@ internal static class BidsExporter
                 [
                     Seconds(e.TimeNs, t0), Duration(e.DurationNs), Present(e.Condition) ?? Present(trial?.Condition) ?? screen,
                     Duration(rt), Text(e.Text), rating is null ? Missing : Number(rating.Value.Value), "screen",
-                    Int(run), Int(e.Block), Int(e.Trial), screen, condition, stimulus, Seconds(e.IntendedNs, t0),
+                    Int(run), acquisitionNumber, Int(e.Block), Int(e.Trial), screen, condition, stimulus, Seconds(e.IntendedNs, t0),
                     e.IntendedNs == EventRecord.None ? Missing : Ms(e.TimeNs - e.IntendedNs),
                     Text(answer), Text(choice?.Response), Text(trial?.PredictionOutcome),
                     Text(rating?.Screen), Text(rating?.Text), e.Code > 0 ? Int(e.Code) : Missing,
@@ -281,7 +307,7 @@ internal static class BidsExporter
                 rows.Add((e.TimeNs - t0, se.Seq,
                 [
                     Seconds(e.TimeNs, t0), "0.000000", "response", Duration(e.RtNs), Missing, Missing, "response",
-                    Int(run), Int(e.Block), Int(e.Trial), Text(e.Screen), condition, stimulus, Missing, Missing,
+                    Int(run), acquisitionNumber, Int(e.Block), Int(e.Trial), Text(e.Screen), condition, stimulus, Missing, Missing,
                     Text(e.Response ?? e.Text), Missing, Missing, Missing, Missing, Missing, Missing,
                 ]));
             }
@@ -294,7 +320,7 @@ internal static class BidsExporter
         int screenAt = Array.IndexOf(EventColumns, "screen"), predictionAt = Array.IndexOf(EventColumns, "prediction");
         var trialTypes = rows.Select(r => r.Values[trialTypeAt]).Distinct().Order(StringComparer.Ordinal).ToList();
         var screens = rows.Where(r => r.Values[eventTypeAt] == "screen").Select(r => r.Values[screenAt]).Distinct().Order(StringComparer.Ordinal).ToList();
-        var conditions = data.Events.Where(x => x.Event.Run == run && !string.IsNullOrEmpty(x.Event.Condition)).Select(x => x.Event.Condition!)
+        var conditions = own.Where(x => !string.IsNullOrEmpty(x.Event.Condition)).Select(x => x.Event.Condition!)
             .Distinct().Order(StringComparer.Ordinal).ToHashSet();
         var predictions = rows.Select(r => r.Values[predictionAt]).Where(v => v != Missing).Distinct().Order(StringComparer.Ordinal).ToList();
         WriteJson(dir, name + ".json", files, w => EventsSidecar(w, data.Info, trialTypes, conditions, screens, predictions), root);
@@ -319,6 +345,7 @@ internal static class BidsExporter
         Describe(w, "value", "Rating value", "The final value of the rating given on this screen (scale as in the paradigm); n/a on other rows and when the rating timed out.");
         DescribeLevels(w, "event_type", "Event type", "What the row records.", [("screen", "a screen appeared"), ("response", "a key or button press")]);
         Describe(w, "run", "Run", "1-based run index within the session (also in the file name).");
+        Describe(w, "acquisition", "Acquisition", "Which attempt at the run this file records: 1 for the first, one more for each resume that went back into the run (each attempt is its own scanner series with its own t0; a run with several has one file per attempt, named _acq-attempt<n>).");
         Describe(w, "block", "Block", "1-based block index within the run; 0 outside blocks.");
         Describe(w, "trial", "Trial", "1-based trial index within the block; 0 outside trials.");
         DescribeLevels(w, "screen", "Screen", "The screen of the trial, by its name in the paradigm (for a response: the screen it fell in).",
@@ -430,7 +457,7 @@ internal static class BidsExporter
         Describe(w, "repetition_time", "Repetition time", "The scanner's nominal TR the session ran with; n/a without a scanner.", "s");
         Describe(w, "arm_code", "Arm code", "Blinded arm code of a double-blind study, exported as stored; n/a when none.");
         Describe(w, "counterbalance", "Counterbalancing index", "The block order index given to this participant.");
-        Describe(w, "status", "Status", "How the session ended (running: interrupted or not ended).");
+        Describe(w, "status", "Status", "How the session ended, as stored: completed; stopped (by the operator or a time limit); aborted (by the operator); crashed (an error ended it); interrupted (found unfinished later); running (never ended: killed or still running).");
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------
@@ -445,8 +472,8 @@ internal static class BidsExporter
         foreach (SessionData s in sessions)
         {
             // "sub-07" is already a BIDS entity: its label is "07", not "sub07".
-            string sub = BidsLabel(StripPrefix(s.Info.ParticipantId, "sub-"), "participant");
-            string ses = BidsLabel(StripPrefix(s.Info.SessionLabel, "ses-"), "session label");
+            string sub = BidsLabel(s.Info.ParticipantId, "sub-", "participant");
+            string ses = BidsLabel(s.Info.SessionLabel, "ses-", "session label");
             if (seen.TryGetValue((sub, ses), out string? other))
                 throw new ExportException($"sessions {other} and {s.Info.SessionId} are both sub-{sub} ses-{ses}; export one of them with --session <session id>");
             seen.Add((sub, ses), s.Info.SessionId);
@@ -455,17 +482,14 @@ internal static class BidsExporter
         return result;
     }
 
-    private static string StripPrefix(string text, string prefix) =>
-        text.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && text.Length > prefix.Length ? text[prefix.Length..] : text;
-
-    private static string BidsLabel(string text, string what)
+    private static string BidsLabel(string text, string prefix, string what)
     {
-        string label = new(text.Where(char.IsAsciiLetterOrDigit).ToArray());
+        string label = ExportText.Label(text, prefix);
         if (label.Length == 0) throw new ExportException($"the {what} '{text}' has no letters or digits for a BIDS label");
         return label;
     }
 
-    private static string TaskLabel(SessionData s) => BidsLabel(s.Info.TaskLabel, "task label");
+    private static string TaskLabel(SessionData s) => BidsLabel(s.Info.TaskLabel, "", "task label");
 
     private static (int, int)? Resolution(string text)
     {

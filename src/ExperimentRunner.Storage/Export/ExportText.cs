@@ -27,6 +27,19 @@ internal static class ExportText
 
     public static string Text(string? s) => string.IsNullOrEmpty(s) ? Missing : s;
 
+    /// <summary>A BIDS label of <paramref name="text"/>: without the entity's <paramref name="prefix"/> ("sub-07" is
+    /// label "07"), letters and digits only; empty when nothing is left.</summary>
+    public static string Label(string text, string prefix)
+    {
+        if (text.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && text.Length > prefix.Length) text = text[prefix.Length..];
+        return new string(text.Where(char.IsAsciiLetterOrDigit).ToArray());
+    }
+
+    /// <summary>The participant_id of every exported table: <c>sub-&lt;label&gt;</c>, the same value as the BIDS
+    /// participants.tsv, so tables join across formats; the id as entered when it has no letters or digits.</summary>
+    public static string ParticipantId(string participant) =>
+        Label(participant, "sub-") is { Length: > 0 } label ? "sub-" + label : participant;
+
     /// <summary>The text, or null when it is null or empty (the engine may log "" for "none").</summary>
     public static string? Present(string? s) => string.IsNullOrEmpty(s) ? null : s;
 }

@@ -64,23 +64,25 @@ internal static class JsonExporter
         w.WritePropertyName("resumes");
         JsonSerializer.Serialize(w, s.Session.Resumes, InfoOptions);
         w.WriteStartArray("runs");
-        foreach (StoredRun r in s.Runs)
+        foreach (Acquisition a in s.Assembly.Acquisitions.Where(a => a.HasT0))
         {
             w.WriteStartObject();
-            w.WriteNumber("run", r.Run);
-            w.WriteNumber("t0Ns", r.T0Ns);
-            w.WriteNumber("seq", r.Seq);
+            w.WriteNumber("run", a.Run);
+            w.WriteNumber("acquisition", a.Number);
+            w.WriteNumber("t0Ns", a.T0Ns);
+            w.WriteNumber("seq", a.RunStartedSeq);
             w.WriteEndObject();
         }
         w.WriteEndArray();
         w.WriteStartArray("events");
-        foreach (StoredEvent se in s.Events) WriteEvent(w, se);
+        for (int i = 0; i < s.Events.Count; i++) WriteEvent(w, s.Events[i], s.Assembly.AcquisitionOf(i));
         w.WriteEndArray();
         w.WriteStartArray("flipChunks");
         foreach (FlipChunk c in s.FlipChunks())
         {
             w.WriteStartObject();
             w.WriteNumber("run", c.Run);
+            if (s.Assembly.AcquisitionAt(c.Run, c.FirstSeq) is Acquisition a) w.WriteNumber("acquisition", a.Number);
             w.WriteNumber("firstSeq", c.FirstSeq);
             WriteLongs(w, "timeNs", c.TimeNs);
             WriteLongs(w, "intendedNs", c.IntendedNs);
@@ -91,7 +93,7 @@ internal static class JsonExporter
         w.WriteEndObject();
     }
 
-    private static void WriteEvent(Utf8JsonWriter w, StoredEvent se)
+    private static void WriteEvent(Utf8JsonWriter w, StoredEvent se, Acquisition? acquisition)
     {
         EventRecord e = se.Event;
         w.WriteStartObject();
@@ -99,6 +101,7 @@ internal static class JsonExporter
         w.WriteString("kind", e.Kind.ToString());
         w.WriteNumber("timeNs", e.TimeNs);
         w.WriteNumber("run", e.Run);
+        if (acquisition is not null) w.WriteNumber("acquisition", acquisition.Number);
         w.WriteNumber("block", e.Block);
         w.WriteNumber("trial", e.Trial);
         if (e.Phase is not null) w.WriteString("phase", e.Phase);

@@ -35,7 +35,7 @@ internal static class TableExporter
         foreach (SessionData s in sessions)
         {
             SessionInfo i = s.Info;
-            t.Add(i.ParticipantId, i.SessionLabel, i.SessionId, i.TaskLabel, Text(i.ParadigmName), i.ParadigmSha256,
+            t.Add(ParticipantId(i.ParticipantId), i.SessionLabel, i.SessionId, i.TaskLabel, Text(i.ParadigmName), i.ParadigmSha256,
                 i.SoftwareVersion, Text(i.SoftwareCommit), i.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 i.Mode, i.Timing, Number(i.ExpectedRefreshHz), Number(i.MeasuredRefreshHz),
                 Text(i.DisplayResolution), Text(i.Modality), Number(i.RepetitionTimeS), Text(i.Trigger), Text(i.Markers),
@@ -69,7 +69,7 @@ internal static class TableExporter
     private static TableWriter TrialsTable(IReadOnlyList<SessionData> sessions)
     {
         List<string> screens = ScreenColumns(sessions);
-        var columns = new List<string> { "participant_id", "session", "session_id", "task", "run", "block", "trial", "condition", "stimulus_id", "stim_file" };
+        var columns = new List<string> { "participant_id", "session", "session_id", "task", "run", "acquisition", "block", "trial", "condition", "stimulus_id", "stim_file" };
         foreach (string screen in screens)
         {
             columns.Add(screen + "_intended_onset");
@@ -84,8 +84,8 @@ internal static class TableExporter
             {
                 var row = new List<string>
                 {
-                    s.Info.ParticipantId, s.Info.SessionLabel, s.Info.SessionId, s.Info.TaskLabel, Int(trial.Run),
-                    Int(trial.Block), Int(trial.Trial), Text(trial.Condition), Text(trial.Stimulus), Text(trial.StimFile),
+                    ParticipantId(s.Info.ParticipantId), s.Info.SessionLabel, s.Info.SessionId, s.Info.TaskLabel, Int(trial.Run),
+                    Int(trial.Acquisition), Int(trial.Block), Int(trial.Trial), Text(trial.Condition), Text(trial.Stimulus), Text(trial.StimFile),
                 };
                 foreach (string screen in screens)
                 {
@@ -114,22 +114,24 @@ internal static class TableExporter
 
     private static TableWriter EventsTable(IReadOnlyList<SessionData> sessions)
     {
-        var t = new TableWriter("participant_id", "session", "session_id", "seq", "kind", "phase", "run", "block", "trial",
-            "screen", "condition", "stimulus_id", "response", "time", "time_base", "intended_time", "onset_error_ms",
-            "duration", "response_time", "value", "code", "text");
+        var t = new TableWriter("participant_id", "session", "session_id", "seq", "kind", "phase", "run", "acquisition",
+            "block", "trial", "screen", "condition", "stimulus_id", "response", "time", "time_base", "intended_time",
+            "onset_error_ms", "duration", "response_time", "value", "code", "text");
         foreach (SessionData s in sessions)
         {
-            foreach (StoredEvent se in s.Events)
+            string participant = ParticipantId(s.Info.ParticipantId);
+            for (int index = 0; index < s.Events.Count; index++)
             {
+                StoredEvent se = s.Events[index];
                 EventRecord e = se.Event;
-                bool inRun = e.Run > 0 && s.HasT0(e.Run);
-                long t0 = inRun ? s.T0For(e.Run, se.Seq) : s.Info.StartedNs;
+                Acquisition? acquisition = s.Assembly.AcquisitionOf(index);
+                long t0 = s.Assembly.T0Or(acquisition);
                 // Only where intended is a deadline for the same moment; for a Rating it is the rating's onset.
                 bool timed = e.Kind is EventKind.ScreenOnset or EventKind.MissedFrame or EventKind.Audio;
                 long error = !timed || e.IntendedNs == EventRecord.None ? EventRecord.None : e.TimeNs - e.IntendedNs;
-                t.Add(s.Info.ParticipantId, s.Info.SessionLabel, s.Info.SessionId, Int(se.Seq), e.Kind.ToString(),
-                    Text(e.Phase), Int(e.Run), Int(e.Block), Int(e.Trial), Text(e.Screen), Text(e.Condition),
-                    Text(e.Stimulus), Text(e.Response), Seconds(e.TimeNs, t0), inRun ? "run_t0" : "session_start",
+                t.Add(participant, s.Info.SessionLabel, s.Info.SessionId, Int(se.Seq), e.Kind.ToString(),
+                    Text(e.Phase), Int(e.Run), Int(acquisition?.Number ?? 0), Int(e.Block), Int(e.Trial), Text(e.Screen),
+                    Text(e.Condition), Text(e.Stimulus), Text(e.Response), Seconds(e.TimeNs, t0), TimeBase(acquisition),
                     Seconds(e.IntendedNs, t0), Ms(error), Duration(e.DurationNs), Duration(e.RtNs), Number(e.Value),
                     Int(e.Code), Text(e.Text));
             }
@@ -139,24 +141,29 @@ internal static class TableExporter
 
     private static TableWriter FlipsTable(IReadOnlyList<SessionData> sessions)
     {
-        var t = new TableWriter("participant_id", "session", "session_id", "run", "frame", "time", "time_base",
+        var t = new TableWriter("participant_id", "session", "session_id", "run", "acquisition", "frame", "time", "time_base",
             "intended_time", "late_ms");
         foreach (SessionData s in sessions)
         {
+            string participant = ParticipantId(s.Info.ParticipantId);
             foreach (FlipChunk chunk in s.FlipChunks())
             {
-                bool inRun = chunk.Run > 0 && s.HasT0(chunk.Run);
-                long t0 = inRun ? s.T0For(chunk.Run, chunk.FirstSeq) : s.Info.StartedNs;
+                Acquisition? acquisition = s.Assembly.AcquisitionAt(chunk.Run, chunk.FirstSeq);
+                long t0 = s.Assembly.T0Or(acquisition);
+                string run = Int(chunk.Run), number = Int(acquisition?.Number ?? 0), timeBase = TimeBase(acquisition);
                 for (int i = 0; i < chunk.TimeNs.Length; i++)
                 {
                     long intended = i < chunk.IntendedNs.Length ? chunk.IntendedNs[i] : EventRecord.None;
                     long frame = i < chunk.Frame.Length ? chunk.Frame[i] : -1;
-                    t.Add(s.Info.ParticipantId, s.Info.SessionLabel, s.Info.SessionId, Int(chunk.Run),
-                        frame < 0 ? Missing : Int(frame), Seconds(chunk.TimeNs[i], t0), inRun ? "run_t0" : "session_start",
+                    t.Add(participant, s.Info.SessionLabel, s.Info.SessionId, run, number,
+                        frame < 0 ? Missing : Int(frame), Seconds(chunk.TimeNs[i], t0), timeBase,
                         Seconds(intended, t0), Ms(intended == EventRecord.None ? EventRecord.None : chunk.TimeNs[i] - intended));
                 }
             }
         }
         return t;
     }
+
+    /// <summary>run_t0 inside an acquisition that reached its t0; session_start outside runs and before any t0.</summary>
+    private static string TimeBase(Acquisition? acquisition) => acquisition is { HasT0: true } ? "run_t0" : "session_start";
 }

@@ -101,13 +101,15 @@ public static partial class TimingQc
         thresholds ??= QcThresholds.Default;
         string id = session.SessionId;
         IReadOnlyList<StoredEvent> events = reader.Events(id);
-        IReadOnlyList<StoredRun> starts = StudyReader.RunsOf(events);
+        var assembly = Export.SessionAssembly.Of(events, session.Info.StartedNs);
+        IReadOnlyList<StoredRun> starts = assembly.Acquisitions.Where(a => a.HasT0)
+            .Select(a => new StoredRun(a.Run, a.T0Ns, a.RunStartedSeq, a.Number)).ToList();
         IReadOnlyList<FlipChunk> chunks = reader.FlipChunks(id);
         double hz = session.Info.MeasuredRefreshHz > 0 ? session.Info.MeasuredRefreshHz : session.Info.ExpectedRefreshHz;
         double periodNs = hz > 0 ? NsPerS / hz : NsPerS / 60;
         var runs = new List<RunQc>();
         foreach (int run in starts.Select(s => s.Run).Where(r => r > 0).Distinct().Order())
-            runs.Add(AnalyseRun(run, session, events, starts.Where(s => s.Run == run).ToList(), chunks, periodNs, thresholds));
+            runs.Add(AnalyseRun(run, session, events, starts.Where(s => s.Run == run).ToList(), chunks, periodNs, thresholds, assembly));
         return new SessionQc
         {
             Session = session, Thresholds = thresholds, RefreshPeriodMs = periodNs / NsPerMs, Runs = runs,
@@ -116,16 +118,11 @@ public static partial class TimingQc
     }
 
     private static RunQc AnalyseRun(int run, StoredSession session, IReadOnlyList<StoredEvent> all, IReadOnlyList<StoredRun> starts,
-        IReadOnlyList<FlipChunk> chunks, double periodNs, QcThresholds limits)
+        IReadOnlyList<FlipChunk> chunks, double periodNs, QcThresholds limits, Export.SessionAssembly assembly)
     {
-        // A run started again after an interruption has a new t0: each event is measured from the latest start
-        // written before it.
-        long T0(long seq)
-        {
-            long t0 = starts[0].T0Ns;
-            foreach (StoredRun s in starts) if (s.Seq <= seq) t0 = s.T0Ns;
-            return t0;
-        }
+        // A run started again after an interruption is a new acquisition with its own t0: each event (and flip chunk)
+        // is measured from the t0 of the acquisition it belongs to.
+        long T0(long seq) => assembly.AcquisitionAt(run, seq) is { HasT0: true } a ? a.T0Ns : starts[0].T0Ns;
         var events = all.Where(e => e.Event.Run == run).ToList();
 
         var errors = new List<double>();

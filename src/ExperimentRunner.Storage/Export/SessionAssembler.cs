@@ -1,0 +1,230 @@
+using ExperimentRunner.Core.Events;
+
+namespace ExperimentRunner.Storage.Export;
+
+/// <summary>
+/// One attempt at a run: the events (and flips) of run <see cref="Run"/> written by one start of the session, measured
+/// from that attempt's own t0. A run done in one go has one acquisition; each resume that goes back into a run makes
+/// a new one (the scanner records a new series). <see cref="Number"/> counts the attempts at the run from 1, in the order
+/// they were made, including an attempt cut off before its t0 (<see cref="HasT0"/> false: no scanner series to match).
+/// </summary>
+public sealed class Acquisition
+{
+    internal Acquisition(int run, int number, long firstSeq)
+    {
+        Run = run;
+        Number = number;
+        FirstSeq = firstSeq;
+    }
+
+    /// <summary>The 1-based run of the paradigm.</summary>
+    public int Run { get; }
+
+    /// <summary>1 for the first attempt at the run, 2 for the next (after a resume), ….</summary>
+    public int Number { get; }
+
+    /// <summary>The sequence number of its first event: events and flip chunks of the run from here on belong to it
+    /// until the next acquisition of the run begins.</summary>
+    public long FirstSeq { get; }
+
+    /// <summary>The attempt's t0 (its RunStarted time), ns of the run clock; <see cref="EventRecord.None"/> when it
+    /// never reached one (interrupted while it waited for the scanner).</summary>
+    public long T0Ns { get; internal set; } = EventRecord.None;
+
+    /// <summary>The sequence number of its RunStarted event; <see cref="EventRecord.None"/> without one.</summary>
+    public long RunStartedSeq { get; internal set; } = EventRecord.None;
+
+    public bool HasT0 => T0Ns != EventRecord.None;
+
+    /// <summary>Whether any event other than an interruption note belongs to it yet (while assembling).</summary>
+    internal bool HasWork { get; set; }
+}
+
+/// <summary>
+/// A session's events turned into runs, acquisitions and trials: the one place that decides which t0 an event is
+/// measured from and which trial a response or rating belongs to. Used by every export, the QC report, `db check`
+/// and resume. Derived on read from the events as stored, so databases written before acquisitions existed read the
+/// same way.
+/// </summary>
+/// <remarks>
+/// The rule: events are taken in the order written. An event of run R opens a new acquisition of R when R has none
+/// yet, when an <see cref="EventKind.Interruption"/> (written as a resumed session starts) came after the current
+/// acquisition of R had done anything, or when a second RunStarted of R arrives without one. So the wait for the
+/// scanner and the dummy pulses before a resumed run's new t0 belong to the new attempt, and everything written before
+/// the interruption stays with the attempt it happened in.
+/// </remarks>
+public sealed class SessionAssembly
+{
+    private readonly Acquisition?[] _byIndex;
+    private readonly Dictionary<int, List<Acquisition>> _byRun;
+
+    private SessionAssembly(IReadOnlyList<StoredEvent> events, long sessionStartNs, Acquisition?[] byIndex,
+        List<Acquisition> acquisitions, Dictionary<int, List<Acquisition>> byRun)
+    {
+        Events = events;
+        SessionStartNs = sessionStartNs;
+        _byIndex = byIndex;
+        _byRun = byRun;
+        Acquisitions = acquisitions;
+        Trials = BuildTrials();
+        CompletedBlocks = events.Where(e => e.Event.Kind == EventKind.BlockEnded).Select(e => (e.Event.Run, e.Event.Block)).ToHashSet();
+    }
+
+    /// <summary>The session's events other than flips, in the order written.</summary>
+    public IReadOnlyList<StoredEvent> Events { get; }
+
+    /// <summary>The session's start, ns of the run clock: the time base of events outside runs.</summary>
+    public long SessionStartNs { get; }
+
+    /// <summary>Every acquisition, in the order each began.</summary>
+    public IReadOnlyList<Acquisition> Acquisitions { get; }
+
+    /// <summary>(run, block) pairs that have a BlockEnded event in any acquisition: what resume must not repeat.</summary>
+    public IReadOnlySet<(int Run, int Block)> CompletedBlocks { get; }
+
+    /// <summary>Trials (one per run, acquisition, block and trial), in run, acquisition, block, trial order.</summary>
+    internal IReadOnlyList<TrialData> Trials { get; }
+
+    /// <summary>The run indices that have an event, ascending.</summary>
+    public IEnumerable<int> RunIndices => _byRun.Keys.Order();
+
+    /// <summary>Assembles a session from its events (in the order written, as <see cref="StudyReader.Events"/> gives them).</summary>
+    public static SessionAssembly Of(IReadOnlyList<StoredEvent> events, long sessionStartNs)
+    {
+        var byIndex = new Acquisition?[events.Count];
+        var all = new List<Acquisition>();
+        var byRun = new Dictionary<int, List<Acquisition>>();
+        var current = new Dictionary<int, Acquisition>();
+        var closed = new HashSet<int>();
+        for (int i = 0; i < events.Count; i++)
+        {
+            EventRecord e = events[i].Event;
+            if (e.Kind == EventKind.Interruption)
+            {
+                // A new start of the session: every attempt that did something is over.
+                foreach (Acquisition a in current.Values)
+                    if (a.HasWork) closed.Add(a.Run);
+            }
+            if (e.Run <= 0) continue;
+            bool exists = current.TryGetValue(e.Run, out Acquisition? acquisition);
+            if (!exists || closed.Remove(e.Run) || (e.Kind == EventKind.RunStarted && acquisition!.HasT0))
+            {
+                acquisition = new Acquisition(e.Run, (acquisition?.Number ?? 0) + 1, events[i].Seq);
+                current[e.Run] = acquisition;
+                all.Add(acquisition);
+                if (!byRun.TryGetValue(e.Run, out List<Acquisition>? list)) byRun.Add(e.Run, list = new List<Acquisition>());
+                list.Add(acquisition);
+            }
+            if (e.Kind == EventKind.RunStarted)
+            {
+                acquisition!.T0Ns = e.TimeNs;
+                acquisition.RunStartedSeq = events[i].Seq;
+            }
+            if (e.Kind != EventKind.Interruption) acquisition!.HasWork = true;
+            byIndex[i] = acquisition;
+        }
+        return new SessionAssembly(events, sessionStartNs, byIndex, all, byRun);
+    }
+
+    /// <summary>The acquisition of the event at <paramref name="index"/> in <see cref="Events"/>; null outside runs.</summary>
+    public Acquisition? AcquisitionOf(int index) => _byIndex[index];
+
+    /// <summary>The acquisitions of <paramref name="run"/>, in order; empty when it has none.</summary>
+    public IReadOnlyList<Acquisition> AcquisitionsOf(int run) => _byRun.TryGetValue(run, out List<Acquisition>? list) ? list : [];
+
+    /// <summary>The acquisition of <paramref name="run"/> that something written at <paramref name="seq"/> belongs to
+    /// (a flip chunk by its first sequence number): the latest one begun at or before it, else the first; null outside
+    /// runs or for a run without events.</summary>
+    public Acquisition? AcquisitionAt(int run, long seq)
+    {
+        if (run <= 0 || !_byRun.TryGetValue(run, out List<Acquisition>? list)) return null;
+        Acquisition found = list[0];
+        foreach (Acquisition a in list)
+            if (a.FirstSeq <= seq) found = a;
+        return found;
+    }
+
+    /// <summary>The time base of something in <paramref name="acquisition"/>: its t0, or the session's start outside runs
+    /// and for an attempt that never reached t0.</summary>
+    public long T0Or(Acquisition? acquisition) => acquisition is { HasT0: true } ? acquisition.T0Ns : SessionStartNs;
+
+    /// <summary>Whether <paramref name="run"/> ended as planned (a RunEnded that was not cut short) in any attempt.</summary>
+    public bool RunFinished(int run) => Events.Any(e => e.Event.Kind == EventKind.RunEnded && e.Event.Run == run && e.Event.Code == 0);
+
+    private List<TrialData> BuildTrials()
+    {
+        var trials = new Dictionary<(int, int, int, int), TrialData>();
+        var order = new List<TrialData>();
+        var ratings = new List<(EventRecord Rating, Acquisition Acquisition)>();
+        for (int i = 0; i < Events.Count; i++)
+        {
+            StoredEvent s = Events[i];
+            EventRecord e = s.Event;
+            Acquisition? acquisition = _byIndex[i];
+            if (acquisition is null) continue;
+            if (e.Kind == EventKind.Rating) ratings.Add((e, acquisition));
+            if (e.Trial <= 0) continue;
+            var key = (e.Run, acquisition.Number, e.Block, e.Trial);
+            if (!trials.TryGetValue(key, out TrialData? t))
+            {
+                t = new TrialData(e.Run, acquisition.Number, e.Block, e.Trial, T0Or(acquisition));
+                trials.Add(key, t);
+                order.Add(t);
+            }
+            t.Condition ??= ExportText.Present(e.Condition);
+            if (e.Kind is EventKind.TrialStarted or EventKind.ScreenOnset) t.Stimulus ??= ExportText.Present(e.Stimulus);
+            switch (e.Kind)
+            {
+                case EventKind.ScreenOnset:
+                    t.Screens.Add(new ScreenShown(ExportText.Present(e.Screen) ?? "screen", e.IntendedNs, e.TimeNs, e.DurationNs, e.Text, s.Seq));
+                    t.StimFile ??= ExportText.Present(e.Text);
+                    break;
+                case EventKind.Response:
+                    t.Response ??= e;
+                    break;
+                case EventKind.Choice:
+                    t.Choice ??= e;
+                    break;
+                case EventKind.MissedFrame:
+                    t.MissedFrames++;
+                    break;
+            }
+        }
+        // A rating belongs to the trial whose screen it was given on (the rating's IntendedNs is that screen's onset),
+        // in the same acquisition: a simulated clock starts again at every start of the session.
+        foreach ((EventRecord r, Acquisition a) in ratings)
+        {
+            TrialData? owner = r.IntendedNs == EventRecord.None ? null
+                : order.FirstOrDefault(t => t.Run == r.Run && t.Acquisition == a.Number && t.Screens.Any(x => x.OnsetNs == r.IntendedNs));
+            if (owner is null && r.Trial > 0) trials.TryGetValue((r.Run, a.Number, r.Block, r.Trial), out owner);
+            if (owner is not null) owner.Rating ??= r;
+        }
+        return order.OrderBy(t => t.Run).ThenBy(t => t.Acquisition).ThenBy(t => t.Block).ThenBy(t => t.Trial).ToList();
+    }
+}
+
+/// <summary>A screen of a trial: planned and actual onsets (ns, run clock), planned duration (ns).</summary>
+internal readonly record struct ScreenShown(string Screen, long IntendedNs, long OnsetNs, long DurationNs, string? StimFile, long Seq);
+
+/// <summary>Everything one trial of one acquisition did, gathered from its events.</summary>
+internal sealed class TrialData(int run, int acquisition, int block, int trial, long t0Ns)
+{
+    public int Run { get; } = run;
+    public int Acquisition { get; } = acquisition;
+    public int Block { get; } = block;
+    public int Trial { get; } = trial;
+    /// <summary>The acquisition's t0 (ns, run clock) that this trial's onsets are measured from.</summary>
+    public long T0Ns { get; } = t0Ns;
+    public string? Condition { get; set; }
+    public string? Stimulus { get; set; }
+    public string? StimFile { get; set; }
+    public List<ScreenShown> Screens { get; } = new();
+    public EventRecord? Response { get; set; }
+    public EventRecord? Choice { get; set; }
+    public EventRecord? Rating { get; set; }
+    public int MissedFrames { get; set; }
+
+    /// <summary>"consistent" or "violated" as the engine derived it from the feedback's symbol and stored on the
+    /// Choice; null without a prediction.</summary>
+    public string? PredictionOutcome => Choice?.Text is "consistent" or "violated" ? Choice.Value.Text : null;
+}
