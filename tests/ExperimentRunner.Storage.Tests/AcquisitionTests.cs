@@ -75,8 +75,10 @@ public sealed class AcquisitionTests
             int acquisition = Array.IndexOf(now[0], "acquisition"), run = Array.IndexOf(now[0], "run");
             Assert.All(now.Skip(1), r => Assert.Equal(r[run] == "0" ? "0" : "1", r[acquisition]));
         }
-        // sessions.tsv is unchanged for both sessions: participant_id was and stays sub-<label> (EXPORTS.md now says so).
-        Assert.Equal(File.ReadAllLines(Path.Combine(expected, "sessions.tsv")), File.ReadAllLines(Path.Combine(tsv, "sessions.tsv")));
+        // sessions.tsv is unchanged for both sessions but for deliberate change 4, the `machine` column (the host name)
+        // gone for privacy (issue 12): participant_id was and stays sub-<label> (EXPORTS.md now says so).
+        Assert.DoesNotContain("machine", ReadTable(Path.Combine(tsv, "sessions.tsv"))[0]);
+        Assert.Equal(Without(ReadTable(Path.Combine(expected, "sessions.tsv")), "machine"), File.ReadAllLines(Path.Combine(tsv, "sessions.tsv")));
 
         string beh = Path.Combine("sub-01", "ses-1", "beh", "sub-01_ses-1_task-socialjudgment_run-1_events");
         // Deliberate change 2: the BIDS events file has the `acquisition` column too, and its sidecar describes it.
@@ -225,6 +227,9 @@ public sealed class AcquisitionTests
                 var note = new EventRecord { Kind = EventKind.Interruption, TimeNs = 0, Run = 1, Block = 1 };
                 store.Write(in note);
             }
+            // The wait-for-scanner screen of run 1, as every start of a run shows before its t0.
+            var wait = new EventRecord { Kind = EventKind.ScreenOnset, TimeNs = 1_000, Run = 1, Screen = "wait" };
+            store.Write(in wait);
             for (int i = 0; i < 50; i++)
             {
                 var flip = new EventRecord { Kind = EventKind.Flip, TimeNs = 1_000 + i, Run = 1, Value = i, IntendedNs = EventRecord.None };
