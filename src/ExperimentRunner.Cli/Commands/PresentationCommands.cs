@@ -54,7 +54,7 @@ public static class PresentationCommands
             case "wait":
             {
                 var scan = Nth(p.Phases.OfType<ScanPhase>().ToList(), "scan phases");
-                state.Counter = 2; // an example count: the runner shows the volumes received so far
+                state.Counter = 2;
                 return (scenes.Wait(scan.Name, scan.WaitText), state);
             }
             case "end":
