@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using ExperimentRunner.Cli.Commands;
 using ExperimentRunner.Core.Devices;
 using ExperimentRunner.Core.Events;
 using ExperimentRunner.Core.Paradigm;
+using ExperimentRunner.Presentation.Stimuli;
 
 namespace ExperimentRunner.Benchmarks;
 
@@ -43,7 +43,7 @@ public static class Scenario
     private static readonly Lazy<string> Generated = new(() =>
     {
         string? given = Environment.GetEnvironmentVariable(ProfilesVariable);
-        if (!string.IsNullOrEmpty(given) && File.Exists(Path.Combine(given, ProfileGenerator.TableName))) return given;
+        if (!string.IsNullOrEmpty(given) && File.Exists(Path.Combine(given, ProfileTableWriter.FileName))) return given;
         string dir = TempDir("profiles-300");
         var watch = Stopwatch.StartNew();
         ProfileGenerator.Generate(GeneratedProfiles, GeneratorSeed, dir);
@@ -110,7 +110,7 @@ public static class Scenario
     /// <summary>The profiles of a generated table (id,photo,name,age,bio) with absolute photo paths.</summary>
     public static IReadOnlyList<ProfileInfo> ReadProfiles(string dir)
     {
-        var rows = Csv.Parse(File.ReadAllText(Path.Combine(dir, ProfileGenerator.TableName)));
+        var rows = Csv.Parse(File.ReadAllText(Path.Combine(dir, ProfileTableWriter.FileName)));
         return rows.Skip(1).Where(r => r.Length >= 5)
             .Select(r => new ProfileInfo(r[0], r[2], int.Parse(r[3], System.Globalization.CultureInfo.InvariantCulture), r[4], Path.Combine(dir, r[1])))
             .ToList();

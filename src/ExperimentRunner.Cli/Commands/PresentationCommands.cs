@@ -18,7 +18,11 @@ public static class PresentationCommands
         yield return Preview();
     }
 
-    /// <summary>The scene a preview shows: the N-th of its kind in the paradigm (0-based), with its dynamic state.</summary>
+    /// <summary>
+    /// The scene a preview shows: the N-th of its kind in the paradigm (0-based), with its dynamic state. The scene
+    /// itself comes from the engine's <see cref="SceneFactory"/> (the runner shows the same one); this only picks which
+    /// and fills the state a running session would be in.
+    /// </summary>
     public static (SceneSpec Scene, SceneState State) SceneFor(ParadigmModel p, string screen, int index, string? condition)
     {
         var scenes = new SceneFactory(p);
@@ -38,10 +42,9 @@ public static class PresentationCommands
         {
             case "instructions":
             {
-                var pages = p.Phases.OfType<InstructionsPhase>().SelectMany(ph => ph.Pages.Select((page, i) => (ph, page, i))).ToList();
-                var (ph, page, i) = Nth(pages, "instruction pages");
-                string footer = ph.AutoAdvanceNs > 0 ? "" : $"Press {scenes.KeyHint(ph.AdvanceResponse)} to continue";
-                return (scenes.Text($"{ph.Name}:{i}", page.Title, page.Text, footer, [ph.AdvanceResponse]), state);
+                var pages = p.Phases.OfType<InstructionsPhase>().SelectMany(ph => ph.Pages.Select((_, i) => (ph, i))).ToList();
+                var (ph, i) = Nth(pages, "instruction pages");
+                return (scenes.InstructionsPage(ph, i), state);
             }
             case "selection":
                 return (scenes.Selection(p.Phases.OfType<SelectionPhase>().FirstOrDefault()
@@ -57,20 +60,21 @@ public static class PresentationCommands
             case "end":
             {
                 var end = Nth(p.Phases.OfType<EndPhase>().ToList(), "end phases");
-                return (scenes.Text(end.Name, null, end.Text, null), state);
+                return (scenes.End(end), state);
             }
             case "rating":
             {
                 var r = Nth(p.Ratings.Values.ToList(), "ratings");
+                // Without a fixed start the runner draws one at random; a preview shows the middle.
                 state.Cursor = double.IsNaN(r.Start) ? (r.Min + r.Max) / 2 : r.Start;
                 return (scenes.Rating(r), state);
             }
             case "questionnaire":
             {
                 var q = p.Questionnaires.Values.FirstOrDefault() ?? throw new UserFacingException("the paradigm has no questionnaire", ExitCodes.Invalid);
-                var keys = p.Ratings.Values.FirstOrDefault() ?? throw new UserFacingException("a questionnaire needs a rating for its keys", ExitCodes.Invalid);
+                var keys = scenes.QuestionnaireKeys ?? throw new UserFacingException("a questionnaire needs a rating for its keys", ExitCodes.Invalid);
                 var item = Nth(q.Items, "questionnaire items");
-                state.Cursor = Math.Ceiling((q.Points.Count + 1) / 2.0);
+                state.Cursor = SceneFactory.QuestionnaireStart(q);
                 return (scenes.QuestionnaireItem(q, item, keys), state);
             }
             case "profile":

@@ -57,6 +57,31 @@ public sealed class SceneFactory(ParadigmModel paradigm, string? participantPhot
     /// <summary>The dummy volumes a run waits for before its t0 (fMRI); 0 where there are none (PET, behavioural).</summary>
     public static int WarmUpVolumes(ParadigmModel p) => p.Scanner.Modality == Modality.Fmri ? p.Scanner.DummyScans : 0;
 
+    // The self-paced phases' screens: the runner shows these and `exrun preview` draws them, from this one place.
+
+    /// <summary>
+    /// Page <paramref name="page"/> (0-based) of an instructions phase. Its footer names the key that advances it;
+    /// pages that advance by themselves (<c>AutoAdvanceNs</c> &gt; 0) have an empty footer.
+    /// </summary>
+    public SceneSpec InstructionsPage(InstructionsPhase phase, int page) =>
+        Text($"{phase.Name}:{page}", phase.Pages[page].Title, phase.Pages[page].Text,
+            phase.AutoAdvanceNs > 0 ? "" : ContinueHint(phase.AdvanceResponse), [phase.AdvanceResponse]);
+
+    /// <summary>A break screen: its footer names the key that ends it, empty when it ends by itself after its duration.</summary>
+    public SceneSpec Break(BreakPhase phase) =>
+        Text(phase.Name, null, phase.Text, phase.DurationNs > 0 ? "" : ContinueHint(phase.AdvanceResponse), [phase.AdvanceResponse]);
+
+    /// <summary>The end screen: its text, no footer, no response.</summary>
+    public SceneSpec End(EndPhase phase) => Text(phase.Name, null, phase.Text, null);
+
+    /// <summary>The rating whose decrease/increase/confirm responses move questionnaire answers: the paradigm's first; null when it has none.</summary>
+    public RatingSpec? QuestionnaireKeys => paradigm.Ratings.Values.FirstOrDefault();
+
+    /// <summary>Where a questionnaire item's cursor starts, as a 1-based point: the middle one (the upper middle for an even count).</summary>
+    public static double QuestionnaireStart(QuestionnaireSpec q) => Math.Ceiling((q.Points.Count + 1) / 2.0);
+
+    private string ContinueHint(string response) => $"Press {KeyHint(response)} to continue";
+
     public SceneSpec Selection(SelectionPhase phase, ProfileInfo profile) =>
         Get($"selection:{phase.Name}:{profile.Id}", () => new SceneSpec
         {

@@ -261,11 +261,7 @@ public sealed partial class SessionRunner
         switch (phase.Spec)
         {
             case InstructionsPhase ins:
-                for (int i = 0; i < ins.Pages.Count; i++)
-                {
-                    string footer = ins.AutoAdvanceNs > 0 ? "" : $"Press {_scenes.KeyHint(ins.AdvanceResponse)} to continue";
-                    list.Add(_scenes.Text($"{ins.Name}:{i}", ins.Pages[i].Title, ins.Pages[i].Text, footer, [ins.AdvanceResponse]));
-                }
+                for (int i = 0; i < ins.Pages.Count; i++) list.Add(_scenes.InstructionsPage(ins, i));
                 break;
             case SelectionPhase:
                 break; // prepared in batches as the selection goes (RunSelection): a long selection would not fit the texture budget at once
@@ -278,10 +274,10 @@ public sealed partial class SessionRunner
                 foreach (var name in r.Ratings) list.Add(_scenes.Rating(_p.Ratings[name]));
                 break;
             case BreakPhase b:
-                list.Add(_scenes.Text(b.Name, null, b.Text, b.DurationNs > 0 ? "" : $"Press {_scenes.KeyHint(b.AdvanceResponse)} to continue", [b.AdvanceResponse]));
+                list.Add(_scenes.Break(b));
                 break;
             case EndPhase e:
-                list.Add(_scenes.Text(e.Name, null, e.Text, null));
+                list.Add(_scenes.End(e));
                 break;
             default:
                 return;
@@ -664,9 +660,7 @@ public sealed partial class SessionRunner
         for (int i = 0; i < phase.Pages.Count && !Finished; i++)
         {
             Step("page");
-            var page = phase.Pages[i];
-            string footer = phase.AutoAdvanceNs > 0 ? "" : $"Press {_scenes.KeyHint(phase.AdvanceResponse)} to continue";
-            var scene = _scenes.Text($"{phase.Name}:{i}", page.Title, page.Text, footer, [phase.AdvanceResponse]);
+            var scene = _scenes.InstructionsPage(phase, i);
             if (phase.AutoAdvanceNs > 0) ShowSelfPaced(scene, ScreenMode.None, $"page{i + 1}", [], phase.AutoAdvanceNs);
             else ShowSelfPaced(scene, ScreenMode.Advance, $"page{i + 1}", [phase.AdvanceResponse], 0, minimumNs: 500_000_000);
         }
@@ -750,7 +744,7 @@ public sealed partial class SessionRunner
     }
 
     private RatingSpec QuestionnaireKeys() =>
-        _p.Ratings.Values.FirstOrDefault() ?? throw new InvalidOperationException("a questionnaire needs a rating defined (its decrease/increase/confirm responses move the answer)");
+        _scenes.QuestionnaireKeys ?? throw new InvalidOperationException("a questionnaire needs a rating defined (its decrease/increase/confirm responses move the answer)");
 
     private void RunQuestionnaire(QuestionnairePhase phase)
     {
@@ -763,7 +757,7 @@ public sealed partial class SessionRunner
             Step("item");
             var scene = _scenes.QuestionnaireItem(q, item, keys);
             var asRating = keys with { Kind = RatingKind.Likert, Min = 1, Max = q.Points.Count, Step = 1 };
-            double start = Math.Ceiling((q.Points.Count + 1) / 2.0);
+            double start = SceneFactory.QuestionnaireStart(q);
             _stimulus = item.Id;
             bool answered = ShowSelfPaced(scene, ScreenMode.Rating, "questionnaire", asRating.Responses(), q.TimeLimitNs, 0, asRating, start);
             int point = (int)Math.Round(_state.Cursor) - 1;
@@ -836,8 +830,7 @@ public sealed partial class SessionRunner
     private void RunBreak(BreakPhase phase)
     {
         Step("screen");
-        string footer = phase.DurationNs > 0 ? "" : $"Press {_scenes.KeyHint(phase.AdvanceResponse)} to continue";
-        var scene = _scenes.Text(phase.Name, null, phase.Text, footer, [phase.AdvanceResponse]);
+        var scene = _scenes.Break(phase);
         if (phase.DurationNs > 0) ShowSelfPaced(scene, ScreenMode.None, "break", [], phase.DurationNs);
         else ShowSelfPaced(scene, ScreenMode.Advance, "break", [phase.AdvanceResponse], 0, minimumNs: 500_000_000);
     }
@@ -845,7 +838,7 @@ public sealed partial class SessionRunner
     private void RunEnd(EndPhase phase)
     {
         Step("screen");
-        ShowSelfPaced(_scenes.Text(phase.Name, null, phase.Text, null), ScreenMode.None, "end", [], Math.Max(phase.DurationNs, _period));
+        ShowSelfPaced(_scenes.End(phase), ScreenMode.None, "end", [], Math.Max(phase.DurationNs, _period));
     }
 }
 

@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
 using System.Text;
-using ExperimentRunner.Cli.Commands;
+using ExperimentRunner.Presentation.Stimuli;
 using SkiaSharp;
 
-namespace ExperimentRunner.Hardware.Tests;
+namespace ExperimentRunner.Presentation.Tests;
 
 public sealed class StimuliTests : IDisposable
 {
@@ -81,7 +81,7 @@ public sealed class StimuliTests : IDisposable
     [Fact]
     public void FieldsWithCommasAndQuotesAreQuotedAsInRfc4180()
     {
-        string csv = ProfileGenerator.ToCsv([new GeneratedProfile("p001", "images/p001.png", "Ann", 30, "Hi, I'm \"Ann\". Bye.")]);
+        string csv = ProfileTableWriter.ToCsv([new GeneratedProfile("p001", "images/p001.png", "Ann", 30, "Hi, I'm \"Ann\". Bye.")]);
         Assert.Equal("id,photo,name,age,bio\np001,images/p001.png,Ann,30,\"Hi, I'm \"\"Ann\"\". Bye.\"\n", csv);
         Assert.Equal("Hi, I'm \"Ann\". Bye.", Csv.Parse(csv)[1][4]);
     }
