@@ -110,7 +110,7 @@ public class ConfinementTests
         var path = tree.Paradigm("default-font", "  font: ../stimuli/fonts/DejaVuSans.ttf\n", "");
         var r = Exrun.Run("preview", path, "--screen", "fixation", "--out", Path.Combine(tree.Root, "f.png"));
         Assert.NotEqual(0, r.ExitCode);
-        Assert.Contains("is a FIFO (named pipe), not a regular file", r.Err);
+        Assert.True(r.Err.Contains("is a FIFO (named pipe), not a regular file"), r.Err);
         Assert.DoesNotContain("Exception", r.Err);
         Assert.True(r.Elapsed < TimeSpan.FromSeconds(60));
     }

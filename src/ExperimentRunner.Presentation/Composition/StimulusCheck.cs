@@ -56,9 +56,11 @@ public static class StimulusCheck
         {
             return "cannot be opened: " + e.Message;
         }
-        if ((info.Attributes & (FileAttributes.Device | FileAttributes.Directory)) != 0) return "is not a regular file";
-        // Zero also stands for what is no regular file (a FIFO, a device): reading those could block or never end.
-        if (info.Length == 0) return "is empty (or not a regular file)";
+        // What is no regular file (a FIFO, a device, a folder) is named and never opened: reading it could block or never end.
+        var kind = ExperimentRunner.Core.Files.FileKinds.Of(ExperimentRunner.Core.Files.ConfinedFiles.TryRealPath(file.Path) ?? file.Path);
+        if (kind != ExperimentRunner.Core.Files.FileKind.Regular)
+            return $"is {ExperimentRunner.Core.Files.FileKinds.Describe(kind)}, not a regular file";
+        if (info.Length == 0) return "is empty";
         if (info.Length > MaxFileBytes) return $"is {info.Length / 1024 / 1024:N0} MiB; a stimulus file is at most {MaxFileBytes / 1024 / 1024} MiB";
         return Verdicts.GetOrAdd((info.FullName + "\0" + file.Kind, info.Length, info.LastWriteTimeUtc), _ => Decode(file.Kind, info.FullName));
     }
