@@ -25,7 +25,10 @@ public class KillAndResumeTests(Xunit.Abstractions.ITestOutputHelper output)
         {
             var db = Exrun.Temp("study.db");
             using var p = StartRealTimeSession(db);
-            Thread.Sleep(TimeSpan.FromMilliseconds(2500 + rng.Next(6000)));
+            // The random moment counts from the session's first record, not from the process start (which a busy
+            // machine delays by seconds): a kill before anything is stored tests nothing.
+            WaitForRunStarts(db, p, 0);
+            Thread.Sleep(TimeSpan.FromMilliseconds(rng.Next(6000)));
             long killNs = Stopwatch.GetTimestamp(); // CLOCK_MONOTONIC, the same clock the session stamps with
             p.Kill();
             p.WaitForExit();
@@ -78,7 +81,8 @@ public class KillAndResumeTests(Xunit.Abstractions.ITestOutputHelper output)
         return p;
     }
 
-    /// <summary>Waits (reading the study as the session writes it) until it holds <paramref name="count"/> run starts.</summary>
+    /// <summary>Waits (reading the study as the session writes it) until it holds its session and <paramref name="count"/>
+    /// run starts (0: until the session is stored).</summary>
     private static void WaitForRunStarts(string db, Process p, int count)
     {
         var waited = Stopwatch.StartNew();
@@ -91,9 +95,9 @@ public class KillAndResumeTests(Xunit.Abstractions.ITestOutputHelper output)
             try
             {
                 using var reader = StudyReader.Open(db);
-                if (reader.Sessions().SingleOrDefault() is { } s && reader.Events(s.SessionId).Count(e => e.Event.Kind == EventKind.RunStarted) >= count) return;
+                if (reader.Sessions().LastOrDefault(s => s.Info.SessionLabel == "1") is { } s && reader.Events(s.SessionId).Count(e => e.Event.Kind == EventKind.RunStarted) >= count) return;
             }
-            catch (Exception e) when (e is StudyOpenException or IOException or LiteDB.LiteException)
+            catch (Exception e) when (e is StudyOpenException or StudyDamageException or IOException or LiteDB.LiteException)
             {
                 // Created but not yet a study: look again.
             }
@@ -118,27 +122,33 @@ public class KillAndResumeTests(Xunit.Abstractions.ITestOutputHelper output)
         var db = Exrun.Temp("study.db");
         if (mode == "simulate")
         {
-            // t0 comes about 8 s in (the wait and four dummy scans of 2 s, in real time): kill before or after it.
-            KillAfter(StartInBackground("simulate", "paradigms/social-judgment-fmri.yaml", "--participant", "sub-81", "--db", db, "--realtime", "--skip", "welcome"),
-                TimeSpan.FromMilliseconds(6000 + rng.Next(8000)));
+            // t0 comes about 8 s after the session is stored (the wait and four dummy scans of 2 s, in real time): kill
+            // before or after it.
+            var first = StartInBackground("simulate", "paradigms/social-judgment-fmri.yaml", "--participant", "sub-81", "--db", db, "--realtime", "--skip", "welcome");
+            WaitForRunStarts(db, first, 0);
+            KillAfter(first, TimeSpan.FromMilliseconds(4000 + rng.Next(8000)));
         }
         else
         {
-            // Killed at a random moment after its t0, resumed, and killed again after the new attempt's t0.
+            // Killed at a random moment after its t0, resumed, and killed again after the new attempt's t0. The scan
+            // takes the participant's selection from a session stored before (a run without one is refused).
+            var select = Exrun.Run("simulate", "paradigms/social-feedback-fmri.yaml", "--participant", "sub-82", "--session", "pre", "--db", db,
+                "--skip", "welcome,resilience_pre,baseline,scanner_intro,feedback,after");
+            Assert.True(select.ExitCode == 0, select.Out + select.Err);
             var first = StartInBackground("run", "paradigms/social-feedback-fmri.yaml", "--participant", "sub-82", "--session", "1", "--db", db,
                 "--display", "offscreen", "--scanner", "emulate", "--responder", "default", "--max-seconds", "120",
                 "--skip", "welcome,resilience_pre,selection,baseline,scanner_intro");
             WaitForRunStarts(db, first, 1);
             KillAfter(first, TimeSpan.FromMilliseconds(rng.Next(3000)));
             string id;
-            using (var reader = StudyReader.Open(db)) id = reader.Sessions().Single().SessionId;
+            using (var reader = StudyReader.Open(db)) id = reader.Sessions().Last(s => s.Info.SessionLabel == "1").SessionId;
             var second = StartInBackground("resume", "--db", db, "--session", id, "--display", "offscreen", "--scanner", "emulate",
                 "--responder", "default", "--max-seconds", "120");
             WaitForRunStarts(db, second, 2);
             KillAfter(second, TimeSpan.FromMilliseconds(rng.Next(3000)));
         }
         string sessionId;
-        using (var reader = StudyReader.Open(db)) sessionId = reader.Sessions().Single().SessionId;
+        using (var reader = StudyReader.Open(db)) sessionId = reader.Sessions().Last(s => s.Info.SessionLabel == "1").SessionId;
 
         if (mode == "simulate")
         {
