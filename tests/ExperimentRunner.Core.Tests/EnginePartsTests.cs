@@ -1,0 +1,87 @@
+using ExperimentRunner.Core.Devices;
+using ExperimentRunner.Core.Engine;
+using ExperimentRunner.Core.Events;
+
+namespace ExperimentRunner.Core.Tests;
+
+/// <summary>The runner's parts, each alone: the frame clock's missed-frame rule and the response window's rules.</summary>
+public class EnginePartsTests
+{
+    private const long Period = 16_666_667;
+
+    [Fact]
+    public void AFlipMoreThanHalfAPeriodAfterItsDeadlineIsAMissedFrame()
+    {
+        long deadline = 1_000_000_000;
+        Assert.False(FrameClock.IsMissed(deadline, deadline, Period));
+        Assert.False(FrameClock.IsMissed(deadline + Period / 2, deadline, Period));
+        Assert.True(FrameClock.IsMissed(deadline + Period / 2 + 1, deadline, Period));
+        Assert.True(FrameClock.IsMissed(deadline + Period, deadline, Period));
+    }
+
+    [Fact]
+    public void TheFirstFlipHasNoDeadlineAndCannotBeMissed() =>
+        Assert.False(FrameClock.IsMissed(5_000_000_000, EventRecord.None, Period));
+
+    private static SceneSpec Scene(string key) => new() { Key = key, Kind = SceneKind.Text };
+
+    [Fact]
+    public void AChoiceScreenTakesItsFirstAcceptedResponseAndLogsLaterOnesOutOfWindow()
+    {
+        var w = new ResponseWindow(Scene("blank"));
+        w.Begin(Scene("q"), ScreenMode.Choice, "question", ["yes", "no"]);
+        w.Flipped(1_000);
+        w.Shown(1_000);
+
+        Assert.False(w.Judge("maybe", 1_500).InWindow);
+        Assert.False(w.Take("maybe", 1_500));
+        Assert.False(w.Responded);
+
+        var first = w.Judge("yes", 2_000);
+        Assert.True(first.InWindow);
+        Assert.False(first.ToPrevious);
+        Assert.Equal(1_000, first.OnsetNs);
+        w.Take("yes", 2_000);
+        Assert.True(w.Responded);
+        Assert.Equal("yes", w.Response);
+        Assert.Equal(1_000, w.RtNs);
+
+        Assert.False(w.Judge("no", 3_000).InWindow);
+        w.Take("no", 3_000);
+        Assert.Equal("yes", w.Response);
+    }
+
+    [Fact]
+    public void AKeyPressedBeforeAScreensOnsetBelongsToTheScreenBefore()
+    {
+        var w = new ResponseWindow(Scene("blank"));
+        w.Begin(Scene("a"), ScreenMode.Choice, "first", ["yes"]);
+        w.Flipped(1_000);
+        w.Begin(Scene("b"), ScreenMode.Choice, "second", ["yes"]);
+        w.Flipped(2_000);
+
+        var early = w.Judge("yes", 1_900);
+        Assert.True(early.ToPrevious);
+        Assert.False(early.InWindow);
+        Assert.Equal(1_000, early.OnsetNs);
+        Assert.Equal("first", w.PreviousScreenName);
+        Assert.True(w.Judge("yes", 2_100).InWindow);
+    }
+
+    [Fact]
+    public void ARatingsKeysMoveItsCursorWithinTheScaleAndConfirmEndsIt()
+    {
+        var r = new Paradigm.RatingSpec("mood", "How?", RatingKind.Likert, 1, 3, "low", "high", [], 2, 1, 0, "left", "right", "ok", 0, default);
+        var w = new ResponseWindow(Scene("blank"));
+        w.Begin(Scene("r"), ScreenMode.Rating, "mood", ["left", "right", "ok"], r, 2);
+        w.Flipped(1_000_000);
+        w.Shown(1_000_000);
+        Assert.True(w.Take("right", 2_000_000));
+        Assert.True(w.Take("right", 3_000_000));
+        Assert.Equal(3, w.State.Cursor);
+        Assert.True(w.Judge("ok", 4_000_000).InWindow);
+        Assert.False(w.Take("ok", 4_000_000));
+        Assert.True(w.Responded);
+        Assert.Equal("0:2;1:3;2:3", w.History());
+    }
+}
