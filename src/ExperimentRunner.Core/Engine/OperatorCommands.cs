@@ -70,7 +70,7 @@ internal sealed class OperatorCommands(SessionContext session, ScannerClock scan
         if (!Paused) return false;
         Paused = false;
         session.Live.Paused = false;
-        session.Machine.TryFire("resume");
+        session.Machine.TryFire(SessionTrigger.Resume);
         return true;
     }
 

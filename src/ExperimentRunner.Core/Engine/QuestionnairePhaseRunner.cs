@@ -21,7 +21,7 @@ internal static class QuestionnairePhaseRunner
         foreach (var item in q.Items)
         {
             if (runner.Finished) break;
-            session.Machine.Fire("item");
+            session.Machine.Fire(SessionTrigger.Item);
             var scene = session.Scenes.QuestionnaireItem(q, item, keys);
             var asRating = keys with { Kind = RatingKind.Likert, Min = 1, Max = q.Points.Count, Step = 1 };
             double start = Math.Ceiling((q.Points.Count + 1) / 2.0);

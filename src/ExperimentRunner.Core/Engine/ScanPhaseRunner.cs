@@ -77,7 +77,7 @@ internal sealed class ScanPhaseRunner(SessionRunner runner, ScanPhase scan, Plan
             Text = $"block order {run.BlockOrder}; t0 = {(operatorStart ? "operator start" : "first counted pulse")}",
             Code = p.Scanner.DummyScans,
         });
-        _machine.Fire("t0");
+        _machine.Fire(SessionTrigger.T0);
         long endNs = t0 + runDuration;
         long period = _frames.PeriodNs;
 
@@ -124,7 +124,7 @@ internal sealed class ScanPhaseRunner(SessionRunner runner, ScanPhase scan, Plan
                     _live.Block = ev.Block;
                     _live.Trials = schedule.TrialsIn(ev.Block);
                     s.Write(new EventRecord { Kind = EventKind.BlockStarted, TimeNs = predicted, IntendedNs = t0 + ev.OnsetNs, Run = s.Run, Block = ev.Block, Phase = s.PhaseName, Condition = pb.Conditions, Text = pb.Label });
-                    if (!_operator.Paused) _machine.Fire("block");
+                    if (!_operator.Paused) _machine.Fire(SessionTrigger.Block);
                 }
                 else s.Block = 0;
             }
@@ -138,15 +138,15 @@ internal sealed class ScanPhaseRunner(SessionRunner runner, ScanPhase scan, Plan
                 {
                     // A trial boundary: the only place a pause begins (the machine's guard says so).
                     _machine.BetweenTrials = true;
-                    if (_operator.BeginRequestedPause()) _machine.Fire("pause");
+                    if (_operator.BeginRequestedPause()) _machine.Fire(SessionTrigger.Pause);
                     // After a resume (or a rating between blocks) the machine is back at the run: enter the block again.
-                    if (!_operator.Paused && !_machine.CanFire("trial")) _machine.Fire("block");
+                    if (!_operator.Paused && !_machine.CanFire(SessionTrigger.Trial)) _machine.Fire(SessionTrigger.Block);
                     skipping = _operator.Paused;
                     _machine.BetweenTrials = false;
                     _live.Trial = ev.Trial;
                     if (!skipping)
                     {
-                        _machine.Fire("trial");
+                        _machine.Fire(SessionTrigger.Trial);
                         s.Write(new EventRecord { Kind = EventKind.TrialStarted, TimeNs = predicted, IntendedNs = t0 + ev.OnsetNs, Run = s.Run, Block = s.Block, Trial = s.Trial, Phase = s.PhaseName, Condition = ev.Condition, Stimulus = profiles[idx] });
                     }
                     else s.Write(new EventRecord { Kind = EventKind.Warning, TimeNs = predicted, Run = s.Run, Block = s.Block, Trial = s.Trial, Phase = s.PhaseName, Text = "trial skipped: the session is paused (scanner-locked onsets keep their times)" });
@@ -165,17 +165,17 @@ internal sealed class ScanPhaseRunner(SessionRunner runner, ScanPhase scan, Plan
             {
                 case PlannedRole.Rating:
                     // A rating inside a trial is one of the trial's screens; between blocks or before a run, the run's own.
-                    _machine.Fire(ev.Trial > 0 ? _machine.ShowTrigger(ev.Screen) : "rating");
+                    _machine.Fire(ev.Trial > 0 ? _machine.ShowTrigger(ev.Screen) : SessionTrigger.Rating);
                     var r = ev.Rating!;
                     runner.Begin(scenes[idx], ScreenMode.Rating, ev.Screen, r.Responses(), r, runner.StartValue(r));
                     break;
                 case PlannedRole.LeadIn:
                 case PlannedRole.LeadOut:
-                    _machine.Fire("lead");
+                    _machine.Fire(SessionTrigger.Lead);
                     runner.Begin(scenes[idx], ScreenMode.None, ev.Screen, []);
                     break;
                 case PlannedRole.Rest:
-                    _machine.Fire("rest");
+                    _machine.Fire(SessionTrigger.Rest);
                     runner.Begin(scenes[idx], ScreenMode.None, ev.Screen, []);
                     break;
                 default:
@@ -211,7 +211,7 @@ internal sealed class ScanPhaseRunner(SessionRunner runner, ScanPhase scan, Plan
         var s = _session;
         var p = s.Paradigm;
         var dev = s.Devices;
-        _machine.Fire("await_scanner");
+        _machine.Fire(SessionTrigger.AwaitScanner);
         _missedAtRunStart = _frames.MissedFrames;
         _missingAtRunStart = _scanner.MissingPulses;
         // An operator's start is t0 itself: only scanner pulses are dummies.

@@ -24,7 +24,7 @@ internal static class SelectionPhaseRunner
             if (runner.Finished) break;
             if (i % SelectionBatch == 0)
                 runner.PrepareScenes(order.Skip(i).Take(SelectionBatch).Select(x => session.Scenes.Selection(phase, byId[x])).Append(session.Scenes.Fixation()).ToList());
-            session.Machine.Fire("profile");
+            session.Machine.Fire(SessionTrigger.Profile);
             var profile = byId[id];
             window.Stimulus = id;
             var scene = session.Scenes.Selection(phase, profile);

@@ -13,7 +13,7 @@ internal static class SelfPacedPhases
         var scenes = runner.Session.Scenes;
         for (int i = 0; i < phase.Pages.Count && !runner.Finished; i++)
         {
-            runner.Session.Machine.Fire("page");
+            runner.Session.Machine.Fire(SessionTrigger.Page);
             var page = phase.Pages[i];
             string footer = phase.AutoAdvanceNs > 0 ? "" : $"Press {scenes.KeyHint(phase.AdvanceResponse)} to continue";
             var scene = scenes.Text($"{phase.Name}:{i}", page.Title, page.Text, footer, [phase.AdvanceResponse]);
@@ -28,7 +28,7 @@ internal static class SelfPacedPhases
         foreach (var name in phase.Ratings)
         {
             if (runner.Finished) break;
-            runner.Session.Machine.Fire("rating");
+            runner.Session.Machine.Fire(SessionTrigger.Rating);
             var r = p.Ratings[name];
             bool answered = runner.ShowSelfPaced(runner.Session.Scenes.Rating(r), ScreenMode.Rating, name, r.Responses(), r.TimeLimitNs, r.Marker, r, runner.StartValue(r));
             runner.LogRating(r, answered);
@@ -38,7 +38,7 @@ internal static class SelfPacedPhases
     public static void RunBreak(SessionRunner runner, BreakPhase phase)
     {
         var scenes = runner.Session.Scenes;
-        runner.Session.Machine.Fire("screen");
+        runner.Session.Machine.Fire(SessionTrigger.ScreenStep);
         string footer = phase.DurationNs > 0 ? "" : $"Press {scenes.KeyHint(phase.AdvanceResponse)} to continue";
         var scene = scenes.Text(phase.Name, null, phase.Text, footer, [phase.AdvanceResponse]);
         if (phase.DurationNs > 0) runner.ShowSelfPaced(scene, ScreenMode.None, "break", [], phase.DurationNs);
@@ -47,7 +47,7 @@ internal static class SelfPacedPhases
 
     public static void RunEnd(SessionRunner runner, EndPhase phase)
     {
-        runner.Session.Machine.Fire("screen");
+        runner.Session.Machine.Fire(SessionTrigger.ScreenStep);
         runner.ShowSelfPaced(runner.Session.Scenes.Text(phase.Name, null, phase.Text, null), ScreenMode.None, "end", [], Math.Max(phase.DurationNs, runner.Frames.PeriodNs));
     }
 }

@@ -71,11 +71,11 @@ public sealed partial class SessionRunner
     /// <summary>The session is ending (aborted or stopped): every loop leaves.</summary>
     internal bool Finished => _operator.Finished;
 
-    private void OnTransition(string from, string to, string trigger)
+    private void OnTransition(SessionState from, SessionState to, SessionTrigger trigger)
     {
-        _live.State = to;
-        if (trigger is "pause" or "resume" or "abort" or "skip" or "stop")
-            _session.Write(new EventRecord { Kind = EventKind.Operator, TimeNs = _session.Now, Run = _session.Run, Block = _session.Block, Trial = _session.Trial, Phase = _session.PhaseName, Response = trigger, Text = $"{from} -> {to}" });
+        _live.State = to.ToString();
+        if (trigger.Kind is SessionTriggerKind.Pause or SessionTriggerKind.Resume or SessionTriggerKind.Abort or SessionTriggerKind.Skip or SessionTriggerKind.Stop)
+            _session.Write(new EventRecord { Kind = EventKind.Operator, TimeNs = _session.Now, Run = _session.Run, Block = _session.Block, Trial = _session.Trial, Phase = _session.PhaseName, Response = trigger.ToString(), Text = $"{from} -> {to}" });
     }
 
     public SessionResult Run()
@@ -102,7 +102,7 @@ public sealed partial class SessionRunner
         string? crashWhere = null;
         try
         {
-            _machine.Fire("start");
+            _machine.Fire(SessionTrigger.Start);
             // A resume continues inside the scan phase that holds its run; everything before that phase was done.
             int resumePhase = resume == null ? -1 : plan.Phases.ToList().FindIndex(ph => ph.Runs.Any(r => r.Index == resume.Run));
             for (int phaseIndex = 0; phaseIndex < plan.Phases.Count; phaseIndex++)
@@ -114,8 +114,8 @@ public sealed partial class SessionRunner
                 bool skip = options.SkipPhases.Contains(phase.Spec.Name) || phaseIndex < resumePhase;
                 if (skip)
                 {
-                    if (resume == null) _machine.Fire("skip");
-                    else _machine.Fire("next");
+                    if (resume == null) _machine.Fire(SessionTrigger.Skip);
+                    else _machine.Fire(SessionTrigger.Next);
                     continue;
                 }
                 _session.Write(new EventRecord { Kind = EventKind.PhaseStarted, TimeNs = _session.Now, Phase = _session.PhaseName, Text = PhaseKind(phase.Spec) });
@@ -139,7 +139,7 @@ public sealed partial class SessionRunner
                         break;
                 }
                 _session.Write(new EventRecord { Kind = EventKind.PhaseEnded, TimeNs = _session.Now, Phase = _session.PhaseName, Text = _operator.Aborting ? "aborted" : _operator.StopRequested ? "stopped" : null });
-                if (!Finished) _machine.Fire("next");
+                if (!Finished) _machine.Fire(SessionTrigger.Next);
             }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -152,8 +152,8 @@ public sealed partial class SessionRunner
         {
             bool aborting = _operator.Aborting, stopped = _operator.StopRequested;
             status = crash != null ? SessionStatus.Crashed : aborting ? SessionStatus.Aborted : stopped ? SessionStatus.Stopped : SessionStatus.Completed;
-            if (crash == null && aborting) { _machine.AbortConfirmed = true; _machine.TryFire("abort"); }
-            else if (crash == null && stopped) _machine.TryFire("stop");
+            if (crash == null && aborting) { _machine.AbortConfirmed = true; _machine.TryFire(SessionTrigger.Abort); }
+            else if (crash == null && stopped) _machine.TryFire(SessionTrigger.Stop);
             WarnDeviceFaults();
             _live.Finished = true;
             string? reason = crash != null ? $"{crash.Message} ({crashWhere})"
