@@ -16,7 +16,8 @@ internal sealed class OperatorCommands(SessionContext session, ScannerClock scan
     private long _abortRequestNs;
 
     public bool PauseRequested { get; private set; }
-    public bool Paused { get; private set; }
+    /// <summary>A pause is in force: the machine says so (its paused state), no flag of ours.</summary>
+    public bool Paused => session.Machine.State.Kind == SessionStateKind.Paused;
     /// <summary>The operator confirmed an abort: the session ends at once.</summary>
     public bool Aborting { get; private set; }
     /// <summary>The operator stopped the session, or its time limit came.</summary>
@@ -54,13 +55,13 @@ internal sealed class OperatorCommands(SessionContext session, ScannerClock scan
     /// <summary>The pause key: pauses, or resumes a pause asked for or in force.</summary>
     public void PauseKey() => Apply(Paused || PauseRequested ? OperatorCommand.Resume : OperatorCommand.Pause);
 
-    /// <summary>At a boundary where a pause may begin: true (and paused) when one was asked for.</summary>
+    /// <summary>At a boundary where a pause may begin: true (and the machine paused) when one was asked for.</summary>
     public bool BeginRequestedPause()
     {
         if (!PauseRequested || Paused) return false;
         PauseRequested = false;
-        Paused = true;
         session.Live.Paused = true;
+        session.Machine.Fire(SessionTrigger.Pause);
         return true;
     }
 
@@ -68,9 +69,8 @@ internal sealed class OperatorCommands(SessionContext session, ScannerClock scan
     public bool EndPause()
     {
         if (!Paused) return false;
-        Paused = false;
         session.Live.Paused = false;
-        session.Machine.TryFire(SessionTrigger.Resume);
+        session.Machine.Fire(SessionTrigger.Resume);
         return true;
     }
 

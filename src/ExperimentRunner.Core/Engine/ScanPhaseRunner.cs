@@ -138,7 +138,7 @@ internal sealed class ScanPhaseRunner(SessionRunner runner, ScanPhase scan, Plan
                 {
                     // A trial boundary: the only place a pause begins (the machine's guard says so).
                     _machine.BetweenTrials = true;
-                    if (_operator.BeginRequestedPause()) _machine.Fire(SessionTrigger.Pause);
+                    _operator.BeginRequestedPause();
                     // After a resume (or a rating between blocks) the machine is back at the run: enter the block again.
                     if (!_operator.Paused && !_machine.CanFire(SessionTrigger.Trial)) _machine.Fire(SessionTrigger.Block);
                     skipping = _operator.Paused;

@@ -136,7 +136,6 @@ public sealed partial class SessionRunner
     private void HoldWhilePaused()
     {
         if (!_operator.BeginRequestedPause()) return;
-        _machine.TryFire(SessionTrigger.Pause);
         var scene = _window.Scene;
         _dev.Display.Show(_session.Scenes.Text("paused", null, "Please wait a moment.", null), SceneState.Default);
         while (_operator.Paused && !Finished) FlipAndPoll();
