@@ -11,7 +11,8 @@ namespace ExperimentRunner.Core.Engine;
 /// </summary>
 internal sealed class SessionContext
 {
-    public SessionContext(Plan plan, SessionDevices devices, SessionOptions options)
+    /// <param name="abortConfirmed">The machine's guard for aborting (<see cref="OperatorCommands.Aborting"/>).</param>
+    public SessionContext(Plan plan, SessionDevices devices, SessionOptions options, Func<bool> abortConfirmed)
     {
         Plan = plan;
         Paradigm = plan.Paradigm;
@@ -19,7 +20,7 @@ internal sealed class SessionContext
         Options = options;
         Live = options.Live;
         Scenes = new SceneFactory(Paradigm, options.ParticipantPhoto);
-        Machine = new SessionMachine(Paradigm);
+        Machine = new SessionMachine(Paradigm, abortConfirmed);
         Random = new DetRandom(DetRandom.Derive(plan.Seed, "runner"));
     }
 

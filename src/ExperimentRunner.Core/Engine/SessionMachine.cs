@@ -18,14 +18,15 @@ public sealed class SessionMachine
     /// <summary>Guard for pausing: the runner sets it true only between trials.</summary>
     public bool BetweenTrials { get; set; } = true;
 
-    /// <summary>Guard for aborting: true once the operator confirmed.</summary>
-    public bool AbortConfirmed { get; set; }
-
     /// <summary>Called after every transition (source, destination, trigger).</summary>
     public event Action<SessionState, SessionState, SessionTrigger>? Transitioned;
 
-    public SessionMachine(ParadigmModel paradigm)
+    /// <param name="paradigm">The paradigm whose phases, runs and screens the machine has.</param>
+    /// <param name="abortConfirmed">Guard for aborting: the operator confirmed (the runner's operator part answers);
+    /// none (drawing the graph), never.</param>
+    public SessionMachine(ParadigmModel paradigm, Func<bool>? abortConfirmed = null)
     {
+        abortConfirmed ??= static () => false;
         _machine = new StateMachine<SessionState, SessionTrigger>(SessionState.Idle, FiringMode.Queued);
         _machine.Configure(SessionState.Session);
         _machine.Configure(SessionState.Aborted);
@@ -36,7 +37,7 @@ public sealed class SessionMachine
         _machine.Configure(SessionState.Idle).Permit(SessionTrigger.Start, phaseStates.Count > 0 ? phaseStates[0] : SessionState.Completed);
 
         _machine.Configure(SessionState.Session)
-            .PermitIf(SessionTrigger.Abort, SessionState.Aborted, () => AbortConfirmed, "operator confirmed")
+            .PermitIf(SessionTrigger.Abort, SessionState.Aborted, abortConfirmed, "operator confirmed")
             .Permit(SessionTrigger.Stop, SessionState.Stopped);
 
         for (int i = 0; i < paradigm.Phases.Count; i++)

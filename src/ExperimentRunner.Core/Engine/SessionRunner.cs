@@ -37,7 +37,8 @@ public sealed partial class SessionRunner
 
     public SessionRunner(Plan plan, SessionDevices devices, SessionOptions options)
     {
-        _session = new SessionContext(plan, devices, options);
+        OperatorCommands? op = null;
+        _session = new SessionContext(plan, devices, options, () => op!.Aborting);
         _dev = devices;
         _live = options.Live;
         _machine = _session.Machine;
@@ -46,7 +47,7 @@ public sealed partial class SessionRunner
         _frames = new FrameClock(devices.Display, _session);
         _window = new ResponseWindow(_session.Scenes.Blank());
         _scanner = new ScannerClock(_session);
-        _operator = new OperatorCommands(_session, _scanner);
+        _operator = op = new OperatorCommands(_session, _scanner);
         _targets = new FeedbackTargets(_session);
         var p = plan.Paradigm;
         foreach (var (name, keys) in p.Responses)
@@ -152,7 +153,7 @@ public sealed partial class SessionRunner
         {
             bool aborting = _operator.Aborting, stopped = _operator.StopRequested;
             status = crash != null ? SessionStatus.Crashed : aborting ? SessionStatus.Aborted : stopped ? SessionStatus.Stopped : SessionStatus.Completed;
-            if (crash == null && aborting) { _machine.AbortConfirmed = true; _machine.TryFire(SessionTrigger.Abort); }
+            if (crash == null && aborting) _machine.TryFire(SessionTrigger.Abort);
             else if (crash == null && stopped) _machine.TryFire(SessionTrigger.Stop);
             WarnDeviceFaults();
             _live.Finished = true;
