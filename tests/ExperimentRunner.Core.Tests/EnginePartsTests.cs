@@ -85,3 +85,31 @@ public class EnginePartsTests
         Assert.Equal("0:2;1:3;2:3", w.History());
     }
 }
+
+/// <summary>The scan schedule alone: a resume mid-run keeps the lead-in and moves the rest to follow it.</summary>
+public class ScanScheduleTests
+{
+    private static Planning.PlannedEvent Event(int block, Planning.PlannedRole role, long onsetNs, long durationNs) => new()
+    {
+        Run = 1, Block = block, Trial = 0, Condition = "", Screen = role.ToString(), Role = role,
+        OnsetNs = onsetNs, DurationNs = durationNs, OnsetFrame = onsetNs / 1_000_000, DurationFrames = durationNs / 1_000_000,
+    };
+
+    [Fact]
+    public void AResumeAtABlockFollowsTheLeadInWithTheRestShiftedEarlier()
+    {
+        var planned = new List<Planning.PlannedEvent>
+        {
+            Event(0, Planning.PlannedRole.LeadIn, 0, 10_000_000),
+            Event(1, Planning.PlannedRole.Screen, 10_000_000, 20_000_000),
+            Event(2, Planning.PlannedRole.Screen, 30_000_000, 20_000_000),
+            Event(0, Planning.PlannedRole.LeadOut, 50_000_000, 10_000_000),
+        };
+        var events = Engine.ScanSchedule.FromBlock(planned, 2, out long shift);
+        Assert.Equal(20_000_000, shift);
+        Assert.Equal([0L, 10_000_000L, 30_000_000L], events.Select(e => e.OnsetNs));
+        Assert.Equal([0L, 10L, 30L], events.Select(e => e.OnsetFrame));
+        Assert.Equal(planned, Engine.ScanSchedule.FromBlock(planned, 1, out long none));
+        Assert.Equal(0, none);
+    }
+}
