@@ -113,3 +113,38 @@ public class ScanScheduleTests
         Assert.Equal(0, none);
     }
 }
+
+/// <summary>The scanner clock alone: dummies, t0, volumes, a lost pulse.</summary>
+public class ScannerClockTests
+{
+    [Fact]
+    public void DummiesAreCountedDownThenT0ThenALostPulseIsLoggedAsMissing()
+    {
+        var p = Paradigm.ParadigmLoader.Load(Repo.Paradigm("social-feedback-fmri.yaml")).Paradigm!;
+        var plan = Planning.Planner.Make(p, new Planning.SessionFacts("sub-01"));
+        var clock = new Time.VirtualClock();
+        var sink = new MemoryEventSink();
+        var devices = new SessionDevices
+        {
+            Clock = clock, Display = new Simulation.SimulatedDisplay(clock, 60), Trigger = new Simulation.ImmediateStart(clock), Sink = sink,
+            Input = new Simulation.SimulatedParticipant(clock, p, new Simulation.ResponderPolicy(), 1),
+        };
+        var scanner = new ScannerClock(new SessionContext(plan, devices, new SessionOptions { SessionId = "s", Mode = "simulate" }, () => false));
+        long tr = p.Scanner.TrNs;
+
+        scanner.Arm(2);
+        Assert.True(scanner.Pulse(0));
+        Assert.True(scanner.Pulse(tr));
+        Assert.Equal(0, scanner.DummiesLeft);
+        Assert.False(scanner.Pulse(2 * tr));
+        Assert.False(scanner.WaitingForT0);
+        Assert.Equal(2 * tr, scanner.T0Ns);
+
+        scanner.Pulse(3 * tr);
+        scanner.Pulse(5 * tr); // volume 2 never came
+        Assert.Equal([0, 1, 3], scanner.RunPulses.Select(x => x.Volume));
+        Assert.Equal(1, scanner.MissingPulses);
+        Assert.Equal(2, Assert.Single(sink.Events, e => e.Kind == EventKind.MissingPulse).Value);
+        Assert.Equal(tr / 1e9, scanner.MeasuredTrSeconds(), 6);
+    }
+}
