@@ -78,10 +78,12 @@ public class EngineTests
     [Fact]
     public void AbortMidBlockLeavesAConsistentRecord()
     {
-        var (result, sink, _, _) = Run("social-feedback-fmri.yaml", op: live => new OperatorAt(live,
+        var (result, sink, _, runner) = Run("social-feedback-fmri.yaml", op: live => new OperatorAt(live,
             (l => l.Run == 1 && l.Block == 2 && l.Trial == 3, OperatorCommand.Abort),
             (_ => true, OperatorCommand.ConfirmAbort)));
         Assert.Equal(SessionStatus.Aborted, result.Status);
+        // The machine ends in its aborted state: its guard took the operator's confirmation.
+        Assert.Same(SessionState.Aborted, runner.Machine.State);
         Assert.Equal("aborted", sink.End!.Status);
         var ops = sink.Events.Where(e => e.Kind == EventKind.Operator).Select(e => e.Response).ToList();
         Assert.Contains("abort_requested", ops);

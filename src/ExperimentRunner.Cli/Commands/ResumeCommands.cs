@@ -72,6 +72,9 @@ public static class ResumeCommands
                     SessionId = info.SessionId, Mode = "simulate", ArmCode = info.ArmCode, Resume = found.Point, SoftwareVersion = SessionCommands.SoftwareVersion, SoftwareCommit = SessionCommands.SoftwareCommit,
                     MaxDurationNs = parse.GetValue(maxSeconds) is double s ? Core.Time.Ns.FromSeconds(s) : 0,
                 };
+                // A session that took its selection from an earlier record (--skip, --run) resumes with it again (run: in RunCommands).
+                if (found.Point is { Selections.Count: 0 } point)
+                    options = options with { Resume = point with { Selections = SessionCommands.EarlierSelection(plan, [], point, dbPath) } };
                 var (result, _) = Simulator.Run(plan, store, new SimulationSettings { Responder = policy, RealTime = parse.GetValue(realtime) }, options);
                 store.Flush(TimeSpan.FromSeconds(30));
                 Console.Out.WriteLine($"session {info.SessionId}: {result.Status.ToString().ToLowerInvariant()} after resuming; stored in {dbPath}");

@@ -7,121 +7,119 @@ namespace ExperimentRunner.Core.Engine;
 /// <summary>
 /// The session's state machine (session → phase → run → block → trial → screen), configured from a paradigm. The
 /// runner fires it at screen boundaries, so the same configuration that runs a session draws its graph.
-/// Not thread-safe: fired from the frame-loop thread only, never every frame.
+/// States and triggers are typed objects built once here (<see cref="SessionState"/>, <see cref="SessionTrigger"/>):
+/// firing builds no string. Not thread-safe: fired from the frame-loop thread only, never every frame.
 /// </summary>
 public sealed class SessionMachine
 {
-    public const string Idle = "Idle";
-    public const string Completed = "Completed";
-    public const string Aborted = "Aborted";
-    public const string Stopped = "Stopped";
-    private const string Session = "Session";
-
-    private readonly StateMachine<string, string> _machine;
-    private readonly List<string> _phaseStates = [];
+    private readonly StateMachine<SessionState, SessionTrigger> _machine;
+    private readonly Dictionary<string, SessionTrigger> _showTriggers = new(StringComparer.Ordinal);
 
     /// <summary>Guard for pausing: the runner sets it true only between trials.</summary>
     public bool BetweenTrials { get; set; } = true;
 
-    /// <summary>Guard for aborting: true once the operator confirmed.</summary>
-    public bool AbortConfirmed { get; set; }
-
     /// <summary>Called after every transition (source, destination, trigger).</summary>
-    public event Action<string, string, string>? Transitioned;
+    public event Action<SessionState, SessionState, SessionTrigger>? Transitioned;
 
-    public SessionMachine(ParadigmModel paradigm)
+    /// <param name="paradigm">The paradigm whose phases, runs and screens the machine has.</param>
+    /// <param name="abortConfirmed">Guard for aborting: the operator confirmed (the runner's operator part answers);
+    /// none (drawing the graph), never.</param>
+    public SessionMachine(ParadigmModel paradigm, Func<bool>? abortConfirmed = null)
     {
-        _machine = new StateMachine<string, string>(Idle, FiringMode.Queued);
-        _machine.Configure(Session);
-        _machine.Configure(Aborted);
-        _machine.Configure(Completed);
-        _machine.Configure(Stopped);
+        abortConfirmed ??= static () => false;
+        _machine = new StateMachine<SessionState, SessionTrigger>(SessionState.Idle, FiringMode.Queued);
+        _machine.Configure(SessionState.Session);
+        _machine.Configure(SessionState.Aborted);
+        _machine.Configure(SessionState.Completed);
+        _machine.Configure(SessionState.Stopped);
         _machine.OnTransitioned(t => Transitioned?.Invoke(t.Source, t.Destination, t.Trigger));
-        foreach (var phase in paradigm.Phases) _phaseStates.Add("phase " + phase.Name);
-        _machine.Configure(Idle).Permit("start", _phaseStates.Count > 0 ? _phaseStates[0] : Completed);
+        var phaseStates = paradigm.Phases.Select(p => new SessionState(SessionStateKind.Phase, "phase " + p.Name, p.Name)).ToList();
+        _machine.Configure(SessionState.Idle).Permit(SessionTrigger.Start, phaseStates.Count > 0 ? phaseStates[0] : SessionState.Completed);
 
-        _machine.Configure(Session)
-            .PermitIf("abort", Aborted, () => AbortConfirmed, "operator confirmed")
-            .Permit("stop", Stopped);
+        _machine.Configure(SessionState.Session)
+            .PermitIf(SessionTrigger.Abort, SessionState.Aborted, abortConfirmed, "operator confirmed")
+            .Permit(SessionTrigger.Stop, SessionState.Stopped);
 
         for (int i = 0; i < paradigm.Phases.Count; i++)
         {
             var phase = paradigm.Phases[i];
-            string state = _phaseStates[i];
-            string next = i + 1 < _phaseStates.Count ? _phaseStates[i + 1] : Completed;
-            var config = _machine.Configure(state).SubstateOf(Session).Permit("next", next).Permit("skip", next);
-            string paused = $"{phase.Name}: paused";
+            string name = phase.Name;
+            var state = phaseStates[i];
+            var next = i + 1 < phaseStates.Count ? phaseStates[i + 1] : SessionState.Completed;
+            var config = _machine.Configure(state).SubstateOf(SessionState.Session).Permit(SessionTrigger.Next, next).Permit(SessionTrigger.Skip, next);
+            var paused = new SessionState(SessionStateKind.Paused, $"{name}: paused", name);
             switch (phase)
             {
                 case ScanPhase scan:
                 {
-                    string waiting = $"{phase.Name}: waiting for scanner";
-                    string running = $"{phase.Name}: run";
-                    string block = $"{phase.Name}: block";
-                    string trial = $"{phase.Name}: trial";
-                    config.Permit("await_scanner", waiting);
-                    _machine.Configure(waiting).SubstateOf(state).Permit("t0", running);
+                    var waiting = new SessionState(SessionStateKind.WaitingForScanner, $"{name}: waiting for scanner", name);
+                    var running = new SessionState(SessionStateKind.Run, $"{name}: run", name);
+                    var block = new SessionState(SessionStateKind.Block, $"{name}: block", name);
+                    var trial = new SessionState(SessionStateKind.Trial, $"{name}: trial", name);
+                    config.Permit(SessionTrigger.AwaitScanner, waiting);
+                    _machine.Configure(waiting).SubstateOf(state).Permit(SessionTrigger.T0, running);
                     var run = _machine.Configure(running).SubstateOf(state)
-                        .Permit("block", block)
-                        .PermitIf("pause", paused, () => BetweenTrials, "between trials");
-                    _machine.Configure(block).SubstateOf(running).Permit("trial", trial);
+                        .Permit(SessionTrigger.Block, block)
+                        .PermitIf(SessionTrigger.Pause, paused, () => BetweenTrials, "between trials");
+                    _machine.Configure(block).SubstateOf(running).Permit(SessionTrigger.Trial, trial);
                     _machine.Configure(trial).SubstateOf(block);
                     var screens = scan.Blocks.Select(b => paradigm.Trials.GetValueOrDefault(b.Trial)).Where(t => t != null)
                         .SelectMany(t => t!.Screens.Select(s => s.Name)).Distinct().ToList();
                     foreach (var s in screens)
                     {
                         // "screen …": a screen named like a state of the run (rating, rest, lead…) stays a screen of the trial.
-                        string screenState = $"{phase.Name}: screen {s}";
+                        var screenState = new SessionState(SessionStateKind.Screen, $"{name}: screen {s}", name, s);
                         _machine.Configure(screenState).SubstateOf(trial);
                         _machine.Configure(block).Permit(ShowTrigger(s), screenState);
                     }
-                    foreach (var extra in new[] { "lead", "rating", "rest" })
+                    foreach (var (trigger, kind) in new[] { (SessionTrigger.Lead, SessionStateKind.Lead), (SessionTrigger.Rating, SessionStateKind.Rating), (SessionTrigger.Rest, SessionStateKind.Rest) })
                     {
-                        string extraState = $"{phase.Name}: {extra}";
+                        var extraState = new SessionState(kind, $"{name}: {trigger}", name);
                         _machine.Configure(extraState).SubstateOf(running);
-                        run.Permit(extra, extraState);
+                        run.Permit(trigger, extraState);
                     }
-                    _machine.Configure(paused).SubstateOf(state).Permit("resume", running);
+                    _machine.Configure(paused).SubstateOf(state).Permit(SessionTrigger.Resume, running);
                     break;
                 }
                 default:
                 {
-                    string step = phase switch
-                    {
-                        InstructionsPhase => "page",
-                        SelectionPhase => "profile",
-                        QuestionnairePhase => "item",
-                        RatingPhase => "rating",
-                        _ => "screen",
-                    };
-                    string stepState = $"{phase.Name}: {step}";
-                    config.Permit(step, stepState).Permit("pause", paused);
+                    var step = StepOf(phase);
+                    var stepState = new SessionState(SessionStateKind.Step, $"{name}: {step}", name);
+                    config.Permit(step, stepState).Permit(SessionTrigger.Pause, paused);
                     _machine.Configure(stepState).SubstateOf(state);
-                    _machine.Configure(paused).SubstateOf(state).Permit("resume", state);
+                    _machine.Configure(paused).SubstateOf(state).Permit(SessionTrigger.Resume, state);
                     break;
                 }
             }
         }
     }
 
-    public string State => _machine.State;
-
-    private readonly Dictionary<string, string> _showTriggers = new(StringComparer.Ordinal);
-
-    /// <summary>The trigger that shows a trial's screen (any kind, ratings included, in any order), built once per name.</summary>
-    public string ShowTrigger(string screen)
+    /// <summary>The trigger for each screen of a self-paced phase.</summary>
+    public static SessionTrigger StepOf(PhaseSpec phase) => phase switch
     {
-        if (!_showTriggers.TryGetValue(screen, out var trigger)) _showTriggers[screen] = trigger = "show " + screen;
+        InstructionsPhase => SessionTrigger.Page,
+        SelectionPhase => SessionTrigger.Profile,
+        QuestionnairePhase => SessionTrigger.Item,
+        RatingPhase => SessionTrigger.Rating,
+        _ => SessionTrigger.ScreenStep,
+    };
+
+    public SessionState State => _machine.State;
+
+    /// <summary>The trigger that shows a trial's screen (any kind, ratings included, in any order): one per name, built once.</summary>
+    public SessionTrigger ShowTrigger(string screen)
+    {
+        if (!_showTriggers.TryGetValue(screen, out var trigger)) _showTriggers[screen] = trigger = SessionTrigger.Show(screen);
         return trigger;
     }
 
-    public bool CanFire(string trigger) => _machine.CanFire(trigger);
+    public bool CanFire(SessionTrigger trigger) => _machine.CanFire(trigger);
 
     /// <summary>Fires a trigger; a trigger not permitted in the current state is a bug in the runner and throws.</summary>
-    public void Fire(string trigger) => _machine.Fire(trigger);
+    public void Fire(SessionTrigger trigger) => _machine.Fire(trigger);
 
     /// <summary>Fires a trigger where permitted; returns false (and changes nothing) where not.</summary>
-    public bool TryFire(string trigger)
+    public bool TryFire(SessionTrigger trigger)
     {
         if (!_machine.CanFire(trigger)) return false;
         _machine.Fire(trigger);

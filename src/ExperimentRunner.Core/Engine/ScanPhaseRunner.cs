@@ -1,0 +1,291 @@
+using System.Globalization;
+using ExperimentRunner.Core.Devices;
+using ExperimentRunner.Core.Events;
+using ExperimentRunner.Core.Paradigm;
+using ExperimentRunner.Core.Planning;
+using ExperimentRunner.Core.Time;
+
+namespace ExperimentRunner.Core.Engine;
+
+/// <summary>
+/// One scan run: wait for the scanner (dummy scans skipped), t0 at the first counted pulse, then every planned
+/// event shown on the flip its <see cref="ScanSchedule"/> says; block and trial boundaries fire the machine and are
+/// the only places a pause begins.
+/// </summary>
+internal sealed class ScanPhaseRunner(SessionRunner runner, ScanPhase scan, PlannedRun run, int fromBlock)
+{
+    private readonly SessionContext _session = runner.Session;
+    private readonly ResponseWindow _window = runner.Window;
+    private readonly ScannerClock _scanner = runner.Scanner;
+    private readonly OperatorCommands _operator = runner.Operator;
+    private readonly FrameClock _frames = runner.Frames;
+    private readonly SessionMachine _machine = runner.Session.Machine;
+    private readonly LiveStatus _live = runner.Session.Live;
+    private int _missedAtRunStart, _missingAtRunStart;
+
+    private bool Finished => runner.Finished;
+
+    public void Run()
+    {
+        var s = _session;
+        var p = s.Paradigm;
+        var dev = s.Devices;
+        s.Run = run.Index;
+        s.Block = 0;
+        s.Trial = 0;
+        var targets = runner.FeedbackTargets;
+        if (targets.Targets.Count == 0 && scan.Targets == TargetSource.Selected) targets.Resolve();
+        var byId = p.ProfileRows.ToDictionary(x => x.Id);
+
+        var events = ScanSchedule.FromBlock(run.Events, fromBlock, out long resumeShiftNs);
+        if (events.Count == 0 && fromBlock > 1) return;
+        if (fromBlock > 1)
+            s.Write(new EventRecord { Kind = EventKind.Interruption, TimeNs = s.Now, Run = s.Run, Block = fromBlock, Phase = s.PhaseName, Text = $"run {run.Index} continues at block {fromBlock}; onsets shifted by -{Ns.ToSeconds(resumeShiftNs):0.###} s to follow the lead-in" });
+        var schedule = new ScanSchedule(events, lockToVolumes: fromBlock == 1);
+        int n = events.Count;
+        var scenes = new SceneSpec[n];
+        var profiles = new string?[n];
+        for (int i = 0; i < n; i++)
+        {
+            var e = events[i];
+            ProfileInfo? profile = null;
+            if (e.ProfileId != null) profile = byId.GetValueOrDefault(e.ProfileId);
+            else if (e.TargetSlot >= 0 && targets.Targets.Count > 0) profile = targets.Targets[e.TargetSlot % targets.Targets.Count];
+            else if (e.TargetSlot >= 0)
+                throw new InvalidOperationException($"screen '{e.Screen}' (run {run.Index}, block {e.Block}, trial {e.Trial}) shows a selected profile, but there is no feedback target: no profile was selected and the selection's fallback found none");
+            profiles[i] = profile?.Id;
+            scenes[i] = s.Scenes.ForEvent(e, profile);
+        }
+        var wait = s.Scenes.Wait(scan.Name, scan.WaitText);
+        var fixation = s.Scenes.Fixation();
+        var pausedScene = fixation;
+        var prepare = scenes.Append(wait).Append(fixation).Distinct().ToList();
+        runner.PrepareScenes(prepare);
+        if (dev.Audio != null)
+            foreach (var (name, path) in p.Sounds) dev.Audio.Preload(name, path);
+
+        if (!AwaitT0(wait)) return;
+        long t0 = _scanner.T0Ns;
+        long lastEnd = events.Count == 0 ? 0 : events.Max(e => e.OnsetNs + e.DurationNs);
+        long runDuration = fromBlock > 1 ? lastEnd : Math.Max(run.DurationNs, lastEnd);
+        _live.RunStartNs = t0;
+        _live.RunDurationNs = runDuration;
+        bool operatorStart = p.Scanner.Modality != Modality.Fmri || dev.Trigger.IsOperatorStart;
+        s.Write(new EventRecord
+        {
+            Kind = EventKind.RunStarted, TimeNs = t0, Run = s.Run, Phase = s.PhaseName, DurationNs = runDuration, Value = run.Index,
+            Text = $"block order {run.BlockOrder}; t0 = {(operatorStart ? "operator start" : "first counted pulse")}",
+            Code = p.Scanner.DummyScans,
+        });
+        _machine.Fire(SessionTrigger.T0);
+        long endNs = t0 + runDuration;
+        long period = _frames.PeriodNs;
+
+        int idx = -1, currentBlock = 0, currentTrial = 0;
+        bool blockOpen = false, skipping = false, filled = false;
+        while (!Finished)
+        {
+            long predicted = _frames.PredictedNextFlipNs;
+            if (endNs + schedule.ShiftNs <= predicted + period / 2) break;
+            int due = schedule.Due(idx, t0, predicted, period, _scanner, _frames.LastFlipNs);
+            if (due == idx)
+            {
+                // Same screen: a response that ends it early leaves a fixation cross for the rest of its slot.
+                if (idx >= 0 && _window.Responded && !filled && (_window.Mode == ScreenMode.Rating || events[idx].Template?.EndOnResponse == true))
+                {
+                    filled = true;
+                    dev.Display.Show(fixation, SceneState.Default);
+                }
+                runner.FlipAndPoll();
+                continue;
+            }
+            if (idx >= 0) FinishEvent(events[idx], profiles[idx]);
+            for (int k = idx + 1; k < due; k++)
+            {
+                var missed = events[k];
+                s.Warn($"screen '{missed.Screen}' (block {missed.Block}, trial {missed.Trial}) was never shown: the display was more than its whole duration late");
+            }
+            idx = due;
+            var ev = events[idx];
+            filled = false;
+
+            // Block and trial boundaries: the only places the machine is fired and a pause may begin.
+            if (ev.Block != currentBlock && !(ev.Block == 0 && ev.Role == PlannedRole.Rating && currentBlock > 0))
+            {
+                if (blockOpen) s.Write(new EventRecord { Kind = EventKind.BlockEnded, TimeNs = predicted, Run = s.Run, Block = currentBlock, Phase = s.PhaseName });
+                blockOpen = false;
+                currentBlock = ev.Block;
+                currentTrial = 0;
+                if (ev.Block > 0)
+                {
+                    var pb = run.Blocks[ev.Block - 1];
+                    blockOpen = true;
+                    s.Block = ev.Block;
+                    _live.Block = ev.Block;
+                    _live.Trials = schedule.TrialsIn(ev.Block);
+                    s.Write(new EventRecord { Kind = EventKind.BlockStarted, TimeNs = predicted, IntendedNs = t0 + ev.OnsetNs, Run = s.Run, Block = ev.Block, Phase = s.PhaseName, Condition = pb.Conditions, Text = pb.Label });
+                    if (!_operator.Paused) _machine.Fire(SessionTrigger.Block);
+                }
+                else s.Block = 0;
+            }
+            s.Trial = ev.Trial;
+            if (ev.Trial != currentTrial)
+            {
+                currentTrial = ev.Trial;
+                // Screens outside trials (ratings, rest, lead-out) are skipped while paused, like trials.
+                skipping = _operator.Paused;
+                if (ev.Trial > 0)
+                {
+                    // A trial boundary: the only place a pause begins (the machine's guard says so).
+                    _machine.BetweenTrials = true;
+                    _operator.BeginRequestedPause();
+                    // After a resume (or a rating between blocks) the machine is back at the run: enter the block again.
+                    if (!_operator.Paused && !_machine.CanFire(SessionTrigger.Trial)) _machine.Fire(SessionTrigger.Block);
+                    skipping = _operator.Paused;
+                    _machine.BetweenTrials = false;
+                    _live.Trial = ev.Trial;
+                    if (!skipping)
+                    {
+                        _machine.Fire(SessionTrigger.Trial);
+                        s.Write(new EventRecord { Kind = EventKind.TrialStarted, TimeNs = predicted, IntendedNs = t0 + ev.OnsetNs, Run = s.Run, Block = s.Block, Trial = s.Trial, Phase = s.PhaseName, Condition = ev.Condition, Stimulus = profiles[idx] });
+                    }
+                    else s.Write(new EventRecord { Kind = EventKind.Warning, TimeNs = predicted, Run = s.Run, Block = s.Block, Trial = s.Trial, Phase = s.PhaseName, Text = "trial skipped: the session is paused (scanner-locked onsets keep their times)" });
+                }
+            }
+            _window.Condition = ev.Condition;
+            _window.Stimulus = profiles[idx];
+            _live.Condition = ev.Condition;
+            if (skipping)
+            {
+                runner.Begin(pausedScene, ScreenMode.None, "paused", []);
+                runner.FlipAndPoll();
+                continue;
+            }
+            switch (ev.Role)
+            {
+                case PlannedRole.Rating:
+                    // A rating inside a trial is one of the trial's screens; between blocks or before a run, the run's own.
+                    _machine.Fire(ev.Trial > 0 ? _machine.ShowTrigger(ev.Screen) : SessionTrigger.Rating);
+                    var r = ev.Rating!;
+                    runner.Begin(scenes[idx], ScreenMode.Rating, ev.Screen, r.Responses(), r, runner.StartValue(r));
+                    break;
+                case PlannedRole.LeadIn:
+                case PlannedRole.LeadOut:
+                    _machine.Fire(SessionTrigger.Lead);
+                    runner.Begin(scenes[idx], ScreenMode.None, ev.Screen, []);
+                    break;
+                case PlannedRole.Rest:
+                    _machine.Fire(SessionTrigger.Rest);
+                    runner.Begin(scenes[idx], ScreenMode.None, ev.Screen, []);
+                    break;
+                default:
+                    _machine.Fire(_machine.ShowTrigger(ev.Screen));
+                    var responses = ev.Template?.Responses ?? [];
+                    runner.Begin(scenes[idx], responses.Count > 0 ? ScreenMode.Choice : ScreenMode.None, ev.Screen, responses);
+                    break;
+            }
+            long flip = runner.FlipAndPoll();
+            long limit = ev.Role == PlannedRole.Rating ? ev.DurationNs : ev.Template?.Responses.Count > 0 ? ev.DurationNs : 0;
+            runner.Shown(flip, t0 + ev.OnsetNs + schedule.ShiftNs, ev.DurationNs, ev.Marker, ev.Sound, limit);
+        }
+        if (idx >= 0 && !Finished) FinishEvent(events[idx], profiles[idx]);
+        if (blockOpen && !Finished) s.Write(new EventRecord { Kind = EventKind.BlockEnded, TimeNs = s.Now, Run = s.Run, Block = currentBlock, Phase = s.PhaseName });
+        _operator.EndPause();
+        s.Write(new EventRecord
+        {
+            Kind = EventKind.RunEnded, TimeNs = s.Now, Run = s.Run, Phase = s.PhaseName, Value = _scanner.MeasuredTrSeconds(),
+            Text = RunSummary(), Code = Finished ? 1 : 0,
+        });
+        _scanner.EndRun();
+        s.Block = 0;
+        s.Trial = 0;
+        _live.RunStartNs = EventRecord.None;
+    }
+
+    /// <summary>
+    /// The wait screen until t0 (the first counted pulse, or the operator's start), counting the dummy volumes down;
+    /// false when the session ended first (the run's end is then logged).
+    /// </summary>
+    private bool AwaitT0(SceneSpec wait)
+    {
+        var s = _session;
+        var p = s.Paradigm;
+        var dev = s.Devices;
+        _machine.Fire(SessionTrigger.AwaitScanner);
+        _missedAtRunStart = _frames.MissedFrames;
+        _missingAtRunStart = _scanner.MissingPulses;
+        // An operator's start is t0 itself: only scanner pulses are dummies.
+        _scanner.Arm(p.Scanner.Modality == Modality.Fmri && !dev.Trigger.IsOperatorStart ? p.Scanner.DummyScans : 0);
+        _window.Condition = "";
+        _window.Stimulus = null;
+        _live.Run = run.Index;
+        _live.VolumesExpected = p.Scanner.Volumes;
+        _live.VolumesReceived = 0;
+        _live.WaitingForScanner = true;
+        _live.Blocks = run.Blocks.Count;
+        runner.Begin(wait, ScreenMode.None, "wait", []);
+        // The warm-up (dummy) volumes still to come, counted down on the wait screen; no number where there are none.
+        _window.State.Counter = _scanner.DummiesLeft > 0 ? _scanner.DummiesLeft : -1;
+        dev.Display.Show(wait, _window.State);
+        dev.Trigger.Arm(s.Now);
+        long waitStart = s.Now;
+        bool warned = false;
+        runner.FlipAndPoll();
+        runner.Shown(_frames.LastFlipNs, EventRecord.None, EventRecord.None, 0, null, 0);
+        while (_scanner.WaitingForT0 && !Finished)
+        {
+            runner.FlipAndPoll();
+            if (!warned && s.Now - waitStart > s.Options.TriggerWarningNs)
+            {
+                warned = true;
+                s.Warn($"no scanner trigger {Ns.ToSeconds(s.Options.TriggerWarningNs):0} s after the wait screen: check the trigger cable and --scanner, or start manually");
+            }
+        }
+        _live.WaitingForScanner = false;
+        if (Finished && _scanner.T0Ns == EventRecord.None)
+        {
+            s.Write(new EventRecord { Kind = EventKind.RunEnded, TimeNs = s.Now, Run = s.Run, Phase = s.PhaseName, Text = "ended before the scanner started" });
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>Closes a scan event: a rating's value, a missed response, a prediction's outcome.</summary>
+    private void FinishEvent(PlannedEvent e, string? profile)
+    {
+        if (e.Role == PlannedRole.Rating && e.Rating != null)
+        {
+            runner.LogRating(e.Rating, _window.Responded);
+            return;
+        }
+        var t = e.Template;
+        if (t == null || t.Responses.Count == 0) return;
+        if (!_window.Responded) _session.CountMissedResponse();
+        if (t.Show == ScreenKindSpec.Question)
+        {
+            // The derived field analysts need: did the planned feedback confirm or violate the prediction?
+            string? outcome = null;
+            bool predictedYes = _window.Responded && t.Options.Count > 0 && _window.Response == t.Options[0];
+            if (_window.Responded && _session.Paradigm.Conditions.TryGetValue(e.Condition, out var c) && c.Symbol != FeedbackSymbol.None)
+                outcome = predictedYes == (c.Symbol == FeedbackSymbol.Check) ? "consistent" : "violated";
+            _session.Write(new EventRecord
+            {
+                Kind = EventKind.Choice, TimeNs = _window.Responded ? _window.ResponseNs : _session.Now, Run = _session.Run, Block = _session.Block, Trial = _session.Trial, Phase = _session.PhaseName,
+                Screen = e.Screen, Condition = e.Condition, Stimulus = profile, Response = _window.Response,
+                RtNs = _window.Responded ? _window.ResponseNs - _window.OnsetNs : EventRecord.None, Value = _window.Responded ? (predictedYes ? 1 : 0) : double.NaN,
+                Code = _window.Responded ? 0 : 1, Text = outcome,
+            });
+        }
+    }
+
+    private string RunSummary()
+    {
+        var tr = _scanner.MeasuredTrSeconds();
+        double nominal = Ns.ToSeconds(_session.Paradigm.Scanner.TrNs);
+        int received = _scanner.RunPulses.Count;
+        string drift = double.IsNaN(tr) || nominal == 0 || received < 2 ? "n/a"
+            : ((tr - nominal) * (_scanner.RunPulses[^1].Volume) * 1000).ToString("+0.###;-0.###;0", CultureInfo.InvariantCulture) + " ms";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"volumes received {received} (expected {(_session.Paradigm.Scanner.Volumes > 0 ? _session.Paradigm.Scanner.Volumes.ToString(CultureInfo.InvariantCulture) : "n/a")}); missing pulses {_scanner.MissingPulses - _missingAtRunStart}; measured TR {(double.IsNaN(tr) ? "n/a" : tr.ToString("0.######", CultureInfo.InvariantCulture) + " s")} (nominal {nominal:0.###} s); drift over the run {drift}; missed frames {_frames.MissedFrames - _missedAtRunStart}{(Finished ? "; ended early" : "")}");
+    }
+}
