@@ -1,0 +1,225 @@
+using System.Diagnostics;
+using ExperimentRunner.Core.Events;
+using LiteDB;
+
+namespace ExperimentRunner.Storage;
+
+// The writer thread (drain the ring, batch, commit) and the fsync thread behind it.
+public sealed partial class LiteDbStore
+{
+    private void WriterLoop()
+    {
+        var pending = new List<(long Seq, EventRecord Event)>(1024);
+        long firstSeenTicks = 0;
+        long delayTicks = Stopwatch.Frequency * _options.CommitDelayMs / 1000;
+        int failedWhileStopping = 0;
+        while (true)
+        {
+            bool stopping = _stopping;
+            try
+            {
+                if (!stopping) _wake.Wait(_options.WakeIntervalMs);
+                _wake.Reset();
+                bool flush = _flushRequested;
+                _flushRequested = false;
+
+                // Look for a session start/end before draining: its caller queued every event of the old session
+                // before the operation, so this drain holds all of them and none of the next session's.
+                bool hasControl;
+                lock (_control) hasControl = _control.Count > 0;
+
+                int before = pending.Count;
+                Drain(pending);
+                if (before == 0 && pending.Count > 0) firstSeenTicks = Stopwatch.GetTimestamp();
+                bool due = pending.Count > 0 && (flush || stopping || hasControl || pending.Count >= _options.MaxBatch
+                    || Stopwatch.GetTimestamp() - firstSeenTicks >= delayTicks);
+                if (due && CommitAll(pending)) pending.Clear();
+
+                if (hasControl && pending.Count == 0) RunControlOp();
+            }
+            catch (Exception e)
+            {
+                // Never let the writer die (that would take the process, and the session, with it): record and retry.
+                _fault = $"{e.GetType().Name}: {e.Message}";
+            }
+            if (stopping && pending.Count == 0) break;
+            // Closing and the disk refuses: give up after a few tries rather than hang the exit.
+            if (stopping && ++failedWhileStopping >= 3) break;
+        }
+    }
+
+    private void Drain(List<(long Seq, EventRecord Event)> pending)
+    {
+        while (_ring.TryDequeue(out long seq, out EventRecord e)) pending.Add((seq, e));
+        if (Volatile.Read(ref _overflowCount) == 0) return;
+        List<(long Seq, EventRecord Event)> spilled;
+        lock (_overflowGate)
+        {
+            // The ring was drained first and producers skip it while the overflow holds anything, so the order holds.
+            spilled = _overflow;
+            _overflow = new List<(long Seq, EventRecord Event)>();
+            _overflowCount = 0;
+        }
+        if (spilled.Count == 0) return;
+        pending.AddRange(spilled);
+        Interlocked.Add(ref _overflowEvents, spilled.Count);
+        var warning = new EventRecord
+        {
+            Kind = EventKind.Warning,
+            TimeNs = spilled[0].Event.TimeNs,
+            Text = $"event queue full ({_ring.Capacity} events): {spilled.Count} events kept in the overflow list; none lost",
+        };
+        long warningSeq = Interlocked.Increment(ref _lastSeq);
+        pending.Add((warningSeq, warning));
+    }
+
+    /// <summary>Commits the pending events in transactions of at most MaxBatch; true when all are stored.</summary>
+    private bool CommitAll(List<(long Seq, EventRecord Event)> pending)
+    {
+        for (int start = 0; start < pending.Count; start += _options.MaxBatch)
+        {
+            int count = Math.Min(_options.MaxBatch, pending.Count - start);
+            if (!CommitBatch(pending, start, count))
+            {
+                pending.RemoveRange(0, start);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private bool CommitBatch(List<(long Seq, EventRecord Event)> pending, int start, int count)
+    {
+        long t0 = Stopwatch.GetTimestamp();
+        FlipChunk? chunkBefore = _chunk;
+        int chunkCountBefore = _chunk?.Count ?? 0;
+        int chunkStoredBefore = _chunk?.Stored ?? 0;
+        long chunkLastSeqBefore = _chunk?.LastSeq ?? 0;
+        long nextChunkBefore = _nextChunkId;
+        Tally? tallyBefore = _tally?.Copy();
+        var docs = new List<BsonDocument>(count);
+        var closed = new List<FlipChunk>();
+        bool blockEnded = false;
+        bool inTransaction = false;
+        try
+        {
+            for (int i = start; i < start + count; i++)
+            {
+                (long seq, EventRecord e) = pending[i];
+                if (_tally is not null) _tally.LastSeq = seq;
+                if (e.Kind != EventKind.Flip)
+                {
+                    docs.Add(EventDocuments.ToDocument(seq, _sessionId, in e));
+                    blockEnded |= e.Kind == EventKind.BlockEnded;
+                    if (_tally is not null) _tally.Events++;
+                    continue;
+                }
+                if (_chunk is null || _chunk.Full || _chunk.Run != e.Run || _chunk.Session != _sessionId)
+                {
+                    if (_chunk is not null && _chunk.Stored < _chunk.Count) closed.Add(_chunk);
+                    _chunk = new FlipChunk(_nextChunkId++, _sessionId, e.Run, seq);
+                    if (_tally is not null) _tally.Chunks++;
+                }
+                if (_tally is not null) _tally.Flips++;
+                _chunk.LastSeq = seq;
+                _chunk.Add(e.TimeNs, e.IntendedNs, double.IsNaN(e.Value) ? -1L : (long)e.Value);
+            }
+
+            inTransaction = _db.BeginTrans();
+            if (docs.Count > 0) _events.Insert(docs);
+            foreach (FlipChunk c in closed) _flips.Upsert(ChunkDocument(c));
+            if (_chunk is not null && _chunk.Stored < _chunk.Count) _flips.Upsert(ChunkDocument(_chunk));
+            if (_tally is not null) _tallies.Upsert(_tally.ToDocument());
+            if (inTransaction) _db.Commit();
+            inTransaction = false;
+            foreach (FlipChunk c in closed) c.Stored = c.Count;
+            if (_chunk is not null) _chunk.Stored = _chunk.Count;
+        }
+        catch (Exception e)
+        {
+            if (inTransaction)
+            {
+                try { _db.Rollback(); } catch (Exception) { /* keep the first error */ }
+            }
+            // Put the flip chunks back as they were, so the retry appends the same flips once.
+            _chunk = chunkBefore;
+            if (_chunk is not null)
+            {
+                _chunk.Truncate(chunkCountBefore);
+                _chunk.Stored = chunkStoredBefore;
+                _chunk.LastSeq = chunkLastSeqBefore;
+            }
+            _nextChunkId = nextChunkBefore;
+            _tally = tallyBefore;
+            _fault = $"{e.GetType().Name}: {e.Message}";
+            return false;
+        }
+
+        if (blockEnded && _options.CheckpointAtBlockEnd)
+        {
+            try
+            {
+                _db.Checkpoint();
+            }
+            catch (Exception e) when (e is LiteException or IOException)
+            {
+                _fault = $"checkpoint at a block's end failed: {e.Message}";
+            }
+        }
+        long commitNs = TicksToNs(Stopwatch.GetTimestamp() - t0);
+        Interlocked.Increment(ref _commits);
+        Interlocked.Add(ref _commitNsTotal, commitNs);
+        if (commitNs > _commitNsMax) Volatile.Write(ref _commitNsMax, commitNs);
+        lock (_durableGate)
+        {
+            _committedCount += count;
+            if (!_options.FsyncLog) _durableCount = _committedCount;
+            Monitor.PulseAll(_durableGate);
+        }
+        if (_options.FsyncLog) _syncWake.Set();
+        return true;
+    }
+
+    private static long TicksToNs(long ticks) => (long)(ticks * (1e9 / Stopwatch.Frequency));
+
+    /// <summary>The fsync thread: forces the log to the disk after commits, one fsync for all commits since the last.</summary>
+    private void SyncLoop()
+    {
+        while (true)
+        {
+            bool stop = _syncStop;
+            if (!stop) _syncWake.Wait(100);
+            _syncWake.Reset();
+            long target = Volatile.Read(ref _committedCount);
+            if (target > Volatile.Read(ref _durableCount))
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                try
+                {
+                    _log.Flush(flushToDisk: true);
+                }
+                catch (Exception e) when (e is IOException or ObjectDisposedException)
+                {
+                    _fault = $"fsync of the log failed: {e.Message}";
+                    if (stop) return;
+                    continue;
+                }
+                long ns = TicksToNs(Stopwatch.GetTimestamp() - t0);
+                Interlocked.Increment(ref _fsyncs);
+                Interlocked.Add(ref _fsyncNsTotal, ns);
+                if (ns > _fsyncNsMax) Volatile.Write(ref _fsyncNsMax, ns);
+                MarkDurable(target);
+            }
+            if (stop) return;
+        }
+    }
+
+    private void MarkDurable(long upTo)
+    {
+        lock (_durableGate)
+        {
+            if (upTo > _durableCount) _durableCount = upTo;
+            Monitor.PulseAll(_durableGate);
+        }
+    }
+}
