@@ -197,20 +197,9 @@ public static class RunCommands
         var triggerOptions = new TriggerOptions { Clock = clock, TrNs = paradigm.Scanner.TrNs };
         ITriggerSource? trigger = pre.Check("trigger source", () => TriggerSources.Open(triggerSpec, triggerOptions),
             t => t.Description, $"check the cable and --scanner ({TriggerSpec.Grammar})");
-        MarkerOutputSet? markers = null;
-        var sink = new SinkHolder();
+        MarkerRecorder? markers = markerSpecs.Count == 0 ? MarkerRecorder.None : null;
         if (markerSpecs.Count > 0)
-        {
-            markers = pre.Check("marker outputs", () => MarkerOutputs.OpenAll(markerSpecs, new MarkerOutputOptions
-            {
-                Clock = clock,
-                OnSent = sent => sink.Write(new EventRecord
-                {
-                    Kind = EventKind.Marker, TimeNs = sent.SentNs, IntendedNs = sent.Marker.TimeNs, Code = sent.Marker.Code,
-                    Screen = sent.Marker.Label, Text = sent.Output,
-                }),
-            }), m => m.Description, $"check the marker specs ({MarkerSpec.Grammar})");
-        }
+            markers = pre.Check("marker outputs", () => MarkerRecorder.Open(markerSpecs, clock), m => m.Description, $"check the marker specs ({MarkerSpec.Grammar})");
         else pre.Pass("marker outputs", "none asked for");
 
         console.Write(pre.ToTable());
@@ -225,7 +214,7 @@ public static class RunCommands
         }
         var overridden = pre.Rows.Where(x => !x.Passed).Select(x => x.Name).ToList();
 
-        sink.Inner = store;
+        markers?.RecordInto(store);
         var live = new LiveStatus();
         IInput input;
         SdlInput? sdlInput = null;
@@ -268,7 +257,7 @@ public static class RunCommands
         var devices = new SessionDevices
         {
             Clock = clock, Display = display, Input = input, Trigger = trigger, Sink = store, Audio = audio,
-            Markers = markers == null ? [] : [.. markers.Outputs], Operator = terminal, // one by one: each fault is its own
+            Markers = markers?.Outputs ?? [], Operator = terminal, // one by one: each fault is its own
         };
         var view = new LiveView(live, clock, new DeviceFaults(trigger, devices.Markers));
         using var viewStop = new CancellationTokenSource();
@@ -298,8 +287,7 @@ public static class RunCommands
             RealtimeScheduling.Leave();
             viewStop.Cancel();
             viewTask?.Wait(TimeSpan.FromSeconds(2));
-            markers?.Flush(TimeSpan.FromSeconds(2));
-            markers?.Dispose();
+            markers?.Finish(TimeSpan.FromSeconds(2)); // before the store closes: every marker sent is recorded
             trigger.Dispose();
             audio?.Dispose();
             sdlInput?.Dispose();
@@ -341,13 +329,6 @@ public static class RunCommands
         }
     }
 
-    /// <summary>The sink the marker threads write to once the store is open (markers open before it in preflight).</summary>
-    private sealed class SinkHolder
-    {
-        public IEventSink? Inner;
-
-        public void Write(in EventRecord e) => Inner?.Write(e);
-    }
 }
 
 /// <summary>Keys from the keyboard and a simulated participant together (dry runs with --responder).</summary>

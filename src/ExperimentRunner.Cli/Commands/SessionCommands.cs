@@ -6,6 +6,9 @@ using ExperimentRunner.Core.Paradigm;
 using ExperimentRunner.Core.Planning;
 using ExperimentRunner.Core.Simulation;
 using ExperimentRunner.Core.Time;
+using ExperimentRunner.Core.Vocabulary;
+using ExperimentRunner.Hardware;
+using ExperimentRunner.Hardware.Markers;
 using ExperimentRunner.Storage;
 
 namespace ExperimentRunner.Cli.Commands;
@@ -118,12 +121,16 @@ public static class SessionCommands
         var seed = new Option<ulong?>("--seed") { Description = "Plan seed (default: derived from paradigm, participant and session)." };
         var arm = new Option<string?>("--arm") { Description = "Blinded arm code, stored and exported as is." };
         var maxSeconds = new Option<double?>("--max-seconds") { Description = "Stop cleanly after this many seconds of session time." };
+        var markers = new Option<string[]>("--markers")
+        {
+            Description = $"Marker outputs the simulated session sends to, any number: {MarkerSpec.Grammar}.", AllowMultipleArgumentsPerToken = true,
+        };
         var skip = SkipOption();
         // For tests of crash records and resume: the simulated display fails at this flip (0-based). Not in --help.
         var faultAtFlip = new Option<long?>("--fault-at-flip") { Description = "Tests only: the simulated display fails at this flip.", Hidden = true };
         var command = new Command("simulate", "Runs the whole session with a simulated participant, scanner and display, stored like a real session.")
         {
-            file, participant, session, db, refresh, responder, dropout, dropFrames, realtime, seed, arm, maxSeconds, skip, faultAtFlip,
+            file, participant, session, db, refresh, responder, dropout, dropFrames, realtime, seed, arm, maxSeconds, markers, skip, faultAtFlip,
         };
         command.SetAction(parse =>
         {
@@ -137,6 +144,9 @@ public static class SessionCommands
             if (p is < 0 or > 1) throw new UserFacingException("--scanner-dropout must be between 0 and 1", ExitCodes.Invalid);
             double hz = parse.GetValue(refresh) ?? paradigm.Display.ExpectedRefreshHz;
             if (hz is < 20 or > 500) throw new UserFacingException("--refresh must be between 20 and 500 Hz", ExitCodes.Invalid);
+            List<MarkerSpec> markerSpecs;
+            try { markerSpecs = (parse.GetValue(markers) ?? []).Select(MarkerSpec.Parse).ToList(); }
+            catch (DeviceSpecException e) { throw new UserFacingException($"--markers: {e.Message}", ExitCodes.Invalid); }
             Plan plan;
             try { plan = Planner.Make(paradigm, new SessionFacts(id, label, parse.GetValue(seed))); }
             catch (PlanException e) { throw new UserFacingException($"{e.Pos}: error: {e.Message}", ExitCodes.Invalid); }
@@ -155,8 +165,18 @@ public static class SessionCommands
             };
             options = options with { EarlierSelections = EarlierSelection(plan, options.SkipPhases, null, dbPath) };
             var cpu = Stopwatch.StartNew();
+            IClock clock = settings.RealTime ? new MonotonicClock() : new VirtualClock();
+            using var recorder = OpenMarkers(markerSpecs, clock);
             using var store = OpenStore(dbPath);
-            var result = Crashes(dbPath, () => Simulator.Run(plan, store, settings, options).Result);
+            recorder.RecordInto(store);
+            options = options with { MarkersDescription = recorder.Description };
+            SessionResult result;
+            try { result = Crashes(dbPath, () => Simulator.Run(plan, store, settings, options, clock: clock, markers: recorder.Outputs).Result); }
+            finally
+            {
+                // The virtual clock outruns the outputs: wait until every queued marker went out (and was recorded).
+                if (!recorder.Finish(TimeSpan.FromSeconds(30))) Console.Error.WriteLine("exrun: warning: some markers were still queued after 30 s and were not sent");
+            }
             store.Flush(TimeSpan.FromSeconds(30));
             var simulated = result.Flips / hz;
             Console.Out.WriteLine($"session {sessionId}: {result.Status.ToString().ToLowerInvariant()}; {simulated / 60:0.0} simulated minutes in {cpu.Elapsed.TotalSeconds:0.0} s");
@@ -165,5 +185,15 @@ public static class SessionCommands
             return result.Status == SessionStatus.Aborted ? ExitCodes.Aborted : ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>Opens simulate's marker outputs; a device that cannot open is a device failure (exit 1).</summary>
+    private static MarkerRecorder OpenMarkers(IReadOnlyList<MarkerSpec> specs, IClock clock)
+    {
+        try { return MarkerRecorder.Open(specs, clock, clock.IsRealTime ? 256 : MarkerRecorder.VirtualClockQueueCapacity); }
+        catch (Exception e) when (e is HardwareException or IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
+        {
+            throw new UserFacingException($"--markers: {e.Message}", ExitCodes.Failure);
+        }
     }
 }

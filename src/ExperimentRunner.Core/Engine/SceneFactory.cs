@@ -122,60 +122,73 @@ public sealed class SceneFactory(ParadigmModel paradigm, string? participantPhot
             Responses = [keys.DecreaseResponse, keys.IncreaseResponse, keys.ConfirmResponse],
         });
 
-    /// <summary>The scene of a planned scan event, with the profile it shows (null when none).</summary>
+    /// <summary>
+    /// The scene of a planned scan event, with the profile it shows (null when none). The switch names every
+    /// <see cref="ScreenKindSpec"/> and has no default: a new screen kind that is not handled here does not compile
+    /// (CS8509, an error under TreatWarningsAsErrors) instead of silently showing a fixation cross.
+    /// </summary>
     public SceneSpec ForEvent(PlannedEvent e, ProfileInfo? profile)
     {
         if (e.Rating != null) return Rating(e.Rating);
         if (e.Template == null) return Fixation();
         var t = e.Template;
-        switch (t.Show)
+#pragma warning disable CS8524 // only named kinds come from the loader; an unnamed value is a bug and throws
+        return t.Show switch
         {
-            case ScreenKindSpec.Fixation: return Fixation();
-            case ScreenKindSpec.Blank: return Blank();
-            case ScreenKindSpec.Text:
-                return Text($"{t.Name}:{profile?.Id}", null, Fill(t.Text ?? "", profile), null, t.Responses);
-            case ScreenKindSpec.Image:
-                return Get("image:" + t.Image, () => new SceneSpec { Key = "image:" + t.Image, Kind = SceneKind.Image, ImagePath = t.Image, Responses = t.Responses });
-            case ScreenKindSpec.Profile:
-                return Get($"profile:{profile?.Id}:{string.Join(",", t.Responses)}", () => new SceneSpec
-                {
-                    Key = $"profile:{profile?.Id}:{string.Join(",", t.Responses)}",
-                    Kind = SceneKind.Profile,
-                    Profile = profile,
-                    Caption = Fill(paradigm.Caption, profile),
-                    Body = Fill(paradigm.Caption, profile),
-                    Responses = t.Responses,
-                });
-            case ScreenKindSpec.Question:
-                return Get($"question:{t.Name}:{profile?.Id}", () => new SceneSpec
-                {
-                    Key = $"question:{t.Name}:{profile?.Id}",
-                    Kind = SceneKind.Question,
-                    Profile = profile,
-                    Caption = Fill(paradigm.Caption, profile),
-                    Title = Fill(paradigm.Caption, profile),
-                    Body = Fill(t.Text ?? "Do you think this person would like you?", profile),
-                    Options = t.Options.Select(Label).ToList(),
-                    OptionKeys = t.Options.Select(KeyHint).ToList(),
-                    Responses = t.Responses,
-                });
-            case ScreenKindSpec.Feedback:
-                var condition = paradigm.Conditions.GetValueOrDefault(e.Condition);
-                string key = $"feedback:{e.Condition}:{profile?.Id}";
-                return Get(key, () => new SceneSpec
-                {
-                    Key = key,
-                    Kind = SceneKind.Feedback,
-                    Profile = profile,
-                    Caption = Fill(paradigm.Caption, profile),
-                    Body = Fill(paradigm.Caption, profile),
-                    ParticipantPhotoPath = ParticipantPhoto,
-                    Feedback = condition?.Message is null ? null
-                        : new FeedbackStyle(Fill(condition.Message, profile), condition.Symbol, condition.Color),
-                    Responses = t.Responses,
-                });
-            default: return Fixation();
-        }
+            ScreenKindSpec.Fixation => Fixation(),
+            ScreenKindSpec.Blank => Blank(),
+            ScreenKindSpec.Text => Text($"{t.Name}:{profile?.Id}", null, Fill(t.Text ?? "", profile), null, t.Responses),
+            ScreenKindSpec.Image => Get("image:" + t.Image, () => new SceneSpec { Key = "image:" + t.Image, Kind = SceneKind.Image, ImagePath = t.Image, Responses = t.Responses }),
+            ScreenKindSpec.Profile => ProfileScene(t, profile),
+            ScreenKindSpec.Question => QuestionScene(t, profile),
+            ScreenKindSpec.Feedback => FeedbackScene(e, t, profile),
+            // The loader gives every rating screen its rating, and the planner puts it on the event (handled above).
+            ScreenKindSpec.Rating => throw new InvalidOperationException($"rating screen '{t.Name}' was planned without its rating"),
+        };
+#pragma warning restore CS8524
+    }
+
+    private SceneSpec ProfileScene(ScreenSpec t, ProfileInfo? profile) =>
+        Get($"profile:{profile?.Id}:{string.Join(",", t.Responses)}", () => new SceneSpec
+        {
+            Key = $"profile:{profile?.Id}:{string.Join(",", t.Responses)}",
+            Kind = SceneKind.Profile,
+            Profile = profile,
+            Caption = Fill(paradigm.Caption, profile),
+            Body = Fill(paradigm.Caption, profile),
+            Responses = t.Responses,
+        });
+
+    private SceneSpec QuestionScene(ScreenSpec t, ProfileInfo? profile) =>
+        Get($"question:{t.Name}:{profile?.Id}", () => new SceneSpec
+        {
+            Key = $"question:{t.Name}:{profile?.Id}",
+            Kind = SceneKind.Question,
+            Profile = profile,
+            Caption = Fill(paradigm.Caption, profile),
+            Title = Fill(paradigm.Caption, profile),
+            Body = Fill(t.Text ?? "Do you think this person would like you?", profile),
+            Options = t.Options.Select(Label).ToList(),
+            OptionKeys = t.Options.Select(KeyHint).ToList(),
+            Responses = t.Responses,
+        });
+
+    private SceneSpec FeedbackScene(PlannedEvent e, ScreenSpec t, ProfileInfo? profile)
+    {
+        var condition = paradigm.Conditions.GetValueOrDefault(e.Condition);
+        string key = $"feedback:{e.Condition}:{profile?.Id}";
+        return Get(key, () => new SceneSpec
+        {
+            Key = key,
+            Kind = SceneKind.Feedback,
+            Profile = profile,
+            Caption = Fill(paradigm.Caption, profile),
+            Body = Fill(paradigm.Caption, profile),
+            ParticipantPhotoPath = ParticipantPhoto,
+            Feedback = condition?.Message is null ? null
+                : new FeedbackStyle(Fill(condition.Message, profile), condition.Symbol, condition.Color),
+            Responses = t.Responses,
+        });
     }
 
     /// <summary>A readable label for a response name ("yes" → "Yes", "button1" → "button1").</summary>

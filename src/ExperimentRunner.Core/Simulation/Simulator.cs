@@ -33,8 +33,12 @@ public sealed record SimulationSettings
 /// <summary>Runs a whole session on simulated devices, stored through the given sink exactly like a real one.</summary>
 public static class Simulator
 {
+    /// <summary>
+    /// Runs the session. <paramref name="clock"/>: the clock to run on (default: per <see cref="SimulationSettings.RealTime"/>);
+    /// <paramref name="markers"/>: real marker outputs the simulated session sends to (opened on the same clock).
+    /// </summary>
     public static (SessionResult Result, SessionRunner Runner) Run(Plan plan, IEventSink sink, SimulationSettings settings, SessionOptions options,
-        IOperatorControl? op = null, IClock? clock = null)
+        IOperatorControl? op = null, IClock? clock = null, IReadOnlyList<IMarkerOutput>? markers = null)
     {
         var p = plan.Paradigm;
         clock ??= settings.RealTime ? new MonotonicClock() : new VirtualClock();
@@ -47,7 +51,7 @@ public static class Simulator
         var devices = new SessionDevices
         {
             Clock = clock, Display = display, Input = participant, Trigger = trigger, Sink = sink, Operator = op,
-            Audio = new SilentAudio(clock),
+            Audio = new SilentAudio(clock), Markers = markers ?? [],
         };
         var runner = new SessionRunner(plan, devices, options with { Mode = options.Mode.Length == 0 ? "simulate" : options.Mode });
         var result = runner.Run();

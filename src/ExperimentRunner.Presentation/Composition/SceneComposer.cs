@@ -103,6 +103,8 @@ public sealed partial class SceneComposer : IDisposable
         _missing = "";
         try
         {
+            // Every SceneKind is named and there is no default: a kind without a layout does not compile (CS8509).
+#pragma warning disable CS8524 // an unnamed value is a bug and throws SwitchExpressionException
             var layout = scene.Kind switch
             {
                 SceneKind.Blank => new SceneLayout { Kind = scene.Kind, Width = Width, Height = Height },
@@ -114,8 +116,8 @@ public sealed partial class SceneComposer : IDisposable
                 SceneKind.Rating or SceneKind.Questionnaire => RatingScreen(canvas, scene),
                 SceneKind.Wait => WaitScreen(canvas, scene),
                 SceneKind.Image => ImageScreen(canvas, scene, images),
-                _ => throw new NotSupportedException($"scene kind {scene.Kind} has no layout"),
             };
+#pragma warning restore CS8524
             layout.TextTruncated = _truncated;
             layout.MissingCharacters = _missing.Length > 0 ? _missing : null;
             return layout;

@@ -1,0 +1,60 @@
+using ExperimentRunner.Core.Devices;
+using ExperimentRunner.Core.Engine;
+using ExperimentRunner.Core.Paradigm;
+using ExperimentRunner.Core.Planning;
+
+namespace ExperimentRunner.Core.Tests;
+
+/// <summary>
+/// Every screen kind of a paradigm becomes its own scene: none falls through to a fixation cross. (A kind missing from
+/// SceneFactory.ForEvent or SceneComposer does not compile at all: their switches have no default.)
+/// </summary>
+public class SceneFactoryTests
+{
+    private static readonly ParadigmModel Paradigm = ParadigmLoader.Load(Repo.Paradigm("social-feedback-fmri.yaml")).Paradigm!;
+
+    private static PlannedEvent EventShowing(ScreenKindSpec kind, RatingSpec? rating = null)
+    {
+        var template = Paradigm.Trials.Values.First().Screens[0] with { Show = kind, Image = "stimuli/x.png", Text = "text", Options = ["yes", "no"] };
+        return new PlannedEvent
+        {
+            Run = 1, Block = 1, Trial = 1, Condition = Paradigm.Conditions.Keys.First(), Screen = template.Name, Role = PlannedRole.Screen,
+            Template = template, Rating = rating, OnsetNs = 0, DurationNs = 1, OnsetFrame = 0, DurationFrames = 1,
+        };
+    }
+
+    [Theory]
+    [InlineData(ScreenKindSpec.Fixation, SceneKind.Fixation)]
+    [InlineData(ScreenKindSpec.Blank, SceneKind.Blank)]
+    [InlineData(ScreenKindSpec.Profile, SceneKind.Profile)]
+    [InlineData(ScreenKindSpec.Question, SceneKind.Question)]
+    [InlineData(ScreenKindSpec.Feedback, SceneKind.Feedback)]
+    [InlineData(ScreenKindSpec.Text, SceneKind.Text)]
+    [InlineData(ScreenKindSpec.Image, SceneKind.Image)]
+    public void EachScreenKindHasItsOwnScene(ScreenKindSpec show, SceneKind scene)
+    {
+        var factory = new SceneFactory(Paradigm);
+        Assert.Equal(scene, factory.ForEvent(EventShowing(show), Paradigm.ProfileRows.FirstOrDefault()).Kind);
+    }
+
+    [Fact]
+    public void EveryScreenKindIsCoveredAbove()
+    {
+        // Rating screens are covered by the next two tests; the theory above names every other kind.
+        Assert.Equal(8, Enum.GetValues<ScreenKindSpec>().Length);
+    }
+
+    [Fact]
+    public void ARatingScreenShowsItsRating()
+    {
+        var rating = Paradigm.Ratings.Values.First();
+        Assert.Equal(SceneKind.Rating, new SceneFactory(Paradigm).ForEvent(EventShowing(ScreenKindSpec.Rating, rating), null).Kind);
+    }
+
+    [Fact]
+    public void ARatingScreenPlannedWithoutItsRatingIsABugNotAFixationCross()
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => new SceneFactory(Paradigm).ForEvent(EventShowing(ScreenKindSpec.Rating), null));
+        Assert.Contains("without its rating", e.Message);
+    }
+}
