@@ -1,3 +1,4 @@
+using ExperimentRunner.Hardware.Tests.Support;
 using ExperimentRunner.Cli.Commands;
 using ExperimentRunner.Core.Devices;
 using ExperimentRunner.Core.Engine;
@@ -33,17 +34,10 @@ public sealed class KeyTriggerSessionTests
         }
     }
 
-    private static string Paradigm(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "ExperimentRunner.sln"))) return Path.Combine(dir.FullName, "paradigms", name);
-        throw new InvalidOperationException("repository root not found");
-    }
-
     [Fact]
     public void KeyPulsesCountAtTheirOwnTimeAndNeverAsResponses()
     {
-        var plan = Planner.Make(ParadigmLoader.Load(Paradigm("social-feedback-fmri.yaml")).Paradigm!, new SessionFacts("sub-01"));
+        var plan = Planner.Make(ParadigmLoader.Load(Repo.Paradigm("social-feedback-fmri.yaml")).Paradigm!, new SessionFacts("sub-01"));
         var p = plan.Paradigm;
         var clock = new VirtualClock();
         var keys = new ScannerKeys(clock, p.Scanner.TrNs);

@@ -45,17 +45,10 @@ public sealed class MarkerFaultSessionTests
         return writer.ToString();
     }
 
-    private static string Paradigm(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "ExperimentRunner.sln"))) return Path.Combine(dir.FullName, "paradigms", name);
-        throw new InvalidOperationException("repository root not found");
-    }
-
     [SocatFact]
     public void ASerialMarkerLinkThatDiesMidRunIsASessionWarningAndShowsInTheLiveView()
     {
-        var plan = Planner.Make(ParadigmLoader.Load(Paradigm("social-feedback-fmri.yaml")).Paradigm!, new SessionFacts("sub-01"));
+        var plan = Planner.Make(ParadigmLoader.Load(Repo.Paradigm("social-feedback-fmri.yaml")).Paradigm!, new SessionFacts("sub-01"));
         var p = plan.Paradigm;
         var pty = new PtyPair();
         try

@@ -153,14 +153,21 @@ public sealed partial class SessionRunner
         {
             bool aborting = _operator.Aborting, stopped = _operator.StopRequested;
             status = crash != null ? SessionStatus.Crashed : aborting ? SessionStatus.Aborted : stopped ? SessionStatus.Stopped : SessionStatus.Completed;
-            if (crash == null && aborting) _machine.TryFire(SessionTrigger.Abort);
-            else if (crash == null && stopped) _machine.TryFire(SessionTrigger.Stop);
-            WarnDeviceFaults();
-            _live.Finished = true;
-            string? reason = crash != null ? $"{crash.Message} ({crashWhere})"
-                : aborting ? "operator abort" : stopped ? "stopped (time limit or operator)" : null;
-            _dev.Sink.SessionEnded(new SessionEnd(options.SessionId, status.ToString().ToLowerInvariant(), _session.Now, reason));
-            _dev.Sink.Flush(TimeSpan.FromSeconds(5));
+            try
+            {
+                if (crash == null && aborting) _machine.TryFire(SessionTrigger.Abort);
+                else if (crash == null && stopped) _machine.TryFire(SessionTrigger.Stop);
+                WarnDeviceFaults();
+            }
+            finally
+            {
+                // The record of how the session ended is written whatever the steps before it did.
+                _live.Finished = true;
+                string? reason = crash != null ? $"{crash.Message} ({crashWhere})"
+                    : aborting ? "operator abort" : stopped ? "stopped (time limit or operator)" : null;
+                _dev.Sink.SessionEnded(new SessionEnd(options.SessionId, status.ToString().ToLowerInvariant(), _session.Now, reason));
+                _dev.Sink.Flush(TimeSpan.FromSeconds(5));
+            }
         }
         if (crash != null) throw new SessionCrashedException(options.SessionId, crashWhere!, crash);
         return new SessionResult(status, options.SessionId, _frames.MissedFrames, _scanner.MissingPulses, _session.Responses, _session.MissedResponses, (int)_frames.FlipIndex);
