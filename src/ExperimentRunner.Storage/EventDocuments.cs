@@ -10,7 +10,8 @@ namespace ExperimentRunner.Storage;
 /// <c>status</c> ("running" until ended), <c>endedNs</c>, <c>reason</c>, <c>resumes</c> (infos of later starts).</item>
 /// <item><c>events</c>: one document per event other than a flip: <c>_id</c> a sequence number increasing in the order
 /// events were written, <c>session</c>, <c>kind</c> (the <see cref="EventKind"/> name), and every field of the
-/// <see cref="EventRecord"/>; times are Int64 nanoseconds of the run clock, a field that does not apply is absent.</item>
+/// <see cref="EventRecord"/>; times are Int64 nanoseconds of the run clock, a field that does not apply is absent
+/// (<c>sinceT0Ns</c>, the time from the run's t0, since 0.3: absent in older records).</item>
 /// <item><c>flips</c>: flips of a session in chunks of up to <see cref="FlipChunkSize"/>: <c>session</c>, <c>run</c>,
 /// <c>firstSeq</c>, and the arrays <c>timeNs</c>, <c>intendedNs</c>, <c>frame</c>.</item>
 /// <item><c>tallies</c> and <c>meta</c>: see <see cref="Tallies"/> and <see cref="Meta"/>.</item>
@@ -69,6 +70,7 @@ internal static class EventDocuments
         if (!double.IsNaN(e.Value)) d["value"] = e.Value;
         if (e.Code != 0) d["code"] = e.Code;
         PutString(d, "text", e.Text);
+        PutTime(d, "sinceT0Ns", e.SinceT0Ns);
         return RecordSeal.Seal(d);
     }
 
@@ -104,6 +106,7 @@ internal static class EventDocuments
             Value = d.TryGetValue("value", out BsonValue v) && v.IsNumber ? v.AsDouble : double.NaN,
             Code = d.TryGetValue("code", out BsonValue c) && c.IsNumber ? c.AsInt32 : 0,
             Text = GetString(d, "text"),
+            SinceT0Ns = GetTime(d, "sinceT0Ns"),
         };
     }
 

@@ -11,8 +11,8 @@ public static class SelectionRecord
     /// <summary>The answers of the selection phase named <paramref name="phase"/> among one session's events, in the
     /// order given: profile id → choice name (null for no answer).</summary>
     public static List<(string ProfileId, string? Choice)> Of(IEnumerable<EventRecord> events, string phase) =>
-        events.Where(e => e.Kind == EventKind.Choice && e.Phase == phase && e.Stimulus != null)
-            .Select(e => (e.Stimulus!, e.Response)).ToList();
+        events.Where(e => e.IsSelection() && e.Phase == phase && e.Stimulus != null)
+            .Select(e => e.AsSelection()).Select(s => (s.ProfileId!, s.Choice)).ToList();
 
     /// <summary>
     /// The participant's latest stored selection in phase <paramref name="phase"/>: from a session with the same label

@@ -90,7 +90,7 @@ public static class StudyCheck
                 foreach (int run in runsWithoutStart)
                 {
                     // A run waits for the scanner (wait screen, dummy pulses, flips) before its t0: that is no damage.
-                    bool planned = stored.Any(s => s.Event.Run == run && s.Event.Kind == EventKind.ScreenOnset && s.Event.IntendedNs != EventRecord.None);
+                    bool planned = stored.Any(s => s.Event.Run == run && s.Event.Kind == EventKind.ScreenOnset && s.Event.AsScreenOnset().IsPlanned);
                     if (planned) problems.Add($"{who}: run {run} shows planned screens but has no RunStarted (no t0 to export onsets from)");
                     else notes.Add($"{who}: run {run} never reached its t0 (it was waiting for the scanner)");
                 }

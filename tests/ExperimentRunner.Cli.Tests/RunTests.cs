@@ -89,14 +89,14 @@ public class RunTests
         for (int i = 1; i < flips.Count; i++) if (flips[i].TimeNs - flips[i - 1].TimeNs > 16_666_667 * 3 / 2) late++;
         Assert.True(missed.Count <= late, $"{missed.Count} missed frames logged, {late} late flips");
         // Markers: one datagram per marked screen, each logged with its send time.
-        var marked = events.Where(e => e.Kind == EventKind.ScreenOnset && e.Code > 0).ToList();
+        var marked = events.Where(e => e.Kind == EventKind.ScreenOnset && e.AsScreenOnset().Marker > 0).ToList();
         var sent = events.Where(e => e.Kind == EventKind.Marker).ToList();
         Assert.NotEmpty(marked);
         Assert.Equal(marked.Count, sent.Count);
         lock (datagrams)
         {
             Assert.Equal(marked.Count, datagrams.Count);
-            Assert.Equal(marked.Select(m => m.Code), datagrams.Select(d => d.RootElement.GetProperty("code").GetInt32()));
+            Assert.Equal(marked.Select(m => m.AsScreenOnset().Marker), datagrams.Select(d => d.RootElement.GetProperty("code").GetInt32()));
         }
         Assert.All(sent, m => Assert.True(m.TimeNs >= m.IntendedNs));
     }
@@ -158,9 +158,9 @@ public class RunTests
             using var reader = StudyReader.Open(db);
             var events = reader.Events(SessionOf(db)).Select(e => e.Event).ToList();
             var pulses = events.Where(e => e.Kind == EventKind.Pulse).ToList();
-            Assert.Equal(4, pulses.Count(p => p.Code == 1));
+            Assert.Equal(4, pulses.Count(p => p.AsPulse().IsDummy));
             var t0 = Assert.Single(events, e => e.Kind == EventKind.RunStarted);
-            Assert.Equal(pulses.First(p => p.Code == 0).TimeNs, t0.TimeNs);
+            Assert.Equal(pulses.First(p => !p.AsPulse().IsDummy).TimeNs, t0.TimeNs);
             Assert.Contains(events, e => e.Kind == EventKind.ScreenOnset && e.Screen == "lead_in");
         }
         finally

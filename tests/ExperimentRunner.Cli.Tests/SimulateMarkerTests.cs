@@ -48,12 +48,12 @@ public class SimulateMarkerTests
         var session = reader.Sessions().Single();
         Assert.Contains("udp 127.0.0.1", session.Info.Markers);
         var events = reader.Events(session.SessionId).Select(e => e.Event).ToList();
-        var marked = events.Where(e => e.Kind == EventKind.ScreenOnset && e.Code > 0).ToList();
-        var sent = events.Where(e => e.Kind == EventKind.Marker).OrderBy(e => e.TimeNs).ToList();
+        var marked = events.Where(e => e.Kind == EventKind.ScreenOnset && e.AsScreenOnset().Marker > 0).Select(e => e.AsScreenOnset()).ToList();
+        var sent = events.Where(e => e.Kind == EventKind.Marker).Select(e => e.AsMarker()).OrderBy(e => e.SentNs).ToList();
         Assert.True(marked.Count > 50, $"only {marked.Count} marked screens");
         Assert.Equal(marked.Count, sent.Count);
-        Assert.Equal(marked.Select(m => (m.Code, m.TimeNs)), sent.Select(m => (m.Code, m.IntendedNs)));
-        Assert.All(sent, m => Assert.True(m.TimeNs >= m.IntendedNs));
+        Assert.Equal(marked.Select(m => (m.Marker, m.OnsetNs)), sent.Select(m => (m.Code, m.OnsetNs)));
+        Assert.All(sent, m => Assert.True(m.SentNs >= m.OnsetNs));
         lock (datagrams)
         {
             Assert.Equal(marked.Count, datagrams.Count);

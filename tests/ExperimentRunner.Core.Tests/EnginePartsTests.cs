@@ -144,7 +144,7 @@ public class ScannerClockTests
         scanner.Pulse(5 * tr); // volume 2 never came
         Assert.Equal([0, 1, 3], scanner.RunPulses.Select(x => x.Volume));
         Assert.Equal(1, scanner.MissingPulses);
-        Assert.Equal(2, Assert.Single(sink.Events, e => e.Kind == EventKind.MissingPulse).Value);
+        Assert.Equal(2, Assert.Single(sink.Events, e => e.Kind == EventKind.MissingPulse).AsMissingPulse().Volume);
         Assert.Equal(tr / 1e9, scanner.MeasuredTrSeconds(), 6);
     }
 }

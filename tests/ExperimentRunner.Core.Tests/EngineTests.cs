@@ -92,7 +92,7 @@ public class EngineTests
         Assert.Contains(sink.Events, e => e.Kind == EventKind.BlockEnded && e.Run == 1 && e.Block == 1);
         Assert.DoesNotContain(sink.Events, e => e.Kind == EventKind.BlockEnded && e.Run == 1 && e.Block == 2);
         var runEnd = Assert.Single(sink.Events, e => e.Kind == EventKind.RunEnded);
-        Assert.Equal(1, runEnd.Code);
+        Assert.True(runEnd.AsRunEnded().EndedEarly);
         Assert.DoesNotContain(sink.Events, e => e.Run == 2);
         // Nothing after the abort was shown.
         long abortAt = sink.Events.First(e => e.Response == "abort_confirmed").TimeNs;
@@ -136,8 +136,8 @@ public class EngineTests
         new SessionRunner(plan, devices, new SessionOptions { SessionId = "s", Mode = "simulate" }).Run();
         // The emulator numbers pulses from arming (dummy scans first) and across runs; translate to (run, volume).
         var runs = sink.Events.Where(e => e.Kind == EventKind.RunStarted).ToList();
-        var detected = sink.Events.Where(e => e.Kind == EventKind.MissingPulse).Select(e => (e.Run, Volume: (int)e.Value)).ToHashSet();
-        var pulses = sink.Events.Where(e => e.Kind == EventKind.Pulse && e.Code == 0).Select(e => (e.Run, Volume: (int)e.Value)).ToHashSet();
+        var detected = sink.Events.Where(e => e.Kind == EventKind.MissingPulse).Select(e => (e.Run, e.AsMissingPulse().Volume)).ToHashSet();
+        var pulses = sink.Events.Where(e => e.Kind == EventKind.Pulse && !e.AsPulse().IsDummy).Select(e => (e.Run, e.AsPulse().Volume)).ToHashSet();
         Assert.NotEmpty(detected);
         Assert.Empty(detected.Intersect(pulses));
         foreach (var run in runs)
@@ -152,10 +152,10 @@ public class EngineTests
     public void RatingsRecordTheirCursorHistoryAndTimeouts()
     {
         var (_, sink, _, _) = Run("social-feedback-fmri.yaml", new SimulationSettings { Responder = new ResponderPolicy { Miss = 0.3 } });
-        var ratings = sink.Events.Where(e => e.Kind == EventKind.Rating).ToList();
-        Assert.Contains(ratings, r => double.IsNaN(r.Value) && r.Code == 1);
-        Assert.Contains(ratings, r => !double.IsNaN(r.Value) && r.Text!.Contains(';'));
-        Assert.All(ratings.Where(r => !double.IsNaN(r.Value)), r => Assert.EndsWith(":" + r.Value.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture), r.Text!));
+        var ratings = sink.Events.Where(e => e.Kind == EventKind.Rating).Select(e => e.AsRating()).ToList();
+        Assert.Contains(ratings, r => double.IsNaN(r.Value) && !r.Answered);
+        Assert.Contains(ratings, r => r.Answered && r.History!.Contains(';'));
+        Assert.All(ratings.Where(r => r.Answered), r => Assert.EndsWith(":" + r.Value.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture), r.History!));
         var score = Assert.Single(sink.Events, e => e.Kind == EventKind.Questionnaire && e.Screen == "score");
         Assert.Equal("resilience", score.Stimulus);
     }
@@ -164,13 +164,14 @@ public class EngineTests
     public void PredictionsAreMarkedConsistentOrViolated()
     {
         var (_, sink, _, _) = Run("social-judgment-fmri.yaml");
-        var predictions = sink.Events.Where(e => e.Kind == EventKind.Choice && e.Screen == "question" && e.Code == 0).ToList();
+        var predictions = sink.Events.Where(e => e.IsPrediction() && e.Screen == "question").Select(e => e.AsPrediction()).Where(p => p.Answered).ToList();
         Assert.Equal(40, predictions.Count);
         Assert.All(predictions, p =>
         {
             bool yes = p.Response == "yes";
             bool positive = p.Condition == "positive";
-            Assert.Equal(yes == positive ? "consistent" : "violated", p.Text);
+            Assert.Equal(yes, p.PredictedYes);
+            Assert.Equal(yes == positive ? PredictionOutcome.Consistent : PredictionOutcome.Violated, p.Outcome);
         });
     }
 
@@ -178,7 +179,7 @@ public class EngineTests
     public void ResponsesOutsideAnyWindowAreLoggedNotDropped()
     {
         var (_, sink, _, _) = Run("social-feedback-fmri.yaml", new SimulationSettings { Responder = new ResponderPolicy { Stray = 0.5 } });
-        var stray = sink.Events.Where(e => e.Kind == EventKind.Response && e.Code == 1).ToList();
+        var stray = sink.Events.Where(e => e.Kind == EventKind.Response && !e.AsResponse().InWindow).ToList();
         Assert.NotEmpty(stray);
         Assert.All(stray, s => Assert.True(s.RtNs != EventRecord.None));
     }
@@ -228,7 +229,7 @@ public class VolumeLockTests
         new SessionRunner(plan, devices, new SessionOptions { SessionId = "s", Mode = "simulate" }).Run();
         foreach (int run in new[] { 1, 2 })
         {
-            var pulse55 = sink.Events.Single(e => e.Kind == EventKind.Pulse && e.Run == run && e.Code == 0 && (int)e.Value == 55);
+            var pulse55 = sink.Events.Single(e => e.Kind == EventKind.Pulse && e.Run == run && e.AsPulse() is { IsDummy: false, Volume: 55 });
             var first = sink.Events.First(e => e.Kind == EventKind.ScreenOnset && e.Run == run && e.Block == 2 && e.Trial == 1);
             Assert.InRange(first.TimeNs - pulse55.TimeNs, 0, 2 * 16_666_667);
             Assert.InRange(first.IntendedNs, pulse55.TimeNs, pulse55.TimeNs);

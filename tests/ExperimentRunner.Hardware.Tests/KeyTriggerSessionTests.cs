@@ -60,9 +60,10 @@ public sealed class KeyTriggerSessionTests
         Assert.Equal(plan.Runs.Count(), runs.Count);
         foreach (var run in runs)
         {
-            // t0 is the fifth pulse of the run: four dummies (Code 1), then volume 0.
+            // t0 is the fifth pulse of the run: four dummies, then volume 0.
             var ofRun = pulses.Where(e => e.Run == run.Run).ToList();
-            Assert.Equal(4, ofRun.TakeWhile(e => e.Code == 1).Count());
+            Assert.Equal(4, ofRun.TakeWhile(e => e.AsPulse().IsDummy).Count());
+            Assert.Equal(0, ofRun[4].AsPulse().Volume);
             Assert.Equal(ofRun[4].TimeNs, run.TimeNs);
         }
         Assert.Equal(0, result.MissingPulses);

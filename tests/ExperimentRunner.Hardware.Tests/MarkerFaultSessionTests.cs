@@ -28,7 +28,7 @@ public sealed class MarkerFaultSessionTests
         public void Write(in EventRecord e)
         {
             Memory.Write(e);
-            if (e.Kind != EventKind.ScreenOnset || e.Code <= 0 || ++_marked != 2) return;
+            if (e.Kind != EventKind.ScreenOnset || e.AsScreenOnset().Marker <= 0 || ++_marked != 2) return;
             atSecondMarkedScreen();
         }
     }

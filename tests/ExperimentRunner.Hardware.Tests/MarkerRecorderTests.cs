@@ -27,10 +27,10 @@ public sealed class MarkerRecorderTests
             recorder.Outputs[0].Send(new MarkerMessage(i % 200 + 1, "feedback", clock.NowNs, clock.NowNs));
         }
         Assert.True(recorder.Finish(TimeSpan.FromSeconds(30)));
-        var markers = sink.Events.Where(e => e.Kind == EventKind.Marker).ToList();
+        var markers = sink.Events.Where(e => e.Kind == EventKind.Marker).Select(e => e.AsMarker()).ToList();
         Assert.Equal(600, markers.Count);
         Assert.Equal(Enumerable.Range(0, 600).Select(i => i % 200 + 1), markers.Select(m => m.Code));
-        Assert.All(markers, m => Assert.True(m.TimeNs >= m.IntendedNs && m.Screen == "feedback" && m.Text == recorder.Description));
+        Assert.All(markers, m => Assert.True(m.SentNs >= m.OnsetNs && m.Label == "feedback" && m.Output == recorder.Description));
     }
 
     [Fact]

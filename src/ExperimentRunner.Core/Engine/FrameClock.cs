@@ -42,9 +42,9 @@ internal sealed class FrameClock(IDisplay display, SessionContext session)
         {
             MissedFrames++;
             session.Live.MissedFrames = MissedFrames;
-            session.Write(new EventRecord { Kind = EventKind.MissedFrame, TimeNs = flip, IntendedNs = deadline, Run = session.Run, Block = session.Block, Trial = session.Trial, Screen = screen, Value = (flip - deadline) / (double)PeriodNs });
+            session.Write(SessionEvents.MissedFrame(flip, deadline, session.Run, session.Block, session.Trial, screen, (flip - deadline) / (double)PeriodNs));
         }
-        session.Write(new EventRecord { Kind = EventKind.Flip, TimeNs = flip, IntendedNs = deadline, Run = session.Run, Value = FlipIndex });
+        session.Write(SessionEvents.Flip(flip, deadline, session.Run, FlipIndex));
         LastFlipNs = flip;
         return flip;
     }

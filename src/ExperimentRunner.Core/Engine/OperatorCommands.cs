@@ -99,7 +99,7 @@ internal sealed class OperatorCommands(SessionContext session, ScannerClock scan
             case OperatorCommand.ConfirmAbort:
                 if (!_abortRequested) { Apply(OperatorCommand.Abort); break; }
                 Aborting = true;
-                session.Write(new EventRecord { Kind = EventKind.Operator, TimeNs = now, Run = session.Run, Block = session.Block, Trial = session.Trial, Phase = session.PhaseName, Response = "abort_confirmed" });
+                session.Write(SessionEvents.Operator(now, session.Place, "abort_confirmed", null));
                 break;
             case OperatorCommand.CancelAbort:
                 _abortRequested = false;
@@ -120,5 +120,5 @@ internal sealed class OperatorCommands(SessionContext session, ScannerClock scan
     }
 
     private void Log(long timeNs, string what, string? text = null) =>
-        session.Write(new EventRecord { Kind = EventKind.Operator, TimeNs = timeNs, Run = session.Run, Phase = session.PhaseName, Response = what, Text = text });
+        session.Write(SessionEvents.Operator(timeNs, new EventPlace(session.Run, 0, 0, session.PhaseName), what, text));
 }

@@ -32,22 +32,15 @@ internal static class QuestionnairePhaseRunner
             if (item.Reverse) value = q.FirstValue + (q.Points.Count - 1) - point;
             if (answered) answers.Add(value);
             else session.CountMissedResponse();
-            session.Write(new EventRecord
-            {
-                Kind = EventKind.Questionnaire, TimeNs = answered ? window.ResponseNs : session.Now, Phase = session.PhaseName, Screen = q.Name, Stimulus = item.Id,
-                Value = answered ? value : double.NaN, RtNs = answered ? window.ResponseNs - window.OnsetNs : EventRecord.None,
-                Response = answered ? q.Points[point] : null, Code = item.Reverse ? 1 : 0, Text = window.History(),
-            });
+            session.Write(SessionEvents.QuestionnaireAnswer(answered ? window.ResponseNs : session.Now, session.PhaseName, q.Name, item.Id,
+                answered ? value : double.NaN, answered ? q.Points[point] : null, answered ? window.RtNs : EventRecord.None, item.Reverse, window.History()));
         }
         window.Stimulus = null;
         if (!runner.Finished)
         {
             double score = answers.Count == 0 ? double.NaN : q.Score == ScoreRule.Sum ? answers.Sum() : answers.Average();
-            session.Write(new EventRecord
-            {
-                Kind = EventKind.Questionnaire, TimeNs = session.Now, Phase = session.PhaseName, Screen = "score", Stimulus = q.Name, Value = score,
-                Text = $"{q.Score.ToString().ToLowerInvariant()} of {answers.Count}/{q.Items.Count} answered items",
-            });
+            session.Write(SessionEvents.QuestionnaireScore(session.Now, session.PhaseName, q.Name, score,
+                $"{q.Score.ToString().ToLowerInvariant()} of {answers.Count}/{q.Items.Count} answered items"));
         }
     }
 }

@@ -40,7 +40,7 @@ internal sealed class ScanPhaseRunner(SessionRunner runner, ScanPhase scan, Plan
         var events = ScanSchedule.FromBlock(run.Events, fromBlock, out long resumeShiftNs);
         if (events.Count == 0 && fromBlock > 1) return;
         if (fromBlock > 1)
-            s.Write(new EventRecord { Kind = EventKind.Interruption, TimeNs = s.Now, Run = s.Run, Block = fromBlock, Phase = s.PhaseName, Text = $"run {run.Index} continues at block {fromBlock}; onsets shifted by -{Ns.ToSeconds(resumeShiftNs):0.###} s to follow the lead-in" });
+            s.Write(SessionEvents.Interruption(s.Now, s.Run, fromBlock, s.PhaseName, $"run {run.Index} continues at block {fromBlock}; onsets shifted by -{Ns.ToSeconds(resumeShiftNs):0.###} s to follow the lead-in"));
         var schedule = new ScanSchedule(events, lockToVolumes: fromBlock == 1);
         int n = events.Count;
         var scenes = new SceneSpec[n];
@@ -71,12 +71,8 @@ internal sealed class ScanPhaseRunner(SessionRunner runner, ScanPhase scan, Plan
         _live.RunStartNs = t0;
         _live.RunDurationNs = runDuration;
         bool operatorStart = p.Scanner.Modality != Modality.Fmri || dev.Trigger.IsOperatorStart;
-        s.Write(new EventRecord
-        {
-            Kind = EventKind.RunStarted, TimeNs = t0, Run = s.Run, Phase = s.PhaseName, DurationNs = runDuration, Value = run.Index,
-            Text = $"block order {run.BlockOrder}; t0 = {(operatorStart ? "operator start" : "first counted pulse")}",
-            Code = p.Scanner.DummyScans,
-        });
+        s.Write(SessionEvents.RunStarted(t0, s.Run, s.PhaseName, runDuration, p.Scanner.DummyScans,
+            $"block order {run.BlockOrder}; t0 = {(operatorStart ? "operator start" : "first counted pulse")}"));
         _machine.Fire(SessionTrigger.T0);
         long endNs = t0 + runDuration;
         long period = _frames.PeriodNs;
@@ -112,7 +108,7 @@ internal sealed class ScanPhaseRunner(SessionRunner runner, ScanPhase scan, Plan
             // Block and trial boundaries: the only places the machine is fired and a pause may begin.
             if (ev.Block != currentBlock && !(ev.Block == 0 && ev.Role == PlannedRole.Rating && currentBlock > 0))
             {
-                if (blockOpen) s.Write(new EventRecord { Kind = EventKind.BlockEnded, TimeNs = predicted, Run = s.Run, Block = currentBlock, Phase = s.PhaseName });
+                if (blockOpen) s.Write(SessionEvents.BlockEnded(predicted, s.Run, currentBlock, s.PhaseName));
                 blockOpen = false;
                 currentBlock = ev.Block;
                 currentTrial = 0;
@@ -123,7 +119,7 @@ internal sealed class ScanPhaseRunner(SessionRunner runner, ScanPhase scan, Plan
                     s.Block = ev.Block;
                     _live.Block = ev.Block;
                     _live.Trials = schedule.TrialsIn(ev.Block);
-                    s.Write(new EventRecord { Kind = EventKind.BlockStarted, TimeNs = predicted, IntendedNs = t0 + ev.OnsetNs, Run = s.Run, Block = ev.Block, Phase = s.PhaseName, Condition = pb.Conditions, Text = pb.Label });
+                    s.Write(SessionEvents.BlockStarted(predicted, t0 + ev.OnsetNs, s.Run, ev.Block, s.PhaseName, pb.Conditions, pb.Label));
                     if (!_operator.Paused) _machine.Fire(SessionTrigger.Block);
                 }
                 else s.Block = 0;
@@ -147,9 +143,9 @@ internal sealed class ScanPhaseRunner(SessionRunner runner, ScanPhase scan, Plan
                     if (!skipping)
                     {
                         _machine.Fire(SessionTrigger.Trial);
-                        s.Write(new EventRecord { Kind = EventKind.TrialStarted, TimeNs = predicted, IntendedNs = t0 + ev.OnsetNs, Run = s.Run, Block = s.Block, Trial = s.Trial, Phase = s.PhaseName, Condition = ev.Condition, Stimulus = profiles[idx] });
+                        s.Write(SessionEvents.TrialStarted(predicted, t0 + ev.OnsetNs, s.Place, ev.Condition, profiles[idx]));
                     }
-                    else s.Write(new EventRecord { Kind = EventKind.Warning, TimeNs = predicted, Run = s.Run, Block = s.Block, Trial = s.Trial, Phase = s.PhaseName, Text = "trial skipped: the session is paused (scanner-locked onsets keep their times)" });
+                    else s.Write(SessionEvents.Warning(predicted, s.Place, "trial skipped: the session is paused (scanner-locked onsets keep their times)"));
                 }
             }
             _window.Condition = ev.Condition;
@@ -189,13 +185,9 @@ internal sealed class ScanPhaseRunner(SessionRunner runner, ScanPhase scan, Plan
             runner.Shown(flip, t0 + ev.OnsetNs + schedule.ShiftNs, ev.DurationNs, ev.Marker, ev.Sound, limit);
         }
         if (idx >= 0 && !Finished) FinishEvent(events[idx], profiles[idx]);
-        if (blockOpen && !Finished) s.Write(new EventRecord { Kind = EventKind.BlockEnded, TimeNs = s.Now, Run = s.Run, Block = currentBlock, Phase = s.PhaseName });
+        if (blockOpen && !Finished) s.Write(SessionEvents.BlockEnded(s.Now, s.Run, currentBlock, s.PhaseName));
         _operator.EndPause();
-        s.Write(new EventRecord
-        {
-            Kind = EventKind.RunEnded, TimeNs = s.Now, Run = s.Run, Phase = s.PhaseName, Value = _scanner.MeasuredTrSeconds(),
-            Text = RunSummary(), Code = Finished ? 1 : 0,
-        });
+        s.Write(SessionEvents.RunEnded(s.Now, s.Run, s.PhaseName, _scanner.MeasuredTrSeconds(), Finished, RunSummary()));
         _scanner.EndRun();
         s.Block = 0;
         s.Trial = 0;
@@ -244,7 +236,7 @@ internal sealed class ScanPhaseRunner(SessionRunner runner, ScanPhase scan, Plan
         _live.WaitingForScanner = false;
         if (Finished && _scanner.T0Ns == EventRecord.None)
         {
-            s.Write(new EventRecord { Kind = EventKind.RunEnded, TimeNs = s.Now, Run = s.Run, Phase = s.PhaseName, Text = "ended before the scanner started" });
+            s.Write(SessionEvents.RunEndedBeforeT0(s.Now, s.Run, s.PhaseName));
             return false;
         }
         return true;
@@ -264,17 +256,11 @@ internal sealed class ScanPhaseRunner(SessionRunner runner, ScanPhase scan, Plan
         if (t.Show == ScreenKindSpec.Question)
         {
             // The derived field analysts need: did the planned feedback confirm or violate the prediction?
-            string? outcome = null;
             bool predictedYes = _window.Responded && t.Options.Count > 0 && _window.Response == t.Options[0];
-            if (_window.Responded && _session.Paradigm.Conditions.TryGetValue(e.Condition, out var c) && c.Symbol != FeedbackSymbol.None)
-                outcome = predictedYes == (c.Symbol == FeedbackSymbol.Check) ? "consistent" : "violated";
-            _session.Write(new EventRecord
-            {
-                Kind = EventKind.Choice, TimeNs = _window.Responded ? _window.ResponseNs : _session.Now, Run = _session.Run, Block = _session.Block, Trial = _session.Trial, Phase = _session.PhaseName,
-                Screen = e.Screen, Condition = e.Condition, Stimulus = profile, Response = _window.Response,
-                RtNs = _window.Responded ? _window.ResponseNs - _window.OnsetNs : EventRecord.None, Value = _window.Responded ? (predictedYes ? 1 : 0) : double.NaN,
-                Code = _window.Responded ? 0 : 1, Text = outcome,
-            });
+            bool? confirms = _session.Paradigm.Conditions.TryGetValue(e.Condition, out var c) && c.Symbol != FeedbackSymbol.None ? c.Symbol == FeedbackSymbol.Check : null;
+            var outcome = PredictionOutcomes.Of(_window.Responded, predictedYes, confirms);
+            _session.Write(SessionEvents.Prediction(_window.Responded ? _window.ResponseNs : _session.Now, _session.Place, e.Screen, e.Condition, profile,
+                _window.Response, _window.RtNs, predictedYes, outcome));
         }
     }
 

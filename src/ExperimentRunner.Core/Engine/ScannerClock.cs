@@ -36,6 +36,7 @@ internal sealed class ScannerClock(SessionContext session)
     public void Arm(int dummies)
     {
         T0Ns = EventRecord.None;
+        session.T0Ns = EventRecord.None;
         WaitingForT0 = true;
         DummiesLeft = dummies;
         _pulsesSeen = 0;
@@ -67,17 +68,20 @@ internal sealed class ScannerClock(SessionContext session)
             if (DummiesLeft > 0)
             {
                 DummiesLeft--;
-                session.Write(new EventRecord { Kind = EventKind.Pulse, TimeNs = t, Run = session.Run, Code = 1, Value = -(DummiesLeft + 1) });
+                session.Write(SessionEvents.Pulse(t, session.Run, -(DummiesLeft + 1), dummy: true));
                 _lastPulseNs = t;
                 live.VolumesReceived = 0;
                 return true;
             }
             T0Ns = t;
+            // From here every event of the run is written with its time from t0.
+            session.T0Ns = t;
+            session.T0Run = session.Run;
             WaitingForT0 = false;
             _lastVolume = 0;
             _lastPulseNs = t;
             _runPulses.Add((0, t));
-            session.Write(new EventRecord { Kind = EventKind.Pulse, TimeNs = t, Run = session.Run, Value = 0 });
+            session.Write(SessionEvents.Pulse(t, session.Run, 0, dummy: false));
             live.VolumesReceived = 1;
             return false;
         }
@@ -90,7 +94,7 @@ internal sealed class ScannerClock(SessionContext session)
             {
                 MissingPulses++;
                 live.MissingPulses = MissingPulses;
-                session.Write(new EventRecord { Kind = EventKind.MissingPulse, TimeNs = T0Ns + v * tr, IntendedNs = T0Ns + v * tr, Run = session.Run, Value = v });
+                session.Write(SessionEvents.MissingPulse(T0Ns + v * tr, session.Run, v));
             }
         }
         if (tr > 0 && _lastPulseNs != EventRecord.None && t - _lastPulseNs < tr / 4)
@@ -99,7 +103,7 @@ internal sealed class ScannerClock(SessionContext session)
         _lastPulseNs = t;
         _runPulses.Add((volume, t));
         live.VolumesReceived = volume + 1;
-        session.Write(new EventRecord { Kind = EventKind.Pulse, TimeNs = t, Run = session.Run, Value = volume });
+        session.Write(SessionEvents.Pulse(t, session.Run, volume, dummy: false));
         return false;
     }
 

@@ -32,12 +32,8 @@ internal static class SelectionPhaseRunner
             var choice = answered ? phase.Choices.First(c => c.Response == window.Response) : null;
             if (!answered) session.CountMissedResponse();
             runner.FeedbackTargets.Selections.Add((id, choice?.Name));
-            session.Write(new EventRecord
-            {
-                Kind = EventKind.Choice, TimeNs = answered ? window.ResponseNs : session.Now, Phase = session.PhaseName, Screen = "selection", Stimulus = id,
-                Response = choice?.Name, RtNs = answered ? window.ResponseNs - window.OnsetNs : EventRecord.None, Value = choice?.Selects == true ? 1 : 0,
-                Code = answered ? 0 : 1, Text = answered ? null : "timeout",
-            });
+            session.Write(SessionEvents.Selection(answered ? window.ResponseNs : session.Now, session.PhaseName, "selection", id, choice?.Name,
+                answered ? window.RtNs : EventRecord.None, choice?.Selects == true));
         }
         window.Stimulus = null;
         runner.FeedbackTargets.Resolve();
@@ -87,11 +83,8 @@ internal sealed class FeedbackTargets(SessionContext session)
                 if (take == 0) continue;
                 targets.AddRange(pool.Take(take));
                 foreach (var x in pool.Take(take)) used.Add(x.Id);
-                session.Write(new EventRecord
-                {
-                    Kind = EventKind.Fallback, TimeNs = session.Now, Phase = session.PhaseName, Response = source, Value = take,
-                    Text = $"{chosen.Count - 0} selected before fallback; {take} target(s) filled from '{source}' ({needed} needed)",
-                });
+                session.Write(SessionEvents.Fallback(session.Now, session.PhaseName, source, take,
+                    $"{chosen.Count - 0} selected before fallback; {take} target(s) filled from '{source}' ({needed} needed)"));
             }
         }
         // No target at all is no repeat: the run refuses to show feedback without a profile (ScanPhaseRunner).

@@ -41,15 +41,30 @@ internal sealed class SessionContext
     /// <summary>Participant responses taken, and screens that timed out without one.</summary>
     public int Responses, MissedResponses;
 
+    /// <summary>The time base of events of run <see cref="T0Run"/>: its t0, ns on the run clock (set by
+    /// <see cref="ScannerClock"/> at t0, kept after the run ended for the events that still carry its number, cleared
+    /// when the next run waits for its scanner); <see cref="EventRecord.None"/> before the first t0.</summary>
+    public long T0Ns = EventRecord.None;
+    public int T0Run;
+
     public long Now => Devices.Clock.NowNs;
 
-    public void Write(in EventRecord e) => Devices.Sink.Write(e);
+    /// <summary>Where the session is now, for an event that carries all of it.</summary>
+    public EventPlace Place => new(Run, Block, Trial, PhaseName);
+
+    /// <summary>Writes an event; one of the run in progress after its t0 gets its time from t0 (allocation-free).</summary>
+    public void Write(in EventRecord e)
+    {
+        if (T0Ns != EventRecord.None && e.Run == T0Run && e.Run > 0 && e.SinceT0Ns == EventRecord.None)
+            Devices.Sink.Write(e with { SinceT0Ns = e.TimeNs - T0Ns });
+        else Devices.Sink.Write(e);
+    }
 
     public void Warn(string text)
     {
         Live.Warnings++;
         Live.LastWarning = text;
-        Write(new EventRecord { Kind = EventKind.Warning, TimeNs = Now, Run = Run, Block = Block, Trial = Trial, Phase = PhaseName, Text = text });
+        Write(SessionEvents.Warning(Now, Place, text));
     }
 
     public void CountMissedResponse()

@@ -39,12 +39,8 @@ public sealed partial class SessionRunner
             _live.Responses = _session.Responses;
             _live.LastResponse = response ?? e.Key;
             _live.LastRtNs = rt;
-            _session.Write(new EventRecord
-            {
-                Kind = EventKind.Response, TimeNs = e.TimeNs, Run = _session.Run, Block = _session.Block, Trial = _session.Trial, Phase = _session.PhaseName,
-                Screen = verdict.ToPrevious ? _window.PreviousScreenName : _window.ScreenName, Condition = _window.Condition, Stimulus = _window.Stimulus,
-                Response = response, Text = response == null ? e.Key : null, RtNs = rt, Code = verdict.InWindow ? 0 : 1,
-            });
+            _session.Write(SessionEvents.Response(e.TimeNs, _session.Place, verdict.ToPrevious ? _window.PreviousScreenName : _window.ScreenName,
+                _window.Condition, _window.Stimulus, response, e.Key, rt, verdict.InWindow));
             if (verdict.ToPrevious || response == null) continue;
             if (_window.Take(response, e.TimeNs)) _dev.Display.Show(_window.Scene, _window.State);
         }
@@ -81,18 +77,14 @@ public sealed partial class SessionRunner
     {
         var w = _window;
         w.Shown(flipNs);
-        _session.Write(new EventRecord
-        {
-            Kind = EventKind.ScreenOnset, TimeNs = flipNs, IntendedNs = intendedNs, DurationNs = durationNs,
-            Run = _session.Run, Block = _session.Block, Trial = _session.Trial, Phase = _session.PhaseName, Screen = w.ScreenName, Condition = w.Condition,
-            Stimulus = w.Stimulus, Text = w.Stimulus != null && ShowsPhoto(w.Scene.Kind) ? StimFile(w.Stimulus) : null, Code = marker,
-        });
+        _session.Write(SessionEvents.ScreenOnset(flipNs, intendedNs, durationNs, _session.Place, w.ScreenName, w.Condition, w.Stimulus,
+            w.Stimulus != null && ShowsPhoto(w.Scene.Kind) ? StimFile(w.Stimulus) : null, marker));
         if (marker > 0) SendMarker(marker, w.ScreenName, flipNs);
         if (sound != null && _dev.Audio != null)
         {
             long asked = _session.Now;
             long started = _dev.Audio.Play(sound);
-            _session.Write(new EventRecord { Kind = EventKind.Audio, TimeNs = started, IntendedNs = asked, Run = _session.Run, Block = _session.Block, Trial = _session.Trial, Screen = w.ScreenName, Stimulus = sound });
+            _session.Write(SessionEvents.Audio(started, asked, _session.Run, _session.Block, _session.Trial, w.ScreenName, sound));
         }
         _dev.Input.SceneShown(w.Scene, flipNs, timeLimitNs, w.State.Cursor);
     }
@@ -155,11 +147,7 @@ public sealed partial class SessionRunner
     {
         var w = _window;
         if (!answered) _session.CountMissedResponse();
-        _session.Write(new EventRecord
-        {
-            Kind = EventKind.Rating, TimeNs = answered ? w.ResponseNs : _session.Now, Run = _session.Run, Block = _session.Block, Phase = _session.PhaseName, Screen = r.Name,
-            Condition = w.Condition, Value = answered ? w.State.Cursor : double.NaN, RtNs = answered ? w.ResponseNs - w.OnsetNs : EventRecord.None,
-            Code = answered ? 0 : 1, Text = w.History(), IntendedNs = w.OnsetNs,
-        });
+        _session.Write(SessionEvents.Rating(answered ? w.ResponseNs : _session.Now, _session.Run, _session.Block, _session.PhaseName, r.Name,
+            w.Condition, w.State.Cursor, answered, answered ? w.ResponseNs - w.OnsetNs : EventRecord.None, w.OnsetNs, w.History()));
     }
 }

@@ -76,7 +76,7 @@ public sealed partial class SessionRunner
     {
         _live.State = to.ToString();
         if (trigger.Kind is SessionTriggerKind.Pause or SessionTriggerKind.Resume or SessionTriggerKind.Abort or SessionTriggerKind.Skip or SessionTriggerKind.Stop)
-            _session.Write(new EventRecord { Kind = EventKind.Operator, TimeNs = _session.Now, Run = _session.Run, Block = _session.Block, Trial = _session.Trial, Phase = _session.PhaseName, Response = trigger.ToString(), Text = $"{from} -> {to}" });
+            _session.Write(SessionEvents.Operator(_session.Now, _session.Place, trigger.ToString(), $"{from} -> {to}"));
     }
 
     public SessionResult Run()
@@ -96,7 +96,7 @@ public sealed partial class SessionRunner
         if (resume != null)
         {
             _targets.Selections.AddRange(resume.Selections);
-            _session.Write(new EventRecord { Kind = EventKind.Interruption, TimeNs = _session.Now, Run = resume.Run, Block = resume.Block, Text = $"starts at run {resume.Run}, block {resume.Block} (a resume, or run --run)" });
+            _session.Write(SessionEvents.Interruption(_session.Now, resume.Run, resume.Block, null, $"starts at run {resume.Run}, block {resume.Block} (a resume, or run --run)"));
         }
         SessionStatus status = SessionStatus.Completed;
         Exception? crash = null;
@@ -119,7 +119,7 @@ public sealed partial class SessionRunner
                     else _machine.Fire(SessionTrigger.Next);
                     continue;
                 }
-                _session.Write(new EventRecord { Kind = EventKind.PhaseStarted, TimeNs = _session.Now, Phase = _session.PhaseName, Text = PhaseKind(phase.Spec) });
+                _session.Write(SessionEvents.PhaseStarted(_session.Now, _session.PhaseName, PhaseKind(phase.Spec)));
                 PreparePhase(phase);
                 switch (phase.Spec)
                 {
@@ -139,7 +139,7 @@ public sealed partial class SessionRunner
                         }
                         break;
                 }
-                _session.Write(new EventRecord { Kind = EventKind.PhaseEnded, TimeNs = _session.Now, Phase = _session.PhaseName, Text = _operator.Aborting ? "aborted" : _operator.StopRequested ? "stopped" : null });
+                _session.Write(SessionEvents.PhaseEnded(_session.Now, _session.PhaseName, _operator.Aborting ? "aborted" : _operator.StopRequested ? "stopped" : null));
                 if (!Finished) _machine.Fire(SessionTrigger.Next);
             }
         }

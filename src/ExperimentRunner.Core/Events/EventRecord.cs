@@ -43,9 +43,12 @@ public enum EventKind
 }
 
 /// <summary>
-/// One thing that happened in a session. A value type whose strings come from the plan or from fixed tables, so the
+/// One thing that happened in a session, in its storage form. A value type whose strings come from the plan or from fixed tables, so the
 /// frame loop can create one without allocating. Every time is nanoseconds of the run clock (<see cref="Time.IClock"/>);
 /// <see cref="None"/> marks a time that does not apply.
+/// The generic fields (<see cref="Value"/>, <see cref="Code"/>, <see cref="IntendedNs"/>, <see cref="Text"/>) mean
+/// something different for each kind: write an event through its factory in <see cref="SessionEvents"/> and read it
+/// through its reader in <see cref="EventReaders"/> (<c>e.AsPulse().Volume</c>), never by decoding those fields by hand.
 /// </summary>
 public readonly record struct EventRecord
 {
@@ -74,6 +77,12 @@ public readonly record struct EventRecord
     public double Value { get; init; } = double.NaN;
     public int Code { get; init; }
     public string? Text { get; init; }
+    /// <summary>
+    /// The event's time from its run's t0, ns (<see cref="TimeNs"/> minus t0), stamped by the runner as it writes the
+    /// event; <see cref="None"/> outside runs, before a run's t0 (the wait screen, dummy pulses) and in records written
+    /// before 0.3 (readers then derive it from the run's RunStarted: see Storage's SessionAssembly).
+    /// </summary>
+    public long SinceT0Ns { get; init; } = None;
 
     public EventRecord() { }
 }

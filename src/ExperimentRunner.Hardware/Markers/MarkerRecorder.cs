@@ -63,11 +63,8 @@ public sealed class MarkerRecorder : IDisposable
     public void RecordInto(IEventSink sink) => Volatile.Write(ref _sink, sink);
 
     /// <summary>The event stored for a marker that went out: its send time, the time of the screen it marks, code and label.</summary>
-    public static EventRecord EventOf(in MarkerSent sent) => new()
-    {
-        Kind = EventKind.Marker, TimeNs = sent.SentNs, IntendedNs = sent.Marker.TimeNs, Code = sent.Marker.Code,
-        Screen = sent.Marker.Label, Text = sent.Output,
-    };
+    public static EventRecord EventOf(in MarkerSent sent) =>
+        SessionEvents.Marker(sent.SentNs, sent.Marker.TimeNs, sent.Marker.Code, sent.Marker.Label, sent.Output);
 
     private void Record(MarkerSent sent) => Volatile.Read(ref _sink)?.Write(EventOf(sent));
 

@@ -12,15 +12,15 @@ internal static partial class BidsExporter
 {
     private static void WriteBehTables(string root, string dir, string stem, SessionData data, List<string> files)
     {
-        var choices = data.Events.Where(s => s.Event.Kind == EventKind.Choice && s.Event.Trial == 0).ToList();
+        var choices = data.Events.Where(s => s.Event.IsSelection()).Select(s => s.Event.AsSelection()).ToList();
         if (choices.Count > 0)
         {
             var table = new TableWriter("choice_index", "phase", "screen", "stimulus_id", "choice", "response_time");
             int index = 0;
-            foreach (StoredEvent s in choices)
-                table.Add(Int(++index), Text(s.Event.Phase), Text(s.Event.Screen), Text(s.Event.Stimulus), Text(s.Event.Response), Duration(s.Event.RtNs));
+            foreach (SelectionEvent s in choices)
+                table.Add(Int(++index), Text(s.Phase), Text(s.Screen), Text(s.ProfileId), Text(s.Choice), Duration(s.RtNs));
             SaveTable(dir, $"{stem}_acq-selection_beh.tsv", table, files, root);
-            var levels = choices.Select(s => s.Event.Response).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
+            var levels = choices.Select(s => s.Choice).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
             WriteJson(dir, $"{stem}_acq-selection_beh.json", files, w =>
             {
                 Describe(w, "choice_index", "Choice index", "1-based order of the choice in the session.");
@@ -38,9 +38,16 @@ internal static partial class BidsExporter
             var table = new TableWriter("questionnaire", "item", "row_type", "answer", "response_time");
             foreach (StoredEvent s in answers)
             {
-                bool score = s.Event.Screen == "score";
-                table.Add(Text(score ? s.Event.Stimulus : s.Event.Screen), score ? "score" : Text(s.Event.Stimulus),
-                    score ? "score" : "item", Number(s.Event.Value), Duration(s.Event.RtNs));
+                if (s.Event.IsQuestionnaireScore())
+                {
+                    QuestionnaireScoreEvent score = s.Event.AsQuestionnaireScore();
+                    table.Add(Text(score.Questionnaire), "score", "score", Number(score.Score), Missing);
+                }
+                else
+                {
+                    QuestionnaireAnswerEvent answer = s.Event.AsQuestionnaireAnswer();
+                    table.Add(Text(answer.Questionnaire), Text(answer.Item), "item", Number(answer.Value), Duration(answer.RtNs));
+                }
             }
             SaveTable(dir, $"{stem}_acq-questionnaire_beh.tsv", table, files, root);
             WriteJson(dir, $"{stem}_acq-questionnaire_beh.json", files, w =>

@@ -31,39 +31,10 @@ internal static partial class BidsExporter
     {
         int run = acquisition.Run;
         long t0 = acquisition.T0Ns;
-        var own = Enumerable.Range(0, data.Events.Count).Where(i => data.Assembly.AcquisitionOf(i) == acquisition).Select(i => data.Events[i]).ToList();
+        ScreenJoins joins = data.Assembly.Joins(acquisition);
+        IReadOnlyList<StoredEvent> own = joins.Events;
         var trials = data.Trials.Where(t => t.Run == run && t.Acquisition == acquisition.Number).ToDictionary(t => (t.Block, t.Trial));
-        var missed = new HashSet<(int, int, string?)>();
-        var responses = new Dictionary<(int, int, string?), EventRecord>();
-        var ratings = new Dictionary<long, EventRecord>();
-        var unplacedRatings = new List<EventRecord>();
-        foreach (StoredEvent se in own)
-        {
-            EventRecord e = se.Event;
-            switch (e.Kind)
-            {
-                case EventKind.MissedFrame:
-                    missed.Add((e.Block, e.Trial, e.Screen));
-                    break;
-                case EventKind.Response:
-                    // The first answer within the screen's window (Code 0) wins over keys pressed outside it.
-                    var key = (e.Block, e.Trial, e.Screen);
-                    if (!responses.TryGetValue(key, out EventRecord first) || (first.Code != 0 && e.Code == 0)) responses[key] = e;
-                    break;
-                case EventKind.Rating:
-                    if (e.IntendedNs != EventRecord.None) ratings.TryAdd(e.IntendedNs, e);
-                    else unplacedRatings.Add(e);
-                    break;
-            }
-        }
-        // A rating without its onset goes to the last screen that began before it did.
-        var screenOnsets = own.Where(x => x.Event.Kind == EventKind.ScreenOnset).Select(x => x.Event.TimeNs).Order().ToList();
-        foreach (EventRecord r in unplacedRatings)
-        {
-            long began = r.RtNs != EventRecord.None ? r.TimeNs - r.RtNs : r.TimeNs;
-            long owner = screenOnsets.LastOrDefault(t => t <= began + 1_000_000, EventRecord.None);
-            if (owner != EventRecord.None) ratings.TryAdd(owner, r);
-        }
+        var missed = own.Where(x => x.Event.Kind == EventKind.MissedFrame).Select(x => (x.Event.Block, x.Event.Trial, x.Event.Screen)).ToHashSet();
 
         var rows = new List<(long OnsetNs, long Seq, string[] Values)>();
         string acquisitionNumber = Int(acquisition.Number);
@@ -74,43 +45,45 @@ internal static partial class BidsExporter
             trials.TryGetValue((e.Block, e.Trial), out TrialData? trial);
             string condition = Text(Present(e.Condition) ?? trial?.Condition);
             string stimulus = Text(Present(e.Stimulus) ?? trial?.Stimulus);
-            EventRecord? choice = trial?.Choice is EventRecord c && c.Code == 0 ? c : null;
+            PredictionEvent? choice = trial?.AnsweredPrediction;
             if (e.Kind == EventKind.ScreenOnset)
             {
-                string screen = Present(e.Screen) ?? "screen";
+                ScreenOnsetEvent onset = e.AsScreenOnset();
+                string screen = Present(onset.Screen) ?? "screen";
                 long rt = EventRecord.None;
                 string? answer = null;
-                if (responses.TryGetValue((e.Block, e.Trial, e.Screen), out EventRecord r) && r.Code == 0)
+                if (joins.AnswerTo(e.Block, e.Trial, onset.Screen) is ResponseEvent r)
                 {
                     rt = r.RtNs;
-                    answer = r.Response ?? r.Text;
+                    answer = r.Answer;
                 }
-                if (choice is EventRecord ch && ch.Screen == e.Screen)
+                if (choice is PredictionEvent ch && ch.Screen == onset.Screen)
                 {
                     rt = ch.RtNs;
                     answer = ch.Response;
                 }
-                EventRecord? rating = ratings.TryGetValue(e.TimeNs, out EventRecord g) ? g : null;
-                if (rating is EventRecord rr) rt = rr.RtNs;
-                if (!string.IsNullOrEmpty(e.Text)) stimFiles.Add(e.Text);
-                rows.Add((e.TimeNs - t0, se.Seq,
+                RatingEvent? rating = joins.RatingAt(onset.OnsetNs)?.AsRating();
+                if (rating is RatingEvent rr) rt = rr.RtNs;
+                if (!string.IsNullOrEmpty(onset.StimFile)) stimFiles.Add(onset.StimFile);
+                rows.Add((onset.OnsetNs - t0, se.Seq,
                 [
-                    Seconds(e.TimeNs, t0), Duration(e.DurationNs), Present(e.Condition) ?? Present(trial?.Condition) ?? screen,
-                    Duration(rt), Text(e.Text), rating is null ? Missing : Number(rating.Value.Value), "screen",
-                    Int(run), acquisitionNumber, Int(e.Block), Int(e.Trial), screen, condition, stimulus, Seconds(e.IntendedNs, t0),
-                    e.IntendedNs == EventRecord.None ? Missing : Ms(e.TimeNs - e.IntendedNs),
+                    Seconds(onset.OnsetNs, t0), Duration(onset.DurationNs), Present(onset.Condition) ?? Present(trial?.Condition) ?? screen,
+                    Duration(rt), Text(onset.StimFile), rating is RatingEvent rv ? Number(rv.Value) : Missing, "screen",
+                    Int(run), acquisitionNumber, Int(e.Block), Int(e.Trial), screen, condition, stimulus, Seconds(onset.IntendedNs, t0),
+                    onset.IsPlanned ? Ms(onset.OnsetErrorNs) : Missing,
                     Text(answer), Text(choice?.Response), Text(trial?.PredictionOutcome),
-                    Text(rating?.Screen), Text(rating?.Text), e.Code > 0 ? Int(e.Code) : Missing,
+                    Text(rating?.Name), Text(rating?.History), onset.Marker > 0 ? Int(onset.Marker) : Missing,
                     missed.Contains((e.Block, e.Trial, e.Screen)) ? "1" : "0",
                 ]));
             }
             else
             {
+                ResponseEvent response = e.AsResponse();
                 rows.Add((e.TimeNs - t0, se.Seq,
                 [
-                    Seconds(e.TimeNs, t0), "0.000000", "response", Duration(e.RtNs), Missing, Missing, "response",
-                    Int(run), acquisitionNumber, Int(e.Block), Int(e.Trial), Text(e.Screen), condition, stimulus, Missing, Missing,
-                    Text(e.Response ?? e.Text), Missing, Missing, Missing, Missing, Missing, Missing,
+                    Seconds(e.TimeNs, t0), "0.000000", "response", Duration(response.RtNs), Missing, Missing, "response",
+                    Int(run), acquisitionNumber, Int(e.Block), Int(e.Trial), Text(response.Screen), condition, stimulus, Missing, Missing,
+                    Text(response.Answer), Missing, Missing, Missing, Missing, Missing, Missing,
                 ]));
             }
         }

@@ -115,6 +115,7 @@ internal static class JsonExporter
         if (!double.IsNaN(e.Value) && !double.IsInfinity(e.Value)) w.WriteNumber("value", e.Value);
         if (e.Code != 0) w.WriteNumber("code", e.Code);
         if (e.Text is not null) w.WriteString("text", e.Text);
+        if (e.SinceT0Ns != EventRecord.None) w.WriteNumber("sinceT0Ns", e.SinceT0Ns);
         w.WriteEndObject();
     }
 

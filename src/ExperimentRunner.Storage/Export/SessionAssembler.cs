@@ -27,8 +27,9 @@ public sealed class Acquisition
     /// until the next acquisition of the run begins.</summary>
     public long FirstSeq { get; }
 
-    /// <summary>The attempt's t0 (its RunStarted time), ns of the run clock; <see cref="EventRecord.None"/> when it
-    /// never reached one (interrupted while it waited for the scanner).</summary>
+    /// <summary>The attempt's t0, ns of the run clock: as its events carry it (<see cref="EventRecord.SinceT0Ns"/>), or in
+    /// records written before 0.3 its RunStarted time; <see cref="EventRecord.None"/> when it never reached one
+    /// (interrupted while it waited for the scanner).</summary>
     public long T0Ns { get; internal set; } = EventRecord.None;
 
     /// <summary>The sequence number of its RunStarted event; <see cref="EventRecord.None"/> without one.</summary>
@@ -47,13 +48,15 @@ public sealed class Acquisition
 /// same way.
 /// </summary>
 /// <remarks>
+/// The time base: an event of an acquisition is measured from the t0 it carries (<see cref="EventRecord.SinceT0Ns"/>,
+/// written by the runner); an event without one (before 0.3, or written before its run's t0) from its acquisition's t0.
 /// The rule: events are taken in the order written. An event of run R opens a new acquisition of R when R has none
 /// yet, when an <see cref="EventKind.Interruption"/> (written as a resumed session starts) came after the current
 /// acquisition of R had done anything, or when a second RunStarted of R arrives without one. So the wait for the
 /// scanner and the dummy pulses before a resumed run's new t0 belong to the new attempt, and everything written before
 /// the interruption stays with the attempt it happened in.
 /// </remarks>
-public sealed class SessionAssembly
+public sealed partial class SessionAssembly
 {
     private readonly Acquisition?[] _byIndex;
     private readonly Dictionary<int, List<Acquisition>> _byRun;
@@ -107,7 +110,7 @@ public sealed class SessionAssembly
             }
             if (e.Run <= 0) continue;
             bool exists = current.TryGetValue(e.Run, out Acquisition? acquisition);
-            if (!exists || closed.Remove(e.Run) || (e.Kind == EventKind.RunStarted && acquisition!.HasT0))
+            if (!exists || closed.Remove(e.Run) || (e.Kind == EventKind.RunStarted && acquisition!.RunStartedSeq != EventRecord.None))
             {
                 acquisition = new Acquisition(e.Run, (acquisition?.Number ?? 0) + 1, events[i].Seq);
                 current[e.Run] = acquisition;
@@ -115,9 +118,11 @@ public sealed class SessionAssembly
                 if (!byRun.TryGetValue(e.Run, out List<Acquisition>? list)) byRun.Add(e.Run, list = new List<Acquisition>());
                 list.Add(acquisition);
             }
+            // The t0 the runner stamped on the event; before 0.3 only the RunStarted event says it.
+            if (!acquisition!.HasT0 && e.SinceT0Ns != EventRecord.None) acquisition.T0Ns = e.TimeNs - e.SinceT0Ns;
             if (e.Kind == EventKind.RunStarted)
             {
-                acquisition!.T0Ns = e.TimeNs;
+                if (!acquisition.HasT0) acquisition.T0Ns = e.AsRunStarted().T0Ns;
                 acquisition.RunStartedSeq = events[i].Seq;
             }
             if (e.Kind != EventKind.Interruption) acquisition!.HasWork = true;
@@ -148,22 +153,29 @@ public sealed class SessionAssembly
     /// and for an attempt that never reached t0.</summary>
     public long T0Or(Acquisition? acquisition) => acquisition is { HasT0: true } ? acquisition.T0Ns : SessionStartNs;
 
-    /// <summary>Whether <paramref name="run"/> ended as planned (a RunEnded that was not cut short) in any attempt.</summary>
-    public bool RunFinished(int run) => Events.Any(e => e.Event.Kind == EventKind.RunEnded && e.Event.Run == run && e.Event.Code == 0);
+    /// <summary>The time base of the event at <paramref name="index"/> in <see cref="Events"/>: the t0 it carries, else its
+    /// acquisition's (<see cref="T0Or"/>).</summary>
+    public long T0Of(int index)
+    {
+        Acquisition? acquisition = _byIndex[index];
+        EventRecord e = Events[index].Event;
+        return acquisition is { HasT0: true } && e.SinceT0Ns != EventRecord.None ? e.TimeNs - e.SinceT0Ns : T0Or(acquisition);
+    }
+
+    /// <summary>Whether <paramref name="run"/> ended as planned (a RunEnded that was not cut short, nor left before its
+    /// t0) in any attempt.</summary>
+    public bool RunFinished(int run) => Events.Any(e => e.Event.Kind == EventKind.RunEnded && e.Event.Run == run && !e.Event.AsRunEnded().EndedEarly);
 
     private List<TrialData> BuildTrials()
     {
         var trials = new Dictionary<(int, int, int, int), TrialData>();
         var order = new List<TrialData>();
-        var ratings = new List<(EventRecord Rating, Acquisition Acquisition)>();
         for (int i = 0; i < Events.Count; i++)
         {
             StoredEvent s = Events[i];
             EventRecord e = s.Event;
             Acquisition? acquisition = _byIndex[i];
-            if (acquisition is null) continue;
-            if (e.Kind == EventKind.Rating) ratings.Add((e, acquisition));
-            if (e.Trial <= 0) continue;
+            if (acquisition is null || e.Trial <= 0) continue;
             var key = (e.Run, acquisition.Number, e.Block, e.Trial);
             if (!trials.TryGetValue(key, out TrialData? t))
             {
@@ -176,8 +188,9 @@ public sealed class SessionAssembly
             switch (e.Kind)
             {
                 case EventKind.ScreenOnset:
-                    t.Screens.Add(new ScreenShown(ExportText.Present(e.Screen) ?? "screen", e.IntendedNs, e.TimeNs, e.DurationNs, e.Text, s.Seq));
-                    t.StimFile ??= ExportText.Present(e.Text);
+                    ScreenOnsetEvent onset = e.AsScreenOnset();
+                    t.Screens.Add(new ScreenShown(ExportText.Present(onset.Screen) ?? "screen", onset.IntendedNs, onset.OnsetNs, onset.DurationNs, onset.StimFile, s.Seq));
+                    t.StimFile ??= ExportText.Present(onset.StimFile);
                     break;
                 case EventKind.Response:
                     t.Response ??= e;
@@ -190,14 +203,12 @@ public sealed class SessionAssembly
                     break;
             }
         }
-        // A rating belongs to the trial whose screen it was given on (the rating's IntendedNs is that screen's onset),
-        // in the same acquisition: a simulated clock starts again at every start of the session.
-        foreach ((EventRecord r, Acquisition a) in ratings)
+        // A rating belongs to the trial whose screen it was given on (ScreenJoins.RatingAt), in the same acquisition.
+        foreach (TrialData t in order)
         {
-            TrialData? owner = r.IntendedNs == EventRecord.None ? null
-                : order.FirstOrDefault(t => t.Run == r.Run && t.Acquisition == a.Number && t.Screens.Any(x => x.OnsetNs == r.IntendedNs));
-            if (owner is null && r.Trial > 0) trials.TryGetValue((r.Run, a.Number, r.Block, r.Trial), out owner);
-            if (owner is not null) owner.Rating ??= r;
+            Acquisition a = AcquisitionsOf(t.Run).First(x => x.Number == t.Acquisition);
+            foreach (ScreenShown screen in t.Screens)
+                if (t.Rating is null && Joins(a).RatingAt(screen.OnsetNs) is { } rating) t.Rating = rating;
         }
         return order.OrderBy(t => t.Run).ThenBy(t => t.Acquisition).ThenBy(t => t.Block).ThenBy(t => t.Trial).ToList();
     }
@@ -224,7 +235,10 @@ internal sealed class TrialData(int run, int acquisition, int block, int trial, 
     public EventRecord? Rating { get; set; }
     public int MissedFrames { get; set; }
 
-    /// <summary>"consistent" or "violated" as the engine derived it from the feedback's symbol and stored on the
-    /// Choice; null without a prediction.</summary>
-    public string? PredictionOutcome => Choice?.Text is "consistent" or "violated" ? Choice.Value.Text : null;
+    /// <summary>"consistent" or "violated" as the engine derived it (<see cref="PredictionOutcomes.Of"/>) and stored on
+    /// the prediction; null without one.</summary>
+    public string? PredictionOutcome => Choice is { } c && c.IsPrediction() ? c.AsPrediction().Outcome.Name() : null;
+
+    /// <summary>The trial's prediction when it was answered; null otherwise.</summary>
+    public PredictionEvent? AnsweredPrediction => Choice is { } c && c.IsPrediction() && c.AsPrediction() is { Answered: true } p ? p : null;
 }

@@ -93,18 +93,20 @@ internal static class TableExporter
                     row.Add(shown is null ? Missing : Seconds(shown.Value.IntendedNs, trial.T0Ns));
                     row.Add(shown is null ? Missing : Seconds(shown.Value.OnsetNs, trial.T0Ns));
                 }
-                EventRecord? r = trial.Response, c = trial.Choice, g = trial.Rating;
+                ResponseEvent? r = trial.Response?.AsResponse();
+                PredictionEvent? c = trial.Choice?.AsPrediction();
+                RatingEvent? g = trial.Rating?.AsRating();
                 row.Add(Text(r?.Response));
                 row.Add(Text(r?.Screen));
-                row.Add(r is null ? Missing : Duration(r.Value.RtNs));
+                row.Add(r is { } response ? Duration(response.RtNs) : Missing);
                 row.Add(Text(c?.Response));
                 row.Add(Text(c?.Screen));
-                row.Add(c is null ? Missing : Duration(c.Value.RtNs));
+                row.Add(c is { } prediction ? Duration(prediction.RtNs) : Missing);
                 row.Add(Text(trial.PredictionOutcome));
-                row.Add(Text(g?.Screen));
-                row.Add(g is null ? Missing : Number(g.Value.Value));
-                row.Add(g is null ? Missing : Duration(g.Value.RtNs));
-                row.Add(Text(g?.Text));
+                row.Add(Text(g?.Name));
+                row.Add(g is { } rating ? Number(rating.Value) : Missing);
+                row.Add(g is { } rated ? Duration(rated.RtNs) : Missing);
+                row.Add(Text(g?.History));
                 row.Add(Int(trial.MissedFrames));
                 t.Add(row.ToArray());
             }
@@ -125,7 +127,7 @@ internal static class TableExporter
                 StoredEvent se = s.Events[index];
                 EventRecord e = se.Event;
                 Acquisition? acquisition = s.Assembly.AcquisitionOf(index);
-                long t0 = s.Assembly.T0Or(acquisition);
+                long t0 = s.Assembly.T0Of(index);
                 // Only where intended is a deadline for the same moment; for a Rating it is the rating's onset.
                 bool timed = e.Kind is EventKind.ScreenOnset or EventKind.MissedFrame or EventKind.Audio;
                 long error = !timed || e.IntendedNs == EventRecord.None ? EventRecord.None : e.TimeNs - e.IntendedNs;

@@ -129,10 +129,11 @@ public static partial class TimingQc
         int excluded = 0;
         foreach (StoredEvent s in events)
         {
-            EventRecord e = s.Event;
-            if (e.Kind != EventKind.ScreenOnset || e.IntendedNs == EventRecord.None) continue;
+            if (s.Event.Kind != EventKind.ScreenOnset) continue;
+            ScreenOnsetEvent e = s.Event.AsScreenOnset();
+            if (!e.IsPlanned) continue;
             if (e.IntendedNs - T0(s.Seq) < limits.ExcludeFramesAfterT0 * periodNs) { excluded++; continue; }
-            errors.Add((e.TimeNs - e.IntendedNs) / NsPerMs);
+            errors.Add(e.OnsetErrorNs / NsPerMs);
         }
 
         // Flips: the interval is taken only between flips of the same start of the run.
@@ -163,41 +164,43 @@ public static partial class TimingQc
         var missedIntervals = new List<double>();
         foreach (StoredEvent s in events.Where(e => e.Event.Kind == EventKind.MissedFrame))
         {
-            missedTimes.Add((s.Event.TimeNs - T0(s.Seq)) / NsPerS);
-            missedIntervals.Add(intervalAt.TryGetValue(s.Event.TimeNs, out double ms) ? ms
-                : (s.Event.TimeNs - s.Event.IntendedNs + periodNs) / NsPerMs);
+            MissedFrameEvent missedFrame = s.Event.AsMissedFrame();
+            missedTimes.Add((missedFrame.FlipNs - T0(s.Seq)) / NsPerS);
+            missedIntervals.Add(intervalAt.TryGetValue(missedFrame.FlipNs, out double ms) ? ms
+                : (missedFrame.FlipNs - missedFrame.DeadlineNs + periodNs) / NsPerMs);
         }
 
         var volumes = new List<double>();
         var pulseIntervals = new List<double>();
         var pulses = new List<(double Volume, long TimeNs)>();
         long lastPulse = EventRecord.None, lastPulseT0 = EventRecord.None;
-        foreach (StoredEvent s in events.Where(e => e.Event.Kind == EventKind.Pulse && e.Event.Code == 0 && e.Event.Value >= 0))
+        foreach (StoredEvent s in events.Where(e => e.Event.Kind == EventKind.Pulse && e.Event.AsPulse().IsCounted))
         {
+            PulseEvent pulse = s.Event.AsPulse();
             long t0 = T0(s.Seq);
             if (lastPulse != EventRecord.None && lastPulseT0 == t0)
             {
-                volumes.Add(s.Event.Value);
-                pulseIntervals.Add((s.Event.TimeNs - lastPulse) / NsPerS);
+                volumes.Add(pulse.Volume);
+                pulseIntervals.Add((pulse.TimeNs - lastPulse) / NsPerS);
             }
-            if (t0 == starts[^1].T0Ns) pulses.Add((s.Event.Value, s.Event.TimeNs));
-            lastPulse = s.Event.TimeNs;
+            if (t0 == starts[^1].T0Ns) pulses.Add((pulse.Volume, pulse.TimeNs));
+            lastPulse = pulse.TimeNs;
             lastPulseT0 = t0;
         }
-        double[] missing = events.Where(e => e.Event.Kind == EventKind.MissingPulse).Select(e => e.Event.Value).ToArray();
+        double[] missing = events.Where(e => e.Event.Kind == EventKind.MissingPulse).Select(e => (double)e.Event.AsMissingPulse().Volume).ToArray();
 
         double[] rts = events.Where(e => e.Event.Kind == EventKind.Response && e.Event.RtNs != EventRecord.None)
             .Select(e => e.Event.RtNs / NsPerMs).ToArray();
-        int missedResponses = events.Count(e => e.Event.Kind is EventKind.Choice or EventKind.Rating && e.Event.Code == 1);
+        int missedResponses = events.Count(e => Unanswered(e.Event));
 
-        EventRecord? ended = events.LastOrDefault(e => e.Event.Kind == EventKind.RunEnded) is { Event.Kind: EventKind.RunEnded } last ? last.Event : null;
-        double tr = ended is { } en && !double.IsNaN(en.Value) ? en.Value : FitTr(pulses);
-        string drift = ended?.Text is { } text && DriftPattern().Match(text) is { Success: true } m ? m.Groups[1].Value.Trim()
+        RunEndedEvent? ended = events.LastOrDefault(e => e.Event.Kind == EventKind.RunEnded) is { Event.Kind: EventKind.RunEnded } last ? last.Event.AsRunEnded() : null;
+        double tr = ended is { } en && !double.IsNaN(en.MeasuredTrS) ? en.MeasuredTrS : FitTr(pulses);
+        string drift = ended?.Summary is { } text && DriftPattern().Match(text) is { Success: true } m ? m.Groups[1].Value.Trim()
             : DriftOf(tr, session.Info.RepetitionTimeS, pulses);
 
         OnsetStats stats = Stats(errors, excluded);
         int missedFrames = missedTimes.Count;
-        int counted = events.Count(e => e.Event.Kind == EventKind.Pulse && e.Event.Code == 0 && e.Event.Value >= 0);
+        int counted = events.Count(e => e.Event.Kind == EventKind.Pulse && e.Event.AsPulse().IsCounted);
         var (verdict, reasons) = Judge(stats, missedFrames, missing.Length, counted, periodNs / NsPerMs, limits);
         return new RunQc
         {
@@ -211,6 +214,14 @@ public static partial class TimingQc
             MeasuredTrS = tr, Drift = drift, Ended = ended is not null, Verdict = verdict, Reasons = reasons,
         };
     }
+
+    /// <summary>A choice or rating that timed out.</summary>
+    private static bool Unanswered(in EventRecord e) => e.Kind switch
+    {
+        EventKind.Choice => e.IsSelection() ? !e.AsSelection().Answered : !e.AsPrediction().Answered,
+        EventKind.Rating => !e.AsRating().Answered,
+        _ => false,
+    };
 
     private static (QcVerdict, IReadOnlyList<string>) Judge(OnsetStats onsets, int missedFrames, int missingPulses, int countedPulses,
         double periodMs, QcThresholds limits)

@@ -58,9 +58,7 @@ public static class SessionResume
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(record);
         PlannedPhase? selectionPhase = plan.Phases.FirstOrDefault(p => p.Spec is SelectionPhase);
-        List<(string, string?)> selections = selectionPhase is null ? [] : record.Events.Select(e => e.Event)
-            .Where(e => e.Kind == EventKind.Choice && e.Phase == selectionPhase.Spec.Name && e.Stimulus is not null)
-            .Select(e => (e.Stimulus!, e.Response)).ToList();
+        List<(string, string?)> selections = selectionPhase is null ? [] : SelectionRecord.Of(record.Events.Select(e => e.Event), selectionPhase.Spec.Name);
         bool selectionDone = selectionPhase is null || selections.Count >= selectionPhase.ProfileOrder.Count;
         foreach (PlannedRun run in plan.Runs)
         {
