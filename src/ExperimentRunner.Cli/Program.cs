@@ -18,6 +18,7 @@ public static class Program
         foreach (var command in ResumeCommands.Create()) root.Subcommands.Add(command);
         foreach (var command in DemoCommands.Create()) root.Subcommands.Add(command);
         foreach (var command in ReportCommands.Create()) root.Subcommands.Add(command);
+        foreach (var command in TimingTestCommands.Create()) root.Subcommands.Add(command);
         return root;
     }
 

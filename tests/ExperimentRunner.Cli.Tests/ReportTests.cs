@@ -82,6 +82,7 @@ public class ReportTests(SimulatedStudies studies) : IClassFixture<SimulatedStud
         Assert.Contains(info.ParadigmSha256, md);
         Assert.Contains(info.Seed.ToString(), md);
         Assert.Contains("| timing | virtual", md);
+        Assert.Contains("| input | virtual (a simulated participant", md); // issue 19: how keys were stamped, per session
         Assert.Contains("within 2 frames of t0", md);
         Assert.Matches(@"^- pass: ", md.Split('\n').First(l => l.StartsWith("- pass: ")));
         var runs = RunSections(md);

@@ -61,6 +61,50 @@ public class FrameLoopAllocationTests
         public void Dispose() { }
     }
 
+    /// <summary>
+    /// Keys through an <see cref="InputRing"/> as the XInput2 reader hands them over: here the simulated participant's
+    /// presses are written into the ring on the frame-loop thread (the reader writes from its own) and read back by Poll.
+    /// </summary>
+    private sealed class RingInput(IInput source) : IInput
+    {
+        private readonly InputRing _ring = new(64);
+        private readonly InputEvent[] _staging = new InputEvent[64];
+        public long Passed;
+
+        public string Timing => InputTimings.XInput2;
+
+        public int Poll(Span<InputEvent> buffer)
+        {
+            int n = source.Poll(_staging);
+            for (int i = 0; i < n; i++) _ring.TryWrite(_staging[i]);
+            int read = _ring.Read(buffer);
+            Passed += read;
+            return read;
+        }
+
+        public void SceneShown(SceneSpec scene, long onsetNs, long timeLimitNs, double cursorStart) => source.SceneShown(scene, onsetNs, timeLimitNs, cursorStart);
+    }
+
+    [Fact]
+    public void KeysHandedOverThroughTheInputRingAllocateNothingPerEvent()
+    {
+        var paradigm = ParadigmLoader.Load(Repo.Paradigm("social-feedback-fmri.yaml")).Paradigm!;
+        var plan = Planner.Make(paradigm, new SessionFacts("sub-01"));
+        var clock = new VirtualClock();
+        var display = new MeasuringDisplay(clock);
+        var input = new RingInput(new SimulatedParticipant(clock, paradigm, new ResponderPolicy { Stray = 0.3 }, 1));
+        var devices = new SessionDevices
+        {
+            Clock = clock, Display = display, Sink = new CountingSink(), Input = input,
+            Trigger = new ScannerEmulator(clock, paradigm.Scanner.TrNs, dropout: 0, seed: 3),
+            Operator = new ScriptedOperator([]),
+        };
+        var result = new SessionRunner(plan, devices, new SessionOptions { SessionId = "s", Mode = "run" }).Run();
+        Assert.Equal(SessionStatus.Completed, result.Status);
+        Assert.True(input.Passed > 200, $"{input.Passed} key events through the ring");
+        Assert.True(display.SteadyBytes == 0, $"{display.AllocFrames} frames allocated: {string.Join(",", display.Sizes)}");
+    }
+
     [Fact]
     public void ThousandsOfSteadyFramesAllocateNothing()
     {

@@ -202,10 +202,24 @@ public static class RunCommands
             markers = pre.Check("marker outputs", () => MarkerRecorder.Open(markerSpecs, clock), m => m.Description, $"check the marker specs ({MarkerSpec.Grammar})");
         else pre.Pass("marker outputs", "none asked for");
 
+        // Input: keys stamped on arrival (XInput2) or, where that cannot be had, at the next frame (marked so).
+        InputChoice? keys = null;
+        try
+        {
+            keys = InputPaths.Open(clock, display?.RefreshHz ?? paradigm.Display.ExpectedRefreshHz);
+            if (keys.Precise) pre.Pass("input path", keys.Detail);
+            else pre.Warn("input path", keys.Detail, keys.Remedy ?? "");
+        }
+        catch (Exception e) when (e is not UserFacingException)
+        {
+            pre.Fail("input path", e.Message, "check SDL2 (libsdl2-2.0-0) and the display");
+        }
+
         console.Write(pre.ToTable());
         var blocking = pre.Blocking(r.Overrides);
-        if (blocking.Count > 0 || store == null || display == null || trigger == null)
+        if (blocking.Count > 0 || store == null || display == null || trigger == null || keys == null)
         {
+            keys?.Owner.Dispose();
             display?.Dispose();
             trigger?.Dispose();
             markers?.Dispose();
@@ -217,12 +231,10 @@ public static class RunCommands
         markers?.RecordInto(store);
         var live = new LiveStatus();
         IInput input;
-        SdlInput? sdlInput = null;
         SdlAudio? audio = null;
         try
         {
-            sdlInput = new SdlInput(clock);
-            input = policy == null ? sdlInput : new CombinedInput(sdlInput, new SimulatedParticipant(clock, paradigm, policy, DetRandom.Derive(plan.Seed, "responder")));
+            input = policy == null ? keys.Input : new CombinedInput(keys.Input, new SimulatedParticipant(clock, paradigm, policy, DetRandom.Derive(plan.Seed, "responder")));
             bool usesSound = paradigm.Trials.Values.SelectMany(t => t.Screens).Any(x => x.Sound != null);
             if (usesSound)
             {
@@ -233,9 +245,10 @@ public static class RunCommands
         }
         catch (Exception e)
         {
+            keys.Owner.Dispose();
             display.Dispose();
             store.Dispose();
-            throw new UserFacingException($"input or audio could not start: {e.Message}", ExitCodes.Failure);
+            throw new UserFacingException($"audio could not start: {e.Message}", ExitCodes.Failure);
         }
         using var terminal = new TerminalOperator();
         var options = new SessionOptions
@@ -290,7 +303,7 @@ public static class RunCommands
             markers?.Finish(TimeSpan.FromSeconds(2)); // before the store closes: every marker sent is recorded
             trigger.Dispose();
             audio?.Dispose();
-            sdlInput?.Dispose();
+            keys.Owner.Dispose();
             display.Dispose();
             store.Flush(TimeSpan.FromSeconds(10));
             store.Dispose();
@@ -334,6 +347,9 @@ public static class RunCommands
 /// <summary>Keys from the keyboard and a simulated participant together (dry runs with --responder).</summary>
 public sealed class CombinedInput(IInput real, IInput simulated) : IInput
 {
+    /// <summary>The real input's: the simulated presses carry their planned times.</summary>
+    public string Timing => real.Timing;
+
     public int Poll(Span<InputEvent> buffer)
     {
         int n = real.Poll(buffer);

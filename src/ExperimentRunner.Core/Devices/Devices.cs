@@ -43,6 +43,9 @@ public interface IInput
     /// <summary>Copies the events that arrived since the last poll into <paramref name="buffer"/>; returns how many.</summary>
     int Poll(Span<InputEvent> buffer);
 
+    /// <summary>How its events are stamped: one of <see cref="InputTimings"/> (stored with the session).</summary>
+    string Timing => InputTimings.FramePolled;
+
     /// <summary>
     /// Told when a screen appeared (a simulated participant plans its answer from it). Real input ignores it.
     /// <paramref name="cursorStart"/> is a rating's starting cursor (NaN for other screens).

@@ -31,6 +31,7 @@ internal static class SessionProvenance
             ExpectedRefreshHz = p.Display.ExpectedRefreshHz,
             MeasuredRefreshHz = dev.Display.RefreshHz,
             Timing = dev.Display.Timing,
+            InputTiming = dev.Input.Timing,
             Modality = p.Scanner.Modality.ToString().ToLowerInvariant(),
             RepetitionTimeS = Ns.ToSeconds(p.Scanner.TrNs),
             Trigger = dev.Trigger.Description,

@@ -24,6 +24,9 @@ public sealed record SessionInfo
     public double MeasuredRefreshHz { get; init; }
     /// <summary>"vsync" when flips wait for vertical blank; "unsynchronised" when paced by the clock; "virtual".</summary>
     public required string Timing { get; init; }
+    /// <summary>How keys were stamped (<see cref="Devices.InputTimings"/>): "xinput2" on arrival, "frame-polled" at the next
+    /// frame, "virtual"; null in records written before this was stored.</summary>
+    public string? InputTiming { get; init; }
     public string Modality { get; init; } = "none";
     /// <summary>Nominal repetition time, seconds; 0 where no scanner.</summary>
     public double RepetitionTimeS { get; init; }

@@ -79,6 +79,9 @@ public sealed class SimulatedParticipant : IInput
     private readonly PriorityQueue<InputEvent, long> _queue = new(256);
     private bool _lastWasRejection;
 
+    /// <summary>Its presses carry their planned times.</summary>
+    public string Timing => InputTimings.Virtual;
+
     public SimulatedParticipant(IClock clock, ParadigmModel paradigm, ResponderPolicy policy, ulong seed)
     {
         _clock = clock;

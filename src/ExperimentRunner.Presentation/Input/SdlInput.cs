@@ -16,14 +16,18 @@ public sealed class SdlInput : IInput, IDisposable
 {
     private readonly IClock _clock;
     private readonly bool _mouse;
+    private readonly bool _keys;
     private bool _disposed;
 
     /// <param name="clock">The run clock (the same one the display stamps flips with).</param>
     /// <param name="mouse">Report mouse motion ("mouse_move", X/Y in window pixels) and buttons ("mouse_left"…).</param>
-    public SdlInput(IClock clock, bool mouse = false)
+    /// <param name="keys">Report keys; false where a precise reader (<see cref="X11KeyReader"/>) stamps them instead
+    /// and SDL's copies would be doubles (they are then dropped; the window's close still comes through).</param>
+    public SdlInput(IClock clock, bool mouse = false, bool keys = true)
     {
         _clock = clock;
         _mouse = mouse;
+        _keys = keys;
         if (!Sdl.IsAvailable(out string? why)) throw new InvalidOperationException($"SDL input is not available: {why}");
         Sdl.CheckLayouts();
         Sdl.BeforeInit();
@@ -44,8 +48,8 @@ public sealed class SdlInput : IInput, IDisposable
             long now = _clock.NowNs;
             switch (e.Type)
             {
-                case Sdl.EventKeyDown:
-                case Sdl.EventKeyUp:
+                case Sdl.EventKeyDown when _keys:
+                case Sdl.EventKeyUp when _keys:
                     if (e.Key.Repeat != 0) { RepeatsDropped++; break; }
                     buffer[n++] = new InputEvent(now, SdlKeys.FromKeycode(e.Key.Sym), e.Type == Sdl.EventKeyDown, InputSource.Keyboard);
                     break;

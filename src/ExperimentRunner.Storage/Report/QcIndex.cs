@@ -138,6 +138,7 @@ public static class QcIndex
             new[] { "seed", info.Seed.ToString(inv) },
             new[] { "mode", info.Mode },
             new[] { "timing", $"{info.Timing} ({TimingMeaning(info.Timing)})" },
+            new[] { "input", $"{(string.IsNullOrEmpty(info.InputTiming) ? "not recorded" : info.InputTiming)} ({ExperimentRunner.Core.Devices.InputTimings.Meaning(info.InputTiming)})" },
             new[] { "refresh rate", $"measured {F(info.MeasuredRefreshHz)} Hz (expected {F(info.ExpectedRefreshHz, "0.###")} Hz); period used below {F(period)} ms" },
             new[] { "scanner", info.RepetitionTimeS > 0 ? $"{info.Modality}, nominal TR {F(info.RepetitionTimeS, "0.###")} s" : $"{info.Modality}, no TR" },
             new[] { "trigger", string.IsNullOrEmpty(info.Trigger) ? "n/a" : info.Trigger },

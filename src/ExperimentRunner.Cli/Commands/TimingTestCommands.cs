@@ -1,0 +1,120 @@
+using System.CommandLine;
+using System.Globalization;
+using ExperimentRunner.Core.Devices;
+using ExperimentRunner.Core.Simulation;
+using ExperimentRunner.Core.Time;
+using ExperimentRunner.Presentation;
+using ExperimentRunner.Presentation.Gl;
+using ExperimentRunner.Presentation.Input;
+using Spectre.Console;
+
+namespace ExperimentRunner.Cli.Commands;
+
+/// <summary>
+/// timing-test: measurements of this machine's timing paths anyone can run, each behind its own option (today
+/// <c>--keys N</c>; a photodiode or audio loop-back measurement is one more option and one more method here).
+/// </summary>
+public static class TimingTestCommands
+{
+    public static IEnumerable<Command> Create()
+    {
+        yield return TimingTest();
+    }
+
+    /// <summary>The target of issue 19: stamp − injection p99 at most this, ms.</summary>
+    public const double KeyTargetP99Ms = 1.0;
+
+    private static Command TimingTest()
+    {
+        var keys = new Option<int>("--keys") { Description = "Press a key N times at random moments through XTEST (needs an X server: Xvfb will do) and report stamp - injection and the stamps' phase in the frame." };
+        var key = new Option<string>("--key") { Description = "The key pressed.", DefaultValueFactory = _ => "5" };
+        var input = new Option<string>("--input") { Description = "xinput2 (keys stamped on arrival, as run uses) or frame-polled (SDL's queue after each flip, the fallback; needs --display window).", DefaultValueFactory = _ => InputTimings.XInput2 };
+        input.AcceptOnlyFromAmong(InputTimings.XInput2, InputTimings.FramePolled);
+        var display = new Option<string>("--display") { Description = "paced (flips paced on the clock, no GL) or window (an SDL window on the X server).", DefaultValueFactory = _ => "paced" };
+        display.AcceptOnlyFromAmong("paced", "window");
+        var refresh = new Option<double>("--refresh") { Description = "Refresh rate of the paced display, Hz.", DefaultValueFactory = _ => 60 };
+        var seed = new Option<int>("--seed") { Description = "Seeds the moments of the presses.", DefaultValueFactory = _ => 1 };
+        var command = new Command("timing-test", "Measure this machine's timing paths (keys today): figures for the benchmark README, not a session.")
+        {
+            keys, key, input, display, refresh, seed,
+        };
+        command.SetAction(parse =>
+        {
+            int n = parse.GetValue(keys);
+            if (n <= 0) throw new UserFacingException("nothing to measure: give --keys N (N above 0)", ExitCodes.Invalid);
+            if (n > 100_000) throw new UserFacingException("--keys: at most 100000 presses", ExitCodes.Invalid);
+            double hz = parse.GetValue(refresh);
+            if (hz is < 10 or > 1000) throw new UserFacingException("--refresh must be from 10 to 1000 Hz", ExitCodes.Invalid);
+            return Keys(AnsiConsole.Console, n, parse.GetValue(key)!, parse.GetValue(input)!, parse.GetValue(display)!, hz, parse.GetValue(seed));
+        });
+        return command;
+    }
+
+    /// <summary>A font for the window's overlay: the shipped one above the program, or the system's DejaVu Sans.</summary>
+    private static string AnyFont()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+        {
+            string shipped = Path.Combine(dir.FullName, "stimuli", "fonts", "DejaVuSans.ttf");
+            if (File.Exists(shipped)) return shipped;
+        }
+        return "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+    }
+
+    private static int Keys(IAnsiConsole console, int presses, string key, string inputPath, string displayKind, double hz, int seed)
+    {
+        if (!Core.Vocabulary.KeyNames.TryNormalize(key, out string name) || name.StartsWith("mouse", StringComparison.Ordinal))
+            throw new UserFacingException($"--key: '{key}' is not a key name ({Core.Vocabulary.KeyNames.Hint})", ExitCodes.Invalid);
+        if (inputPath == InputTimings.FramePolled && displayKind != "window")
+            throw new UserFacingException("--input frame-polled needs --display window: SDL reads keys only for a window of its own", ExitCodes.Invalid);
+        var clock = new MonotonicClock();
+        using var injector = XTestInjector.TryOpen(clock, null, out string why)
+            ?? throw new UserFacingException($"timing-test --keys needs an X server with XTEST: {why} (here: xvfb-run -a exrun timing-test --keys {presses})", ExitCodes.Failure);
+
+        IDisplay display;
+        try
+        {
+            display = displayKind == "window"
+                ? new GlDisplay(new DisplayStyle { FontPath = AnyFont(), Width = 640, Height = 360, ExpectedRefreshHz = hz }, new GlDisplayOptions { Mode = DisplayMode.Window, Title = "exrun timing-test" }, clock)
+                : new SimulatedDisplay(clock, hz, width: 640, height: 360);
+        }
+        catch (GlUnavailableException e)
+        {
+            throw new UserFacingException($"--display window: {e.Message}", ExitCodes.Failure);
+        }
+        using var _ = display;
+        IDisposable owner;
+        IInput input;
+        if (inputPath == InputTimings.XInput2)
+        {
+            var reader = X11KeyReader.TryOpen(clock, null, out why) ?? throw new UserFacingException($"--input xinput2: {why}", ExitCodes.Failure);
+            var precise = new PreciseInput(reader, null);
+            (input, owner) = (precise, precise);
+        }
+        else
+        {
+            var sdl = new SdlInput(clock);
+            (input, owner) = (sdl, sdl);
+        }
+        using var __ = owner;
+
+        console.MarkupLine($"timing-test: {presses} presses of '{Markup.Escape(name)}' through XTEST, input {inputPath}, display {displayKind} ({display.RefreshHz.ToString("0.##", CultureInfo.InvariantCulture)} Hz, {display.Timing}); about {presses * 0.12:0} s");
+        var result = KeyTimingTest.Run(display, input, injector, clock, presses, name, seed);
+        var t = new Table().Border(TableBorder.Rounded).Title("[bold]keys: stamp - injection[/]");
+        t.AddColumn("figure");
+        t.AddColumn("value");
+        var inv = CultureInfo.InvariantCulture;
+        t.AddRow("input path", result.InputTiming);
+        t.AddRow("presses stamped", $"{result.Stamped} of {result.Injected}");
+        t.AddRow("mean / SD (ms)", $"{result.MeanMs.ToString("0.000", inv)} / {result.SdMs.ToString("0.000", inv)}");
+        t.AddRow("p50 / p99 / max (ms)", $"{result.P50Ms.ToString("0.000", inv)} / {result.P99Ms.ToString("0.000", inv)} / {result.MaxMs.ToString("0.000", inv)}");
+        t.AddRow("phase after flip (tenths of a frame)", string.Join(" ", result.PhaseDeciles));
+        t.AddRow("stamps cluster after flips", $"{(result.ClusteredAfterFlips ? "yes" : "no")} ({result.EarlyShare.ToString("P0", inv)} in the first three tenths; 30% is even)");
+        t.AddRow($"p99 target ({KeyTargetP99Ms.ToString("0.#", inv)} ms)", result.P99Ms <= KeyTargetP99Ms ? "[green]pass[/]" : "[yellow]MISS[/]");
+        console.Write(t);
+        Console.WriteLine(result.Summary());
+        if (result.Stamped < result.Injected)
+            Console.Error.WriteLine($"exrun: warning: {result.Injected - result.Stamped} presses were never stamped (frame-polled: does the window have the keyboard focus?)");
+        return ExitCodes.Ok;
+    }
+}
