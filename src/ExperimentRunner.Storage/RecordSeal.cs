@@ -49,12 +49,21 @@ public static class RecordSeal
 
     private static uint Checksum(BsonDocument d)
     {
+        // The same bytes as serializing a copy with the keys in ordinal order, without LINQ or a dictionary lookup per
+        // key: this runs for every record every reader and every writer's open reads.
+        var fields = new KeyValuePair<string, BsonValue>[d.Count];
+        int n = 0;
+        foreach (KeyValuePair<string, BsonValue> field in d)
+            if (field.Key != Field) fields[n++] = field;
+        Array.Sort(fields, 0, n, ByName);
         var canonical = new BsonDocument();
-        foreach (string key in d.Keys.Where(k => k != Field).OrderBy(k => k, StringComparer.Ordinal))
-            canonical[key] = d[key];
+        for (int i = 0; i < n; i++) canonical.Add(fields[i].Key, fields[i].Value);
         byte[] bytes = BsonSerializer.Serialize(canonical);
         return Crc32.Compute(bytes);
     }
+
+    private static readonly Comparer<KeyValuePair<string, BsonValue>> ByName =
+        Comparer<KeyValuePair<string, BsonValue>>.Create((a, b) => string.CompareOrdinal(a.Key, b.Key));
 }
 
 /// <summary>CRC-32 (IEEE 802.3, reflected, as zlib computes it).</summary>
@@ -76,8 +85,9 @@ public static class Crc32
 
     public static uint Compute(ReadOnlySpan<byte> bytes)
     {
+        uint[] table = Table;
         uint crc = 0xFFFFFFFFu;
-        foreach (byte b in bytes) crc = Table[(crc ^ b) & 0xFF] ^ (crc >> 8);
+        for (int i = 0; i < bytes.Length; i++) crc = table[(crc ^ bytes[i]) & 0xFF] ^ (crc >> 8);
         return crc ^ 0xFFFFFFFFu;
     }
 }

@@ -67,7 +67,7 @@ public static class StudyCheck
             int runsStarted = 0;
             string who = $"session {id} ({session.Info.ParticipantId}, ses-{session.Info.SessionLabel})";
             if (!session.HasEnded) notes.Add($"{who} has not ended: interrupted or still running (resume continues it)");
-            SessionIntegrity integrity = reader.Verify(id);
+            (SessionIntegrity integrity, IReadOnlyList<StoredEvent>? verifiedEvents, IReadOnlyList<FlipChunk>? verifiedChunks) = reader.VerifyAndRead(id);
             foreach (string problem in integrity.Problems) problems.Add(problem.StartsWith($"session {id}", StringComparison.Ordinal) ? problem.Replace($"session {id}", who, StringComparison.Ordinal) : $"{who}: {problem}");
             if (integrity.UnsealedRecords > 0)
                 notes.Add($"{who}: {integrity.UnsealedRecords:N0} record(s) unchecksummed (written by {integrity.WrittenBy ?? "0.1.0"}, which wrote no checksums): readable, not verifiable");
@@ -78,7 +78,7 @@ public static class StudyCheck
             }
             try
             {
-                IReadOnlyList<StoredEvent> stored = reader.Events(id);
+                IReadOnlyList<StoredEvent> stored = verifiedEvents ?? reader.Events(id);
                 events += stored.Count;
                 var started = new HashSet<int>();
                 foreach (StoredEvent s in stored)
@@ -102,7 +102,7 @@ public static class StudyCheck
                 long lastChunkEnd = long.MinValue, lastFrame = long.MinValue;
                 int lastRun = -1;
                 Export.Acquisition? lastAcquisition = null;
-                foreach (FlipChunk chunk in reader.FlipChunks(id))
+                foreach (FlipChunk chunk in verifiedChunks ?? reader.FlipChunks(id))
                 {
                     chunks++;
                     flips += chunk.TimeNs.Length;

@@ -352,12 +352,14 @@ public sealed partial class StudyReader : IDisposable
         {
             string what = $"session {sessionId}: flip chunk {(d.TryGetValue("_id", out BsonValue id) ? id.ToString() : "?")}";
             CheckSeal(d, sessionId, what);
-            list.Add(Read(sessionId, what, () => new FlipChunk(d["_id"].AsInt64, d["run"].AsInt32, d["firstSeq"].AsInt64,
-                Longs(d["timeNs"]), Longs(d["intendedNs"]), Longs(d["frame"]))));
+            list.Add(Read(sessionId, what, () => ChunkOf(d)));
         }
         list.Sort((a, b) => a.Id.CompareTo(b.Id));
         return list;
     }
+
+    private static FlipChunk ChunkOf(BsonDocument d) => new(d["_id"].AsInt64, d["run"].AsInt32, d["firstSeq"].AsInt64,
+        Longs(d["timeNs"]), Longs(d["intendedNs"]), Longs(d["frame"]));
 
     /// <summary>A session's flips, one record each (Kind Flip, TimeNs, IntendedNs, Value the frame index).</summary>
     public IEnumerable<EventRecord> Flips(string sessionId)

@@ -1,3 +1,4 @@
+using ExperimentRunner.Core.Events;
 using LiteDB;
 
 namespace ExperimentRunner.Storage;
@@ -17,7 +18,25 @@ public sealed partial class StudyReader
     /// match what is found, so a lost page or index entry shows as missing records. Also finds a killed writer's log
     /// gone missing. Never throws for damage: it is listed.
     /// </summary>
-    public SessionIntegrity Verify(string sessionId)
+    public SessionIntegrity Verify(string sessionId) => Verify(sessionId, null, null);
+
+    /// <summary>
+    /// <see cref="Verify(string)"/>, and when the session is intact also its events and flip chunks as
+    /// <see cref="Events"/> and <see cref="FlipChunks"/> return them, decoded from the documents just verified: what
+    /// `db check` (and so every writer's open) reads of a session, read, checksummed and decoded once instead of twice.
+    /// </summary>
+    internal (SessionIntegrity Integrity, IReadOnlyList<StoredEvent>? Events, IReadOnlyList<FlipChunk>? Chunks) VerifyAndRead(string sessionId)
+    {
+        var events = new List<StoredEvent>();
+        var chunks = new List<FlipChunk>();
+        SessionIntegrity integrity = Verify(sessionId, events, chunks);
+        if (!integrity.Intact) return (integrity, null, null);
+        events.Sort((a, b) => a.Seq.CompareTo(b.Seq));
+        chunks.Sort((a, b) => a.Id.CompareTo(b.Id));
+        return (integrity, events, chunks);
+    }
+
+    private SessionIntegrity Verify(string sessionId, List<StoredEvent>? decodedEvents, List<FlipChunk>? decodedChunks)
     {
         var problems = new List<string>();
         long unsealed = 0;
@@ -64,7 +83,11 @@ public sealed partial class StudyReader
             {
                 long seq = d.TryGetValue("_id", out BsonValue id) && id.IsNumber ? id.AsInt64 : long.MinValue;
                 if (!Classify(d, seq, sealedFrom, broken, ref unsealed, ref sealedRecords, "event")) continue;
-                try { EventDocuments.FromDocument(d, out _, out _); }
+                try
+                {
+                    EventRecord e = EventDocuments.FromDocument(d, out long decodedSeq, out _);
+                    decodedEvents?.Add(new StoredEvent(decodedSeq, e));
+                }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
                     broken.Add($"event {seq} cannot be decoded");
@@ -84,6 +107,15 @@ public sealed partial class StudyReader
                 long firstSeq = d.TryGetValue("firstSeq", out BsonValue fs) && fs.IsNumber ? fs.AsInt64 : long.MinValue;
                 string id = d.TryGetValue("_id", out BsonValue idv) ? idv.ToString() : "?";
                 if (!Classify(d, firstSeq, sealedFrom, broken, ref unsealed, ref sealedRecords, $"flip chunk {id} (from event")) continue;
+                if (decodedChunks is not null)
+                {
+                    try { decodedChunks.Add(ChunkOf(d)); }
+                    catch (Exception e) when (e is not OutOfMemoryException)
+                    {
+                        broken.Add($"flip chunk {id} cannot be decoded");
+                        continue;
+                    }
+                }
                 if (firstSeq >= fromSeq)
                 {
                     chunks++;
