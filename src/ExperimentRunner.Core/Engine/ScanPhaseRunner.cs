@@ -261,6 +261,7 @@ internal sealed class ScanPhaseRunner(SessionRunner runner, ScanPhase scan, Plan
         var t = e.Template;
         if (t == null || t.Responses.Count == 0) return;
         if (!_window.Responded) _session.CountMissedResponse();
+        if (e.Correct != null) WriteScored(e, profile);
         if (t.Show == ScreenKindSpec.Question)
         {
             // The derived field analysts need: did the planned feedback confirm or violate the prediction?
@@ -276,6 +277,19 @@ internal sealed class ScanPhaseRunner(SessionRunner runner, ScanPhase scan, Plan
                 Code = _window.Responded ? 0 : 1, Text = outcome,
             });
         }
+    }
+
+    /// <summary>A scored screen: the answer against the plan's correct response for this trial.</summary>
+    private void WriteScored(PlannedEvent e, string? profile)
+    {
+        bool answered = _window.Responded;
+        _session.Write(new EventRecord
+        {
+            Kind = EventKind.Scored, TimeNs = answered ? _window.ResponseNs : _session.Now, Run = _session.Run, Block = _session.Block, Trial = _session.Trial, Phase = _session.PhaseName,
+            Screen = e.Screen, Condition = e.Condition, Stimulus = profile, Response = _window.Response, Text = e.Correct,
+            RtNs = answered ? _window.ResponseNs - _window.OnsetNs : EventRecord.None, IntendedNs = _window.OnsetNs,
+            Value = answered ? (_window.Response == e.Correct ? 1 : 0) : double.NaN,
+        });
     }
 
     private string RunSummary()

@@ -36,6 +36,7 @@ internal static partial class BidsExporter
         var missed = new HashSet<(int, int, string?)>();
         var responses = new Dictionary<(int, int, string?), EventRecord>();
         var ratings = new Dictionary<long, EventRecord>();
+        var scoredAt = new Dictionary<long, EventRecord>();
         var unplacedRatings = new List<EventRecord>();
         foreach (StoredEvent se in own)
         {
@@ -49,6 +50,9 @@ internal static partial class BidsExporter
                     // The first answer within the screen's window (Code 0) wins over keys pressed outside it.
                     var key = (e.Block, e.Trial, e.Screen);
                     if (!responses.TryGetValue(key, out EventRecord first) || (first.Code != 0 && e.Code == 0)) responses[key] = e;
+                    break;
+                case EventKind.Scored:
+                    if (e.IntendedNs != EventRecord.None) scoredAt.TryAdd(e.IntendedNs, e);
                     break;
                 case EventKind.Rating:
                     if (e.IntendedNs != EventRecord.None) ratings.TryAdd(e.IntendedNs, e);
@@ -102,6 +106,7 @@ internal static partial class BidsExporter
                     Text(answer), Text(choice?.Response), Text(trial?.PredictionOutcome),
                     Text(rating?.Screen), Text(rating?.Text), e.Code > 0 ? Int(e.Code) : Missing,
                     missed.Contains((e.Block, e.Trial, e.Screen)) ? "1" : "0",
+                    Scoring.Correct(scoredAt.TryGetValue(e.TimeNs, out EventRecord sc) ? sc : null),
                 ]));
             }
             else
@@ -110,12 +115,14 @@ internal static partial class BidsExporter
                 [
                     Seconds(e.TimeNs, t0), "0.000000", "response", Duration(e.RtNs), Missing, Missing, "response",
                     Int(run), acquisitionNumber, Int(e.Block), Int(e.Trial), Text(e.Screen), condition, stimulus, Missing, Missing,
-                    Text(e.Response ?? e.Text), Missing, Missing, Missing, Missing, Missing, Missing,
+                    Text(e.Response ?? e.Text), Missing, Missing, Missing, Missing, Missing, Missing, Missing,
                 ]));
             }
         }
-        var table = new TableWriter(EventColumns);
-        foreach (var row in rows.OrderBy(r => r.OnsetNs).ThenBy(r => r.Seq)) table.Add(row.Values);
+        // The correct column is there where the session scored screens (correct: in the paradigm).
+        bool scored = scoredAt.Count > 0;
+        var table = new TableWriter(scored ? [.. EventColumns, "correct"] : EventColumns);
+        foreach (var row in rows.OrderBy(r => r.OnsetNs).ThenBy(r => r.Seq)) table.Add(scored ? row.Values : row.Values[..^1]);
         SaveTable(dir, name + ".tsv", table, files, root);
 
         int trialTypeAt = Array.IndexOf(EventColumns, "trial_type"), eventTypeAt = Array.IndexOf(EventColumns, "event_type");
@@ -125,6 +132,10 @@ internal static partial class BidsExporter
         var conditions = own.Where(x => !string.IsNullOrEmpty(x.Event.Condition)).Select(x => x.Event.Condition!)
             .Distinct().Order(StringComparer.Ordinal).ToHashSet();
         var predictions = rows.Select(r => r.Values[predictionAt]).Where(v => v != Missing).Distinct().Order(StringComparer.Ordinal).ToList();
-        WriteJson(dir, name + ".json", files, w => EventsSidecar(w, data.Info, trialTypes, conditions, screens, predictions), root);
+        WriteJson(dir, name + ".json", files, w =>
+        {
+            EventsSidecar(w, data.Info, trialTypes, conditions, screens, predictions);
+            if (scored) Scoring.DescribeCorrect(w);
+        }, root);
     }
 }

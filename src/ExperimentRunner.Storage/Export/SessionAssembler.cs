@@ -185,6 +185,9 @@ public sealed class SessionAssembly
                 case EventKind.Choice:
                     t.Choice ??= e;
                     break;
+                case EventKind.Scored:
+                    t.Scored.Add(e);
+                    break;
                 case EventKind.MissedFrame:
                     t.MissedFrames++;
                     break;
@@ -223,6 +226,8 @@ internal sealed class TrialData(int run, int acquisition, int block, int trial, 
     public EventRecord? Choice { get; set; }
     public EventRecord? Rating { get; set; }
     public int MissedFrames { get; set; }
+    /// <summary>The outcomes of the trial's scored screens (<c>correct:</c>), in the order shown.</summary>
+    public List<EventRecord> Scored { get; } = new();
 
     /// <summary>"consistent" or "violated" as the engine derived it from the feedback's symbol and stored on the
     /// Choice; null without a prediction.</summary>
