@@ -94,7 +94,7 @@ public class ParadigmCliTests
         Assert.Equal(a.Out, b.Out);
         Assert.NotEqual(a.Out, c.Out);
         var header = a.Out.Split('\n').First(l => !l.StartsWith('#'));
-        Assert.Equal("phase\trun\tblock\ttrial\tcondition\tscreen\trole\tstimulus\tonset\tonset_frame\tduration\tduration_frames\tmarker", header);
+        Assert.Equal("phase\trun\tblock\ttrial\tcondition\tscreen\trole\tstimulus\tonset\tonset_frame\tduration\tduration_frames\tmarker\trow\tcorrect", header);
         var json1 = Exrun.Temp("plan.json");
         var json2 = Exrun.Temp("plan.json");
         Assert.Equal(0, Exrun.Run("plan", "paradigms/social-judgment-fmri.yaml", "--participant", "sub-05", "--format", "json", "--out", json1).ExitCode);

@@ -28,6 +28,7 @@ public class SimulationTests
     [InlineData("social-feedback-fmri.yaml")]
     [InlineData("social-feedback-pet.yaml")]
     [InlineData("social-judgment-fmri.yaml")]
+    [InlineData("social-judgment-control-fmri.yaml")]
     public void ASimulatedSessionShowsEveryScreenOnThePlannedFrame(string paradigm)
     {
         var (result, sink, plan, _) = Simulate(paradigm);

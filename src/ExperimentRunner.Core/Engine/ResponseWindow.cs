@@ -136,6 +136,19 @@ internal sealed class ResponseWindow
                 if (Responded || Rating == null) return false;
                 var r = Rating;
                 double v = State.Cursor;
+                for (int k = 0; k < r.PointResponses.Count; k++)
+                {
+                    // A point's own button answers it at once: the value is the point's number (1-based), as if confirmed there.
+                    if (response != r.PointResponses[k]) continue;
+                    State.Cursor = r.Min + k;
+                    if (_historyCount < MaxHistory)
+                    {
+                        _historyT[_historyCount] = timeNs - OnsetNs;
+                        _historyV[_historyCount++] = State.Cursor;
+                    }
+                    Answer(response, timeNs);
+                    return true;
+                }
                 if (response == r.ConfirmResponse)
                 {
                     Answer(response, timeNs);

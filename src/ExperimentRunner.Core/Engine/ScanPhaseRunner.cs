@@ -253,6 +253,7 @@ internal sealed class ScanPhaseRunner(SessionRunner runner, ScanPhase scan, Plan
         var t = e.Template;
         if (t == null || t.Responses.Count == 0) return;
         if (!_window.Responded) _session.CountMissedResponse();
+        if (e.Correct != null) WriteScored(e, profile);
         if (t.Show == ScreenKindSpec.Question)
         {
             // The derived field analysts need: did the planned feedback confirm or violate the prediction?
@@ -262,6 +263,14 @@ internal sealed class ScanPhaseRunner(SessionRunner runner, ScanPhase scan, Plan
             _session.Write(SessionEvents.Prediction(_window.Responded ? _window.ResponseNs : _session.Now, _session.Place, e.Screen, e.Condition, profile,
                 _window.Response, _window.RtNs, predictedYes, outcome));
         }
+    }
+
+    /// <summary>A scored screen: the answer against the plan's correct response for this trial.</summary>
+    private void WriteScored(PlannedEvent e, string? profile)
+    {
+        bool answered = _window.Responded;
+        _session.Write(SessionEvents.Scored(answered ? _window.ResponseNs : _session.Now, _session.Place, e.Screen, e.Condition, profile,
+            answered ? _window.Response : null, e.Correct, answered ? _window.ResponseNs - _window.OnsetNs : EventRecord.None, _window.OnsetNs));
     }
 
     private string RunSummary()

@@ -105,8 +105,10 @@ public sealed class SceneFactory(ParadigmModel paradigm, string? participantPhot
             Kind = SceneKind.Rating,
             Body = r.Question,
             Rating = Style(r),
-            Footer = $"{KeyHint(r.DecreaseResponse)} / {KeyHint(r.IncreaseResponse)} to move, {KeyHint(r.ConfirmResponse)} to confirm",
-            Responses = [r.DecreaseResponse, r.IncreaseResponse, r.ConfirmResponse],
+            Footer = r.PointResponses.Count > 0
+                ? $"{KeyHint(r.PointResponses[0])}–{KeyHint(r.PointResponses[^1])} to answer, or {KeyHint(r.DecreaseResponse)} / {KeyHint(r.IncreaseResponse)} to move and {KeyHint(r.ConfirmResponse)} to confirm"
+                : $"{KeyHint(r.DecreaseResponse)} / {KeyHint(r.IncreaseResponse)} to move, {KeyHint(r.ConfirmResponse)} to confirm",
+            Responses = r.Responses(),
         });
 
     /// <summary>A questionnaire item: a Likert scale over the questionnaire's points, moved and confirmed like a rating.</summary>
@@ -137,7 +139,7 @@ public sealed class SceneFactory(ParadigmModel paradigm, string? participantPhot
         {
             ScreenKindSpec.Fixation => Fixation(),
             ScreenKindSpec.Blank => Blank(),
-            ScreenKindSpec.Text => Text($"{t.Name}:{profile?.Id}", null, Fill(t.Text ?? "", profile), null, t.Responses),
+            ScreenKindSpec.Text => Text($"{t.Name}:{profile?.Id}:{t.Text}", null, Fill(t.Text ?? "", profile), null, t.Responses),
             ScreenKindSpec.Image => Get("image:" + t.Image, () => new SceneSpec { Key = "image:" + t.Image, Kind = SceneKind.Image, ImagePath = t.Image, Responses = t.Responses }),
             ScreenKindSpec.Profile => ProfileScene(t, profile),
             ScreenKindSpec.Question => QuestionScene(t, profile),
@@ -160,9 +162,9 @@ public sealed class SceneFactory(ParadigmModel paradigm, string? participantPhot
         });
 
     private SceneSpec QuestionScene(ScreenSpec t, ProfileInfo? profile) =>
-        Get($"question:{t.Name}:{profile?.Id}", () => new SceneSpec
+        Get($"question:{t.Name}:{profile?.Id}:{t.Text}", () => new SceneSpec
         {
-            Key = $"question:{t.Name}:{profile?.Id}",
+            Key = $"question:{t.Name}:{profile?.Id}:{t.Text}",
             Kind = SceneKind.Question,
             Profile = profile,
             Caption = Fill(paradigm.Caption, profile),

@@ -254,5 +254,7 @@ public sealed partial class SessionRunner
 
 internal static class RatingSpecExtensions
 {
-    public static IReadOnlyList<string> Responses(this RatingSpec r) => [r.DecreaseResponse, r.IncreaseResponse, r.ConfirmResponse];
+    /// <summary>The rating's responses: decrease, increase, confirm, then one a point where the rating has point_responses.</summary>
+    public static IReadOnlyList<string> Responses(this RatingSpec r) =>
+        r.PointResponses.Count == 0 ? [r.DecreaseResponse, r.IncreaseResponse, r.ConfirmResponse] : [r.DecreaseResponse, r.IncreaseResponse, r.ConfirmResponse, .. r.PointResponses];
 }

@@ -57,6 +57,13 @@ public readonly record struct ResponseEvent(long TimeNs, string? Screen, string?
     public string? Answer => Response ?? Key;
 }
 
+/// <summary>A scored screen: <see cref="Answer"/> null when unanswered; <see cref="IsCorrect"/> the answer was <see cref="Correct"/>.</summary>
+public readonly record struct ScoredEvent(long TimeNs, string? Screen, string? Condition, string? Answer, string? Correct, long RtNs,
+    long ScreenOnsetNs, bool IsCorrect)
+{
+    public bool Answered => Answer != null;
+}
+
 /// <summary>A choice in the selection phase: <see cref="Choice"/> null when it timed out; <see cref="Selects"/> the
 /// choice makes the profile a feedback target.</summary>
 public readonly record struct SelectionEvent(long TimeNs, string? Phase, string? Screen, string? ProfileId, string? Choice, long RtNs, bool Selects)
@@ -165,6 +172,9 @@ public static class EventReaders
 
     public static QuestionnaireScoreEvent AsQuestionnaireScore(this in EventRecord e) =>
         new(Expect(e, EventKind.Questionnaire).TimeNs, e.Stimulus, e.Value, e.Text);
+
+    public static ScoredEvent AsScored(this in EventRecord e) =>
+        new(Expect(e, EventKind.Scored).TimeNs, e.Screen, e.Condition, e.Response, e.Text, e.RtNs, e.IntendedNs, e.Value == 1);
 
     public static MarkerEvent AsMarker(this in EventRecord e) => new(Expect(e, EventKind.Marker).TimeNs, e.IntendedNs, e.Code, e.Screen, e.Text);
 

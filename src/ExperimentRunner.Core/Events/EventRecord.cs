@@ -40,6 +40,12 @@ public enum EventKind
     Audio,
     /// <summary>The session was interrupted and resumed here; Text says what was skipped.</summary>
     Interruption,
+    /// <summary>
+    /// A scored screen's outcome (a screen with <c>correct:</c>): Screen its name, Response the answer (null when none),
+    /// Text the correct response, Value 1 correct, 0 incorrect, NaN unanswered; RtNs from the screen's onset;
+    /// IntendedNs the screen's onset (ns of the run clock), which ties it to its screen.
+    /// </summary>
+    Scored,
 }
 
 /// <summary>

@@ -127,6 +127,17 @@ public static class SessionEvents
         Condition = condition, Stimulus = stimulus, Response = response, Text = response == null ? key : null, RtNs = rtNs, Code = inWindow ? 0 : 1,
     };
 
+    /// <summary>A scored screen's answer against the plan's correct response (<c>correct:</c>).</summary>
+    /// <param name="answer">The response taken; null when none came in the window.</param>
+    /// <param name="screenOnsetNs">The onset of the screen it scores (joins it to that screen's row).</param>
+    public static EventRecord Scored(long timeNs, in EventPlace at, string screen, string? condition, string? stimulus, string? answer,
+        string? correct, long rtNs, long screenOnsetNs) => new()
+    {
+        Kind = EventKind.Scored, TimeNs = timeNs, Run = at.Run, Block = at.Block, Trial = at.Trial, Phase = at.Phase, Screen = screen,
+        Condition = condition, Stimulus = stimulus, Response = answer, Text = correct, RtNs = rtNs, IntendedNs = screenOnsetNs,
+        Value = answer == null ? double.NaN : answer == correct ? 1 : 0,
+    };
+
     /// <summary>A choice about a profile in the selection phase.</summary>
     /// <param name="choice">The choice's name; null when the screen timed out.</param>
     /// <param name="selects">The choice makes the profile a feedback target.</param>

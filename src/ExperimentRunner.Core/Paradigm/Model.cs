@@ -113,9 +113,9 @@ public enum StimulusKind { Image, Sound, Font }
 public sealed record StimulusFile(StimulusKind Kind, string Path, SourcePos Pos, string What);
 
 /// <summary>Feedback of one condition; Message null for a condition with no feedback (neutral).</summary>
-public sealed record ConditionSpec(string Name, string? Message, FeedbackSymbol Symbol, string Color, int Marker, SourcePos Pos);
+public sealed partial record ConditionSpec(string Name, string? Message, FeedbackSymbol Symbol, string Color, int Marker, SourcePos Pos);
 
-public sealed record RatingSpec(
+public sealed partial record RatingSpec(
     string Name,
     string Question,
     RatingKind Kind,
@@ -152,7 +152,7 @@ public sealed record QuestionnaireSpec(
 public enum ScreenKindSpec { Fixation, Blank, Profile, Question, Feedback, Text, Image, Rating }
 
 /// <summary>One screen of a trial template.</summary>
-public sealed record ScreenSpec(
+public sealed partial record ScreenSpec(
     string Name,
     ScreenKindSpec Show,
     DurationSpec Duration,
@@ -203,7 +203,7 @@ public enum BlockOrder { Fixed, Shuffle, LatinSquare, Abba }
 public enum TargetSource { Selected, All }
 
 /// <summary>A block: a condition with a trial count, or a mix of conditions shuffled under the constraints.</summary>
-public sealed record BlockSpec(
+public sealed partial record BlockSpec(
     string Label,
     IReadOnlyList<KeyValuePair<string, int>> Conditions,
     string Trial,
@@ -231,7 +231,7 @@ public sealed record ScanPhase(
     SourcePos Pos) : PhaseSpec(Name, Pos);
 
 /// <summary>A paradigm file, loaded and checked. Every path is absolute and inside the allowed tree.</summary>
-public sealed record ParadigmModel
+public sealed partial record ParadigmModel
 {
     public required string FilePath { get; init; }
     public required string Text { get; init; }

@@ -12,7 +12,7 @@ public static partial class ParadigmLoader
             var result = new Dictionary<string, ConditionSpec>(StringComparer.Ordinal);
             foreach (var (key, value) in top.Entries("conditions"))
             {
-                var r = new MapReader(value, $"condition '{key.Value}'", d, key.Pos, "feedback", "symbol", "color", "marker");
+                var r = new MapReader(value, $"condition '{key.Value}'", d, key.Pos, "feedback", "symbol", "color", "marker", "columns");
                 var color = r.String("color", "#FFFFFF");
                 if (r.Has("marker")) _conditionMarkerPos[key.Value] = r.Node("marker")!.Pos;
                 if (r.OptString("feedback") is { } message) CheckPlaceholders(message, r.Node("feedback")!.Pos, $"the feedback of condition '{key.Value}'");
@@ -23,7 +23,7 @@ public static partial class ParadigmLoader
                     r.Enum("symbol", FeedbackSymbol.None, new Dictionary<string, FeedbackSymbol> { ["none"] = FeedbackSymbol.None, ["check"] = FeedbackSymbol.Check, ["cross"] = FeedbackSymbol.Cross }),
                     color,
                     r.Int("marker", 0, 0, 255),
-                    key.Pos);
+                    key.Pos) { Columns = BindConditionColumns(r, key.Value) };
             }
             return result;
         }
@@ -34,7 +34,7 @@ public static partial class ParadigmLoader
             foreach (var (key, value) in top.Entries("ratings"))
             {
                 var r = new MapReader(value, $"rating '{key.Value}'", d, key.Pos,
-                    "question", "type", "min", "max", "left", "right", "points", "start", "step", "time_limit", "decrease", "increase", "confirm", "marker");
+                    "question", "type", "min", "max", "left", "right", "points", "start", "step", "time_limit", "decrease", "increase", "confirm", "marker", "point_responses");
                 var kind = r.Enum("type", RatingKind.Vas, new Dictionary<string, RatingKind> { ["vas"] = RatingKind.Vas, ["likert"] = RatingKind.Likert });
                 var points = r.StringList("points");
                 double min = kind == RatingKind.Likert ? 1 : r.Number("min", 0, -1e6, 1e6);
@@ -54,7 +54,7 @@ public static partial class ParadigmLoader
                 result[key.Value] = new RatingSpec(key.Value, r.Required("question"), kind, min, max,
                     r.String("left", kind == RatingKind.Likert && points.Count > 0 ? points[0] : ""),
                     r.String("right", kind == RatingKind.Likert && points.Count > 0 ? points[^1] : ""),
-                    points, start, r.Number("step", kind == RatingKind.Likert ? 1 : (max - min) / 50, 1e-6, 1e6), limit, dec, inc, conf, r.Int("marker", 0, 0, 255), key.Pos);
+                    points, start, r.Number("step", kind == RatingKind.Likert ? 1 : (max - min) / 50, 1e-6, 1e6), limit, dec, inc, conf, r.Int("marker", 0, 0, 255), key.Pos) { PointResponses = BindPointResponses(r, kind, points.Count, key.Value) };
             }
             return result;
         }
@@ -114,7 +114,7 @@ public static partial class ParadigmLoader
                 foreach (var node in seq.Items.Take(50))
                 {
                     var s = new MapReader(node, "a screen", d, node.Pos,
-                        "name", "show", "duration", "text", "options", "image", "sound", "rating", "responses", "end_on_response", "marker");
+                        "name", "show", "duration", "text", "options", "image", "sound", "rating", "responses", "end_on_response", "marker", "correct", "series");
                     var show = s.Enum("show", ScreenKindSpec.Blank, ScreenKinds);
                     if (!s.Has("show")) d.Error(s.Pos, $"a screen needs 'show': one of {string.Join(", ", ScreenKinds.Keys)}");
                     string name = s.String("name", s.OptString("show") ?? "screen");
@@ -139,14 +139,14 @@ public static partial class ParadigmLoader
                     foreach (var resp in responses) CheckResponse(resp, s.PosOf("responses"), $"screen '{name}'");
                     if (show == ScreenKindSpec.Question) foreach (var o in options) if (!responses.Contains(o)) responses.Add(o);
                     string? sound = s.OptString("sound");
-                    if (sound != null && !sounds.ContainsKey(sound)) d.Error(s.PosOf("sound"), $"no sound named '{sound}'{Suggest.DidYouMean(sound, sounds.Keys)}; define it under stimuli.sounds");
-                    string? image = s.Has("image") ? ResolvePath(s.Node("image"), $"the image of screen '{name}'", mustExist: true, directory: false) : null;
-                    if (image != null) Opens(StimulusKind.Image, image, s.Node("image")!.Pos, $"the image of screen '{name}' in trial '{key.Value}'");
+                    if (sound != null && !IsTemplate(sound) && !sounds.ContainsKey(sound)) d.Error(s.PosOf("sound"), $"no sound named '{sound}'{Suggest.DidYouMean(sound, sounds.Keys)}; define it under stimuli.sounds");
+                    string? image = IsTemplate(s.OptString("image")) ? s.OptString("image") : s.Has("image") ? ResolvePath(s.Node("image"), $"the image of screen '{name}'", mustExist: true, directory: false) : null;
+                    if (image != null && !IsTemplate(image)) Opens(StimulusKind.Image, image, s.Node("image")!.Pos, $"the image of screen '{name}' in trial '{key.Value}'");
                     if (show == ScreenKindSpec.Image && image == null && !s.Has("image")) d.Error(s.Pos, $"image screen '{name}' needs 'image'");
                     if (show != ScreenKindSpec.Image && s.Has("image")) d.Error(s.PosOf("image"), $"screen '{name}' shows {s.OptString("show")}, which draws no 'image'; use 'show: image' or remove 'image'");
                     if (show is ScreenKindSpec.Text && s.OptString("text") == null) d.Error(s.Pos, $"text screen '{name}' needs 'text'");
-                    screens.Add(new ScreenSpec(name, show, duration ?? new FixedDuration(s.Pos, 0), s.OptString("text"), options, image, sound, rating,
-                        responses, s.Bool("end_on_response", false), s.OptInt("marker", 0, 255), node.Pos));
+                    screens.Add(BindScreenExtras(s, new ScreenSpec(name, show, duration ?? new FixedDuration(s.Pos, 0), s.OptString("text"), options, image, sound, rating,
+                        responses, s.Bool("end_on_response", false), IsTemplate(s.OptString("marker")) ? null : s.OptInt("marker", 0, 255), node.Pos)));
                 }
                 result[key.Value] = new TrialSpec(key.Value, screens, key.Pos);
             }

@@ -36,6 +36,9 @@ public static partial class ParadigmLoader
             {
                 if (!trialConditions.TryGetValue(block.Trial, out var set)) trialConditions[block.Trial] = set = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var (condition, n) in block.Conditions) if (n > 0) set.Add(condition);
+                // A table block's conditions are its rows' values of the condition column.
+                if (block.Table != null && block.ConditionColumn != null)
+                    foreach (var row in block.Table.Rows) set.Add(row.Values.GetValueOrDefault(block.ConditionColumn, ""));
             }
             var specials = new Dictionary<string, bool>(StringComparer.Ordinal)
             {

@@ -161,7 +161,13 @@ public static partial class ParadigmLoader
                 foreach (var bn in seq.Items.Take(MaxBlocks))
                 {
                     bi++;
-                    var br = new MapReader(bn, "a block", d, bn.Pos, "label", "condition", "trials", "mix", "trial", "at_volume");
+                    var br = new MapReader(bn, "a block", d, bn.Pos, "label", "condition", "trials", "mix", "trial", "at_volume", "table", "constraints");
+                    if (br.Has("table"))
+                    {
+                        blocks.Add(BindTableBlock(br, br.String("label", $"block{bi}"), BlockTrial(br, bn, r, defaultTrial, trials), OptVolume(br, scanner), bn.Pos, conditions));
+                        if (br.Has("mix")) d.Error(br.PosOf("mix"), "a block has either 'table' or 'mix', not both");
+                        continue;
+                    }
                     var conds = new List<KeyValuePair<string, int>>();
                     if (br.Has("mix"))
                     {
@@ -182,12 +188,13 @@ public static partial class ParadigmLoader
                         if (!br.Has("trials")) d.Error(br.Pos, "a block needs 'trials': how many");
                         conds.Add(new(c, n));
                     }
-                    string trial = br.String("trial", defaultTrial);
-                    if (!trials.ContainsKey(trial) && (br.Has("trial") || !r.Has("trial")))
-                        d.Error(br.Has("trial") ? br.PosOf("trial") : bn.Pos, trial.Length == 0 ? "no trial template: define 'trials' and name one with 'trial'" : $"no trial named '{trial}'{Suggest.DidYouMean(trial, trials.Keys)}");
-                    int? atVolume = br.OptInt("at_volume", 0, 100_000);
-                    if (atVolume != null && scanner.Modality != Modality.Fmri) d.Error(br.PosOf("at_volume"), "'at_volume' needs an fMRI scanner with a TR");
-                    blocks.Add(new BlockSpec(br.String("label", $"block{bi}"), conds, trial, atVolume, bn.Pos));
+                    string trial = BlockTrial(br, bn, r, defaultTrial, trials);
+                    int? atVolume = OptVolume(br, scanner);
+                    string blockLabel = br.String("label", $"block{bi}");
+                    blocks.Add(new BlockSpec(blockLabel, conds, trial, atVolume, bn.Pos)
+                    {
+                        Constraints = BindConstraints(br, conds.SelectMany(c => conditions.GetValueOrDefault(c.Key)?.Columns.Keys ?? []).Append("condition").Distinct().ToList(), $"block '{blockLabel}'"),
+                    });
                 }
             }
             else d.Error(r.Pos, "a scan needs 'blocks': a list of {condition, trials} or {mix: {...}}");
@@ -220,7 +227,7 @@ public static partial class ParadigmLoader
             int maxSame = r.Int("max_same_in_row", 0, 0, 1000);
             if (maxSame > 0)
             {
-                foreach (var b in blocks)
+                foreach (var b in blocks.Where(b => b.Table == null))
                 {
                     int total = b.TrialCount;
                     foreach (var (cond, n) in b.Conditions)
@@ -234,6 +241,21 @@ public static partial class ParadigmLoader
             }
             return new ScanPhase(r.String("name", defaultName), r.Int("runs", 1, 1, MaxRuns), blocks, order, after, before, rest, leadIn, leadOut,
                 maxSame, unique, targets, r.String("wait_text", "The task will begin shortly.\nPlease keep still."), r.Pos);
+        }
+
+        private string BlockTrial(MapReader br, YNode bn, MapReader scan, string defaultTrial, Dictionary<string, TrialSpec> trials)
+        {
+            string trial = br.String("trial", defaultTrial);
+            if (!trials.ContainsKey(trial) && (br.Has("trial") || !scan.Has("trial")))
+                d.Error(br.Has("trial") ? br.PosOf("trial") : bn.Pos, trial.Length == 0 ? "no trial template: define 'trials' and name one with 'trial'" : $"no trial named '{trial}'{Suggest.DidYouMean(trial, trials.Keys)}");
+            return trial;
+        }
+
+        private int? OptVolume(MapReader br, ScannerSpec scanner)
+        {
+            int? atVolume = br.OptInt("at_volume", 0, 100_000);
+            if (atVolume != null && scanner.Modality != Modality.Fmri) d.Error(br.PosOf("at_volume"), "'at_volume' needs an fMRI scanner with a TR");
+            return atVolume;
         }
     }
 }

@@ -40,6 +40,10 @@ public sealed record PlannedEvent
     /// pulse arrives, and the rest of the run follows from there.
     /// </summary>
     public int? AtVolume { get; init; }
+    /// <summary>The trial table row this trial shows ("file.csv:3", 1-based data row); null when the block has no table.</summary>
+    public string? Row { get; init; }
+    /// <summary>The correct response of a scored screen, filled from the row; null when the screen is not scored.</summary>
+    public string? Correct { get; init; }
 
     /// <summary>What the plan says is shown: a profile id, "target:N" (the N-th target after selection), or "".</summary>
     public string StimulusLabel => ProfileId ?? (TargetSlot >= 0 ? $"target:{TargetSlot + 1}" : "");

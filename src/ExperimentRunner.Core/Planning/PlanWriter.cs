@@ -11,7 +11,7 @@ public static class PlanWriter
 {
     public static readonly string[] Columns =
     [
-        "phase", "run", "block", "trial", "condition", "screen", "role", "stimulus", "onset", "onset_frame", "duration", "duration_frames", "marker",
+        "phase", "run", "block", "trial", "condition", "screen", "role", "stimulus", "onset", "onset_frame", "duration", "duration_frames", "marker", "row", "correct",
     ];
 
     private static string S(long ns) => Ns.ToSeconds(ns).ToString("0.000000", CultureInfo.InvariantCulture);
@@ -42,7 +42,7 @@ public static class PlanWriter
                     InstructionsPhase i => $"{i.Pages.Count} pages",
                     _ => "",
                 };
-                sb.AppendJoin('\t', [phase.Spec.Name, "0", "0", "0", "n/a", kind, "self_paced", detail, "n/a", "n/a", "n/a", "n/a", "0"]).Append('\n');
+                sb.AppendJoin('\t', [phase.Spec.Name, "0", "0", "0", "n/a", kind, "self_paced", detail, "n/a", "n/a", "n/a", "n/a", "0", "n/a", "n/a"]).Append('\n');
                 continue;
             }
             foreach (var run in phase.Runs)
@@ -55,6 +55,7 @@ public static class PlanWriter
                         phase.Spec.Name, I(e.Run), I(e.Block), I(e.Trial), e.Condition.Length == 0 ? "n/a" : e.Condition, e.Screen,
                         e.Role.ToString().ToLowerInvariant(), e.StimulusLabel.Length == 0 ? "n/a" : e.StimulusLabel,
                         S(e.OnsetNs), L(e.OnsetFrame), S(e.DurationNs), L(e.DurationFrames), I(e.Marker),
+                        e.Row ?? "n/a", e.Correct ?? "n/a",
                     ]).Append('\n');
                 }
             }
@@ -116,6 +117,10 @@ public static class PlanWriter
                             w.WriteNumber("duration", Math.Round(Ns.ToSeconds(e.DurationNs), 6));
                             w.WriteNumber("duration_frames", e.DurationFrames);
                             w.WriteNumber("marker", e.Marker);
+                            if (e.Row != null) w.WriteString("row", e.Row);
+                            if (e.Correct != null) w.WriteString("correct", e.Correct);
+                            if (e.Template?.Text is { } text && e.Row != null) w.WriteString("text", text);
+                            if (e.Template?.Image is { } image && e.Row != null) w.WriteString("image", Path.GetFileName(image));
                             w.WriteEndObject();
                         }
                         w.WriteEndArray();

@@ -92,7 +92,7 @@ public static class Planner
             if (!paradigm.Trials.TryGetValue(block.Trial, out var trial)) continue;
             foreach (var screen in trial.Screens)
             {
-                var (lo, avg, hi) = BlockSum(screen.Duration, block.TrialCount);
+                var (lo, avg, hi) = BlockSum(screen.Duration, block.TrialCount * (screen.Series?.Count ?? 1));
                 min += repeat * lo;
                 max += repeat * hi;
                 mean += repeat * avg;
@@ -145,6 +145,9 @@ public static class Planner
         {
             case BlockOrder.Shuffle:
                 new DetRandom(DetRandom.Derive(seed, "blocks", scan.Name, runInPhase)).Shuffle(identity);
+                // max_same_in_row holds across blocks: blocks of one condition side by side must not make a longer streak.
+                for (int attempt = 1; attempt <= 1000 && !BlockStreaksKeep(scan, identity); attempt++)
+                    new DetRandom(DetRandom.Derive(seed, "blocks", scan.Name, runInPhase, attempt)).Shuffle(identity);
                 return identity;
             case BlockOrder.LatinSquare:
                 return LatinSquareRow(n, participant - 1 + runInPhase);
@@ -154,6 +157,24 @@ public static class Planner
             default:
                 return identity;
         }
+    }
+
+    /// <summary>Whether blocks of a single condition, in this order, keep <c>max_same_in_row</c> where they meet.</summary>
+    private static bool BlockStreaksKeep(ScanPhase scan, IReadOnlyList<int> order)
+    {
+        if (scan.MaxSameInRow <= 0) return true;
+        string? last = null;
+        int streak = 0;
+        foreach (int i in order)
+        {
+            var block = scan.Blocks[i];
+            if (block.Table != null || block.Conditions.Count != 1) { last = null; streak = 0; continue; }
+            var (condition, n) = block.Conditions[0];
+            streak = condition == last ? streak + n : n;
+            last = condition;
+            if (streak > scan.MaxSameInRow) return false;
+        }
+        return true;
     }
 
     /// <summary>
@@ -190,7 +211,7 @@ public static class Planner
         long timeNs = 0; // exact (unrounded) running time; frames derive from it, so rounding never accumulates
 
         void Add(int block, int trial, string condition, string screen, PlannedRole role, long durationNs, ScreenSpec? template = null,
-            RatingSpec? rating = null, int slot = -1, string? profile = null, int marker = 0, string? sound = null, int? atVolume = null)
+            RatingSpec? rating = null, int slot = -1, string? profile = null, int marker = 0, string? sound = null, int? atVolume = null, string? row = null)
         {
             long startFrame = cursor.FrameOf(timeNs);
             timeNs += durationNs;
@@ -202,7 +223,7 @@ public static class Planner
                 Template = template, Rating = rating, TargetSlot = slot, ProfileId = profile,
                 OnsetFrame = startFrame, DurationFrames = endFrame - startFrame,
                 OnsetNs = cursor.NsOf(startFrame), DurationNs = cursor.NsOf(endFrame) - cursor.NsOf(startFrame),
-                Marker = marker, Sound = sound, AtVolume = atVolume,
+                Marker = marker, Sound = sound, AtVolume = atVolume, Row = row, Correct = template?.Correct,
             });
         }
 
@@ -213,15 +234,16 @@ public static class Planner
             Add(0, 0, "", name, PlannedRole.Rating, rating.TimeLimitNs, rating: rating, marker: rating.Marker);
         }
 
-        // Trials in presentation order, with their conditions, before assigning targets.
-        var blockConditions = new List<List<string>>();
+        // Trials in presentation order, with their conditions and rows, before assigning targets; the limits on
+        // repeats hold across blocks, so each block is drawn after the ones before it.
+        var blockConditions = new List<List<DrawnTrial>>();
+        var drawnSoFar = new List<DrawnTrial>();
+        var usedRows = new Dictionary<string, HashSet<int>>(StringComparer.Ordinal);
         foreach (int b in order)
         {
-            var block = scan.Blocks[b];
-            var list = new List<string>();
-            foreach (var (cond, n) in block.Conditions) for (int i = 0; i < n; i++) list.Add(cond);
-            if (block.Conditions.Count > 1) list = ConstrainedShuffle(list, scan.MaxSameInRow, rng);
+            var list = RowDraw.Block(paradigm, scan, scan.Blocks[b], rng, drawnSoFar, usedRows);
             blockConditions.Add(list);
+            drawnSoFar.AddRange(list);
         }
         int totalTrials = blockConditions.Sum(l => l.Count);
         bool usesTargets = scan.Targets == TargetSource.Selected;
@@ -243,11 +265,15 @@ public static class Planner
                 if (lockNs > timeNs) Add(0, 0, "", "wait_volume", PlannedRole.Rest, lockNs - timeNs, marker: 0);
             }
             var listJitters = new Dictionary<ScreenSpec, Queue<long>>();
-            blocks.Add(new PlannedBlock(bi + 1, block.Label, string.Join("+", block.Conditions.Select(c => $"{c.Key}x{c.Value}")), cursor.NsOf(cursor.FrameOf(timeNs)), block.AtVolume));
             var conds = blockConditions[bi];
+            var blockConds = block.Table == null ? block.Conditions.Select(c => c.Key).ToList() : conds.Select(c => c.Condition).Distinct().Order(StringComparer.Ordinal).ToList();
+            string blockLabel = block.Table == null ? string.Join("+", block.Conditions.Select(c => $"{c.Key}x{c.Value}"))
+                : string.Join("+", blockConds.Select(c => $"{c}x{conds.Count(x => x.Condition == c)}"));
+            blocks.Add(new PlannedBlock(bi + 1, block.Label, blockLabel, cursor.NsOf(cursor.FrameOf(timeNs)), block.AtVolume));
             for (int t = 0; t < conds.Count; t++)
             {
-                string condition = conds[t];
+                string condition = conds[t].Condition;
+                var row = conds[t].Row;
                 int slot = -1;
                 string? profile = null;
                 if (trial.Screens.Any(s => s.Show is ScreenKindSpec.Profile or ScreenKindSpec.Feedback or ScreenKindSpec.Question))
@@ -258,21 +284,27 @@ public static class Planner
                 }
                 trialCounter++;
                 bool firstOfBlock = t == 0;
-                foreach (var screen in trial.Screens)
+                foreach (var declared in trial.Screens)
                 {
-                    long screenNs = Draw(screen.Duration, rng, listJitters, screen);
-                    int marker = screen.Marker ?? (screen.Show == ScreenKindSpec.Feedback && paradigm.Conditions.TryGetValue(condition, out var c) && c.Marker > 0
-                        ? c.Marker : Marker(paradigm, screen.Name));
-                    RatingSpec? rating = screen.Rating != null ? paradigm.Ratings.GetValueOrDefault(screen.Rating) : null;
-                    Add(bi + 1, t + 1, condition, screen.Name, rating != null ? PlannedRole.Rating : PlannedRole.Screen, screenNs, screen, rating, slot, profile, marker, screen.Sound,
-                        firstOfBlock ? block.AtVolume : null);
-                    firstOfBlock = false;
+                    var items = declared.Series != null ? RowDraw.Series(declared.Series, rng, declared.Name) : [row];
+                    foreach (var item in items)
+                    {
+                        var screen = RowDraw.Fill(paradigm, declared, declared.Series != null ? Merge(row, item) : row);
+                        long screenNs = Draw(declared.Duration, rng, listJitters, declared);
+                        int marker = screen.MarkerTemplate != null && int.TryParse(screen.MarkerTemplate, NumberStyles.Integer, CultureInfo.InvariantCulture, out int code) ? code
+                            : screen.Marker ?? (screen.Show == ScreenKindSpec.Feedback && paradigm.Conditions.TryGetValue(condition, out var c) && c.Marker > 0
+                            ? c.Marker : Marker(paradigm, screen.Name));
+                        RatingSpec? rating = screen.Rating != null ? paradigm.Ratings.GetValueOrDefault(screen.Rating) : null;
+                        Add(bi + 1, t + 1, condition, screen.Name, rating != null ? PlannedRole.Rating : PlannedRole.Screen, screenNs, screen, rating, slot, profile, marker, screen.Sound,
+                            firstOfBlock ? block.AtVolume : null, conds[t].RowLabel);
+                        firstOfBlock = false;
+                    }
                 }
             }
             foreach (var name in scan.RatingsAfterBlock)
             {
                 var rating = paradigm.Ratings[name];
-                Add(bi + 1, 0, conds.Count > 0 ? string.Join("+", block.Conditions.Select(c => c.Key).Distinct()) : "", name, PlannedRole.Rating, rating.TimeLimitNs, rating: rating, marker: rating.Marker);
+                Add(bi + 1, 0, conds.Count > 0 ? string.Join("+", blockConds.Distinct()) : "", name, PlannedRole.Rating, rating.TimeLimitNs, rating: rating, marker: rating.Marker);
             }
             if (scan.RestAfterBlock != null && bi < order.Count - 1)
                 Add(bi + 1, 0, "", "rest", PlannedRole.Rest, Draw(scan.RestAfterBlock, rng, null, null), marker: Marker(paradigm, "rest"));
@@ -284,6 +316,13 @@ public static class Planner
     }
 
     private static int Marker(ParadigmModel paradigm, string name) => paradigm.Markers.GetValueOrDefault(name);
+
+    private static IReadOnlyDictionary<string, string> Merge(IReadOnlyDictionary<string, string> row, IReadOnlyDictionary<string, string> item)
+    {
+        var merged = new Dictionary<string, string>(row, StringComparer.Ordinal);
+        foreach (var (k, v) in item) merged[k] = v;
+        return merged;
+    }
 
     private static long Draw(DurationSpec spec, DetRandom rng, Dictionary<ScreenSpec, Queue<long>>? lists, ScreenSpec? key)
     {

@@ -172,6 +172,12 @@ public sealed class SimulatedParticipant : IInput
                 double target = rating.Min + share * span;
                 double start = double.IsNaN(cursorStart) ? (rating.Min + rating.Max) / 2 : cursorStart;
                 double step = rating.Step > 0 ? rating.Step : 1;
+                if (scene.Responses.Count > 3 && rating.Kind == RatingKind.Likert && scene.Responses.Count - 3 == (int)Math.Round(span) + 1)
+                {
+                    // A Likert scale with a button per point: press the point itself.
+                    if (!miss) Press(onsetNs + rt, scene.Responses[3 + (int)Math.Round(target - rating.Min)]);
+                    return;
+                }
                 int presses = (int)Math.Round(Math.Abs(target - start) / step);
                 presses = Math.Min(presses, 60);
                 long t = onsetNs + rt;

@@ -74,6 +74,7 @@ internal static partial class BidsExporter
                     Text(answer), Text(choice?.Response), Text(trial?.PredictionOutcome),
                     Text(rating?.Name), Text(rating?.History), onset.Marker > 0 ? Int(onset.Marker) : Missing,
                     missed.Contains((e.Block, e.Trial, e.Screen)) ? "1" : "0",
+                    Scoring.Correct(joins.ScoredAt(onset.OnsetNs)),
                 ]));
             }
             else
@@ -83,12 +84,14 @@ internal static partial class BidsExporter
                 [
                     Seconds(e.TimeNs, t0), "0.000000", "response", Duration(response.RtNs), Missing, Missing, "response",
                     Int(run), acquisitionNumber, Int(e.Block), Int(e.Trial), Text(response.Screen), condition, stimulus, Missing, Missing,
-                    Text(response.Answer), Missing, Missing, Missing, Missing, Missing, Missing,
+                    Text(response.Answer), Missing, Missing, Missing, Missing, Missing, Missing, Missing,
                 ]));
             }
         }
-        var table = new TableWriter(EventColumns);
-        foreach (var row in rows.OrderBy(r => r.OnsetNs).ThenBy(r => r.Seq)) table.Add(row.Values);
+        // The correct column is there where the session scored screens (correct: in the paradigm).
+        bool scored = scoredAt.Count > 0;
+        var table = new TableWriter(scored ? [.. EventColumns, "correct"] : EventColumns);
+        foreach (var row in rows.OrderBy(r => r.OnsetNs).ThenBy(r => r.Seq)) table.Add(scored ? row.Values : row.Values[..^1]);
         SaveTable(dir, name + ".tsv", table, files, root);
 
         int trialTypeAt = Array.IndexOf(EventColumns, "trial_type"), eventTypeAt = Array.IndexOf(EventColumns, "event_type");
@@ -98,6 +101,10 @@ internal static partial class BidsExporter
         var conditions = own.Where(x => !string.IsNullOrEmpty(x.Event.Condition)).Select(x => x.Event.Condition!)
             .Distinct().Order(StringComparer.Ordinal).ToHashSet();
         var predictions = rows.Select(r => r.Values[predictionAt]).Where(v => v != Missing).Distinct().Order(StringComparer.Ordinal).ToList();
-        WriteJson(dir, name + ".json", files, w => EventsSidecar(w, data.Info, trialTypes, conditions, screens, predictions), root);
+        WriteJson(dir, name + ".json", files, w =>
+        {
+            EventsSidecar(w, data.Info, trialTypes, conditions, screens, predictions);
+            if (scored) Scoring.DescribeCorrect(w);
+        }, root);
     }
 }

@@ -33,6 +33,7 @@ internal sealed class ScreenJoins
 {
     private readonly Dictionary<(int Block, int Trial, string? Screen), ResponseEvent> _answers = new();
     private readonly Dictionary<long, EventRecord> _ratings = new();
+    private readonly Dictionary<long, EventRecord> _scored = new();
 
     public ScreenJoins(IReadOnlyList<StoredEvent> events)
     {
@@ -46,6 +47,10 @@ internal sealed class ScreenJoins
                 case EventKind.Response:
                     ResponseEvent response = e.AsResponse();
                     if (response.InWindow) _answers.TryAdd((e.Block, e.Trial, e.Screen), response);
+                    break;
+                case EventKind.Scored:
+                    ScoredEvent scored = e.AsScored();
+                    if (scored.ScreenOnsetNs != EventRecord.None) _scored.TryAdd(scored.ScreenOnsetNs, e);
                     break;
                 case EventKind.Rating:
                     RatingEvent rating = e.AsRating();
@@ -65,6 +70,9 @@ internal sealed class ScreenJoins
 
     /// <summary>The acquisition's events, in the order written.</summary>
     public IReadOnlyList<StoredEvent> Events { get; }
+
+    /// <summary>The scoring of the screen whose onset was <paramref name="onsetNs"/>; null when it was not scored.</summary>
+    public ScoredEvent? ScoredAt(long onsetNs) => _scored.TryGetValue(onsetNs, out EventRecord e) ? e.AsScored() : null;
 
     /// <summary>The first response screen <paramref name="screen"/> of (block, trial) took in its window; null if none.</summary>
     public ResponseEvent? AnswerTo(int block, int trial, string? screen) =>

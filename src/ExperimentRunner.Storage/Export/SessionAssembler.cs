@@ -198,6 +198,9 @@ public sealed partial class SessionAssembly
                 case EventKind.Choice:
                     t.Choice ??= e;
                     break;
+                case EventKind.Scored:
+                    t.Scored.Add(e);
+                    break;
                 case EventKind.MissedFrame:
                     t.MissedFrames++;
                     break;
@@ -234,6 +237,8 @@ internal sealed class TrialData(int run, int acquisition, int block, int trial, 
     public EventRecord? Choice { get; set; }
     public EventRecord? Rating { get; set; }
     public int MissedFrames { get; set; }
+    /// <summary>The outcomes of the trial's scored screens (<c>correct:</c>), in the order shown.</summary>
+    public List<EventRecord> Scored { get; } = new();
 
     /// <summary>"consistent" or "violated" as the engine derived it (<see cref="PredictionOutcomes.Of"/>) and stored on
     /// the prediction; null without one.</summary>

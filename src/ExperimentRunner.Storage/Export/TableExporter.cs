@@ -77,6 +77,8 @@ internal static class TableExporter
         }
         columns.AddRange(["response", "response_screen", "response_time", "choice", "choice_screen", "choice_time",
             "prediction_outcome", "rating_name", "rating", "rating_time", "rating_history", "missed_frames"]);
+        bool scored = Scoring.AnyScored(sessions);
+        if (scored) columns.AddRange(Scoring.TrialColumns);
         var t = new TableWriter(columns.ToArray());
         foreach (SessionData s in sessions)
         {
@@ -108,6 +110,7 @@ internal static class TableExporter
                 row.Add(g is { } rated ? Duration(rated.RtNs) : Missing);
                 row.Add(Text(g?.History));
                 row.Add(Int(trial.MissedFrames));
+                if (scored) row.AddRange(Scoring.TrialValues(trial));
                 t.Add(row.ToArray());
             }
         }

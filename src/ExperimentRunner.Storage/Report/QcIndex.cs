@@ -172,6 +172,17 @@ public static class QcIndex
                 }).ToList());
         }
 
+        if (qc.Accuracy.Count > 0)
+        {
+            yield return new Heading(2, "Scored responses");
+            yield return new Para("Screens with a correct answer (correct: in the paradigm), per condition: an unanswered screen counts as incorrect; the response time is the mean over correct answers, from the screen's onset.");
+            yield return new Table(["condition", "scored", "correct", "accuracy", "unanswered", "mean RT of correct (ms)"],
+                qc.Accuracy.Select(a => (IReadOnlyList<string>)new[]
+                {
+                    a.Condition, a.Scored.ToString(inv), a.Correct.ToString(inv), F(a.Accuracy, "0.000"), a.Unanswered.ToString(inv), F(a.MeanCorrectRtMs, "0.0"),
+                }).ToList());
+        }
+
         foreach (RunQc r in qc.Runs)
         {
             yield return new Heading(2, $"Run {r.Run}");

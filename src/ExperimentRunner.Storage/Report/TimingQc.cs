@@ -88,6 +88,8 @@ public sealed class SessionQc
     /// <summary>Missed frames outside scan runs (instructions, selection, questionnaires).</summary>
     public required int MissedFramesOutsideRuns { get; init; }
     /// <summary>The worst verdict of the runs; pass when there are none.</summary>
+    /// <summary>Accuracy and response time per condition over the session's scored screens (<c>correct:</c>); empty when none.</summary>
+    public IReadOnlyList<Export.ConditionAccuracy> Accuracy { get; init; } = [];
     public QcVerdict Verdict => Runs.Count == 0 ? QcVerdict.Pass : Runs.Max(r => r.Verdict);
 }
 
@@ -114,6 +116,7 @@ public static partial class TimingQc
         {
             Session = session, Thresholds = thresholds, RefreshPeriodMs = periodNs / NsPerMs, Runs = runs,
             MissedFramesOutsideRuns = events.Count(e => e.Event.Kind == EventKind.MissedFrame && e.Event.Run <= 0),
+            Accuracy = Export.Scoring.ByCondition(assembly.Trials),
         };
     }
 
