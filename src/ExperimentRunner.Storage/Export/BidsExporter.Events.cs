@@ -89,7 +89,7 @@ internal static partial class BidsExporter
             }
         }
         // The correct column is there where the session scored screens (correct: in the paradigm).
-        bool scored = scoredAt.Count > 0;
+        bool scored = joins.AnyScored;
         var table = new TableWriter(scored ? [.. EventColumns, "correct"] : EventColumns);
         foreach (var row in rows.OrderBy(r => r.OnsetNs).ThenBy(r => r.Seq)) table.Add(scored ? row.Values : row.Values[..^1]);
         SaveTable(dir, name + ".tsv", table, files, root);

@@ -72,6 +72,9 @@ internal sealed class ScreenJoins
     public IReadOnlyList<StoredEvent> Events { get; }
 
     /// <summary>The scoring of the screen whose onset was <paramref name="onsetNs"/>; null when it was not scored.</summary>
+    /// <summary>The acquisition scored at least one screen (<c>correct:</c> in the paradigm).</summary>
+    public bool AnyScored => _scored.Count > 0;
+
     public ScoredEvent? ScoredAt(long onsetNs) => _scored.TryGetValue(onsetNs, out EventRecord e) ? e.AsScored() : null;
 
     /// <summary>The first response screen <paramref name="screen"/> of (block, trial) took in its window; null if none.</summary>
