@@ -13,7 +13,7 @@ public class SceneFactoryTests
 {
     private static readonly ParadigmModel Paradigm = ParadigmLoader.Load(Repo.Paradigm("social-feedback-fmri.yaml")).Paradigm!;
 
-    private static PlannedEvent EventShowing(ScreenKindSpec kind, RatingSpec? rating = null)
+    private static PlannedEvent EventShowing(SceneKind kind, RatingSpec? rating = null)
     {
         var template = Paradigm.Trials.Values.First().Screens[0] with { Show = kind, Image = "stimuli/x.png", Text = "text", Options = ["yes", "no"] };
         return new PlannedEvent
@@ -24,14 +24,14 @@ public class SceneFactoryTests
     }
 
     [Theory]
-    [InlineData(ScreenKindSpec.Fixation, SceneKind.Fixation)]
-    [InlineData(ScreenKindSpec.Blank, SceneKind.Blank)]
-    [InlineData(ScreenKindSpec.Profile, SceneKind.Profile)]
-    [InlineData(ScreenKindSpec.Question, SceneKind.Question)]
-    [InlineData(ScreenKindSpec.Feedback, SceneKind.Feedback)]
-    [InlineData(ScreenKindSpec.Text, SceneKind.Text)]
-    [InlineData(ScreenKindSpec.Image, SceneKind.Image)]
-    public void EachScreenKindHasItsOwnScene(ScreenKindSpec show, SceneKind scene)
+    [InlineData(SceneKind.Fixation, SceneKind.Fixation)]
+    [InlineData(SceneKind.Blank, SceneKind.Blank)]
+    [InlineData(SceneKind.Profile, SceneKind.Profile)]
+    [InlineData(SceneKind.Question, SceneKind.Question)]
+    [InlineData(SceneKind.Feedback, SceneKind.Feedback)]
+    [InlineData(SceneKind.Text, SceneKind.Text)]
+    [InlineData(SceneKind.Image, SceneKind.Image)]
+    public void EachScreenKindHasItsOwnScene(SceneKind show, SceneKind scene)
     {
         var factory = new SceneFactory(Paradigm);
         Assert.Equal(scene, factory.ForEvent(EventShowing(show), Paradigm.ProfileRows.FirstOrDefault()).Kind);
@@ -41,20 +41,20 @@ public class SceneFactoryTests
     public void EveryScreenKindIsCoveredAbove()
     {
         // Rating screens are covered by the next two tests; the theory above names every other kind.
-        Assert.Equal(8, Enum.GetValues<ScreenKindSpec>().Length);
+        Assert.Equal(8, Enum.GetValues<SceneKind>().Length);
     }
 
     [Fact]
     public void ARatingScreenShowsItsRating()
     {
         var rating = Paradigm.Ratings.Values.First();
-        Assert.Equal(SceneKind.Rating, new SceneFactory(Paradigm).ForEvent(EventShowing(ScreenKindSpec.Rating, rating), null).Kind);
+        Assert.Equal(SceneKind.Rating, new SceneFactory(Paradigm).ForEvent(EventShowing(SceneKind.Rating, rating), null).Kind);
     }
 
     [Fact]
     public void ARatingScreenPlannedWithoutItsRatingIsABugNotAFixationCross()
     {
-        var e = Assert.Throws<InvalidOperationException>(() => new SceneFactory(Paradigm).ForEvent(EventShowing(ScreenKindSpec.Rating), null));
+        var e = Assert.Throws<InvalidOperationException>(() => new SceneFactory(Paradigm).ForEvent(EventShowing(SceneKind.Rating), null));
         Assert.Contains("without its rating", e.Message);
     }
 }

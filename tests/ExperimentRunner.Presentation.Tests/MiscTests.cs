@@ -1,6 +1,7 @@
 using System.Runtime;
 using ExperimentRunner.Presentation.Composition;
 using SkiaSharp;
+using ExperimentRunner.Core.Paradigm;
 
 namespace ExperimentRunner.Presentation.Tests;
 

@@ -81,7 +81,7 @@ public static class PresentationCommands
             case "question":
             case "feedback":
             {
-                var kind = screen switch { "profile" => ScreenKindSpec.Profile, "question" => ScreenKindSpec.Question, _ => ScreenKindSpec.Feedback };
+                var kind = screen switch { "profile" => SceneKind.Profile, "question" => SceneKind.Question, _ => SceneKind.Feedback };
                 var template = p.Trials.Values.SelectMany(t => t.Screens).FirstOrDefault(s => s.Show == kind)
                     ?? throw new UserFacingException($"no trial of the paradigm shows a {screen} screen", ExitCodes.Invalid);
                 var conditions = p.Conditions.Keys.ToList();

@@ -261,7 +261,7 @@ internal sealed class ScanPhaseRunner(SessionRunner runner, ScanPhase scan, Plan
         var t = e.Template;
         if (t == null || t.Responses.Count == 0) return;
         if (!_window.Responded) _session.CountMissedResponse();
-        if (t.Show == ScreenKindSpec.Question)
+        if (t.Show == SceneKind.Question)
         {
             // The derived field analysts need: did the planned feedback confirm or violate the prediction?
             string? outcome = null;

@@ -85,7 +85,7 @@ public sealed partial class SessionRunner
         {
             Kind = EventKind.ScreenOnset, TimeNs = flipNs, IntendedNs = intendedNs, DurationNs = durationNs,
             Run = _session.Run, Block = _session.Block, Trial = _session.Trial, Phase = _session.PhaseName, Screen = w.ScreenName, Condition = w.Condition,
-            Stimulus = w.Stimulus, Text = w.Stimulus != null && ShowsPhoto(w.Scene.Kind) ? StimFile(w.Stimulus) : null, Code = marker,
+            Stimulus = w.Stimulus, Text = w.Stimulus != null && ShowsPhoto(w.Scene) ? StimFile(w.Stimulus) : null, Code = marker,
         });
         if (marker > 0) SendMarker(marker, w.ScreenName, flipNs);
         if (sound != null && _dev.Audio != null)
@@ -97,7 +97,9 @@ public sealed partial class SessionRunner
         _dev.Input.SceneShown(w.Scene, flipNs, timeLimitNs, w.State.Cursor);
     }
 
-    private static bool ShowsPhoto(SceneKind kind) => kind is SceneKind.Profile or SceneKind.Feedback or SceneKind.Question or SceneKind.Selection;
+    /// <summary>True when the screen shows its profile's photo: a card screen, or a parts screen with the photo or a card.</summary>
+    private static bool ShowsPhoto(SceneSpec scene) => scene.Kind is SceneKind.Profile or SceneKind.Feedback or SceneKind.Question or SceneKind.Selection
+        || scene.PartsShowPhoto;
 
     /// <summary>The shown profile's photo, relative to the stimuli root (BIDS stim_file); all computed up front.</summary>
     private string? StimFile(string profileId) => _stimFiles.GetValueOrDefault(profileId);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using ExperimentRunner.Core.Devices;
 using ExperimentRunner.Core.Files;
 
 namespace ExperimentRunner.Core.Paradigm;

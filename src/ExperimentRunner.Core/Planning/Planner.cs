@@ -250,7 +250,7 @@ public static class Planner
                 string condition = conds[t];
                 int slot = -1;
                 string? profile = null;
-                if (trial.Screens.Any(s => s.Show is ScreenKindSpec.Profile or ScreenKindSpec.Feedback or ScreenKindSpec.Question))
+                if (trial.Screens.Any(s => s.ShowsProfile))
                 {
                     if (usesTargets) slot = scan.UniqueProfilesPerRun ? slots[trialCounter] : rng.Next(Math.Max(1, totalTrials));
                     else if (profileOrder.Count > 0)
@@ -261,7 +261,7 @@ public static class Planner
                 foreach (var screen in trial.Screens)
                 {
                     long screenNs = Draw(screen.Duration, rng, listJitters, screen);
-                    int marker = screen.Marker ?? (screen.Show == ScreenKindSpec.Feedback && paradigm.Conditions.TryGetValue(condition, out var c) && c.Marker > 0
+                    int marker = screen.Marker ?? (screen.ShowsFeedback && paradigm.Conditions.TryGetValue(condition, out var c) && c.Marker > 0
                         ? c.Marker : Marker(paradigm, screen.Name));
                     RatingSpec? rating = screen.Rating != null ? paradigm.Ratings.GetValueOrDefault(screen.Rating) : null;
                     Add(bi + 1, t + 1, condition, screen.Name, rating != null ? PlannedRole.Rating : PlannedRole.Screen, screenNs, screen, rating, slot, profile, marker, screen.Sound,
