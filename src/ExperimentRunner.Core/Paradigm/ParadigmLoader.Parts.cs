@@ -153,6 +153,42 @@ public static partial class ParadigmLoader
             }
         }
 
+        /// <summary>The profile table's header (empty without a table).</summary>
+        private readonly HashSet<string> _profileColumns = new(StringComparer.Ordinal);
+
+        /// <summary>
+        /// The table's optional columns (name, age, bio) are required where something shows them: a card screen
+        /// (profile, question, feedback, selection: caption and bio), a placeholder in the caption, a feedback message
+        /// or a screen's text, a profile part's field. A face table with only id and photo serves screens that use neither.
+        /// </summary>
+        private void CheckProfileColumns(ProfileTableSpec? table, string caption, Dictionary<string, ConditionSpec> conditions,
+            Dictionary<string, TrialSpec> trials, List<PhaseSpec> phases)
+        {
+            if (table is null || _profileColumns.Count == 0) return;
+            var used = new Dictionary<string, string>(StringComparer.Ordinal);
+            void Use(IEnumerable<string> columns, string by) { foreach (var c in columns) used.TryAdd(c, by); }
+            foreach (var screen in trials.Values.SelectMany(t => t.Screens))
+            {
+                if (screen.Show is SceneKind.Profile or SceneKind.Question or SceneKind.Feedback)
+                    Use([.. Placeholders.Names(caption), "bio"], $"the card of screen '{screen.Name}'");
+                if (screen.Text is { } text) Use(Placeholders.Names(text), $"the text of screen '{screen.Name}'");
+                if (screen.ShowsFeedback)
+                    foreach (var c in conditions.Values) if (c.Message is { } m) Use(Placeholders.Names(m), $"the feedback of condition '{c.Name}'");
+                foreach (var part in screen.Parts)
+                {
+                    if (part is TextPart tp) Use(Placeholders.Names(tp.Text), $"a text part of screen '{screen.Name}'");
+                    if (part is ProfilePart card)
+                        foreach (var (field, flag) in CardFieldNames)
+                            if (field != "photo" && card.Fields.HasFlag(flag)) used.TryAdd(field, $"the profile part of screen '{screen.Name}'");
+                }
+            }
+            if (phases.OfType<SelectionPhase>().FirstOrDefault() is { } selection)
+                Use([.. Placeholders.Names(caption), "bio"], $"the cards of selection phase '{selection.Name}'");
+            foreach (var (column, by) in used)
+                if (Placeholders.ProfileFields.Contains(column) && !_profileColumns.Contains(column))
+                    d.Error(table.Pos, $"the profile table {Path.GetFileName(table.TablePath)} lacks column(s) {column}, which {by} shows; add the column or remove it from the screen");
+        }
+
         /// <summary>A readable label for a response name ("yes" → "Yes", "not_sure" → "Not sure").</summary>
         private static string ResponseLabel(string response) =>
             response.Length > 0 ? char.ToUpperInvariant(response[0]) + response[1..].Replace('_', ' ') : response;
