@@ -40,8 +40,22 @@ public class SceneFactoryTests
     [Fact]
     public void EveryScreenKindIsCoveredAbove()
     {
-        // Rating screens are covered by the next two tests; the theory above names every other kind.
-        Assert.Equal(8, Enum.GetValues<SceneKind>().Length);
+        // Rating screens are covered by the next two tests, parts screens by PartsTests, the phase-only kinds below;
+        // the theory above names every other kind.
+        Assert.Equal(12, Enum.GetValues<SceneKind>().Length);
+        // `show:` takes every kind but the phase-only ones, by its snake_case name.
+        Assert.Equal(["blank", "feedback", "fixation", "image", "parts", "profile", "question", "rating", "text"], ScreenKinds.ShowNames.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(SceneKind.Selection)]
+    [InlineData(SceneKind.Questionnaire)]
+    [InlineData(SceneKind.Wait)]
+    public void AKindOnlyPhasesShowIsNoTrialScreen(SceneKind kind)
+    {
+        Assert.DoesNotContain(kind, ScreenKinds.ShowNames.Values);
+        var e = Assert.Throws<InvalidOperationException>(() => new SceneFactory(Paradigm).ForEvent(EventShowing(kind), Paradigm.ProfileRows[0]));
+        Assert.Contains("only phases show", e.Message);
     }
 
     [Fact]
