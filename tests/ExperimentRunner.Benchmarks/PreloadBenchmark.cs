@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ExperimentRunner.Core.Devices;
+using ExperimentRunner.Core.Paradigm;
 using ExperimentRunner.Presentation.Gl;
 
 namespace ExperimentRunner.Benchmarks;

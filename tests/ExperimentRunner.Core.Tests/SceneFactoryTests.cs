@@ -13,7 +13,7 @@ public class SceneFactoryTests
 {
     private static readonly ParadigmModel Paradigm = ParadigmLoader.Load(Repo.Paradigm("social-feedback-fmri.yaml")).Paradigm!;
 
-    private static PlannedEvent EventShowing(ScreenKindSpec kind, RatingSpec? rating = null)
+    private static PlannedEvent EventShowing(SceneKind kind, RatingSpec? rating = null)
     {
         var template = Paradigm.Trials.Values.First().Screens[0] with { Show = kind, Image = "stimuli/x.png", Text = "text", Options = ["yes", "no"] };
         return new PlannedEvent
@@ -24,14 +24,14 @@ public class SceneFactoryTests
     }
 
     [Theory]
-    [InlineData(ScreenKindSpec.Fixation, SceneKind.Fixation)]
-    [InlineData(ScreenKindSpec.Blank, SceneKind.Blank)]
-    [InlineData(ScreenKindSpec.Profile, SceneKind.Profile)]
-    [InlineData(ScreenKindSpec.Question, SceneKind.Question)]
-    [InlineData(ScreenKindSpec.Feedback, SceneKind.Feedback)]
-    [InlineData(ScreenKindSpec.Text, SceneKind.Text)]
-    [InlineData(ScreenKindSpec.Image, SceneKind.Image)]
-    public void EachScreenKindHasItsOwnScene(ScreenKindSpec show, SceneKind scene)
+    [InlineData(SceneKind.Fixation, SceneKind.Fixation)]
+    [InlineData(SceneKind.Blank, SceneKind.Blank)]
+    [InlineData(SceneKind.Profile, SceneKind.Profile)]
+    [InlineData(SceneKind.Question, SceneKind.Question)]
+    [InlineData(SceneKind.Feedback, SceneKind.Feedback)]
+    [InlineData(SceneKind.Text, SceneKind.Text)]
+    [InlineData(SceneKind.Image, SceneKind.Image)]
+    public void EachScreenKindHasItsOwnScene(SceneKind show, SceneKind scene)
     {
         var factory = new SceneFactory(Paradigm);
         Assert.Equal(scene, factory.ForEvent(EventShowing(show), Paradigm.ProfileRows.FirstOrDefault()).Kind);
@@ -40,21 +40,35 @@ public class SceneFactoryTests
     [Fact]
     public void EveryScreenKindIsCoveredAbove()
     {
-        // Rating screens are covered by the next two tests; the theory above names every other kind.
-        Assert.Equal(8, Enum.GetValues<ScreenKindSpec>().Length);
+        // Rating screens are covered by the next two tests, parts screens by PartsTests, the phase-only kinds below;
+        // the theory above names every other kind.
+        Assert.Equal(12, Enum.GetValues<SceneKind>().Length);
+        // `show:` takes every kind but the phase-only ones, by its snake_case name.
+        Assert.Equal(["blank", "feedback", "fixation", "image", "parts", "profile", "question", "rating", "text"], ScreenKinds.ShowNames.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(SceneKind.Selection)]
+    [InlineData(SceneKind.Questionnaire)]
+    [InlineData(SceneKind.Wait)]
+    public void AKindOnlyPhasesShowIsNoTrialScreen(SceneKind kind)
+    {
+        Assert.DoesNotContain(kind, ScreenKinds.ShowNames.Values);
+        var e = Assert.Throws<InvalidOperationException>(() => new SceneFactory(Paradigm).ForEvent(EventShowing(kind), Paradigm.ProfileRows[0]));
+        Assert.Contains("only phases show", e.Message);
     }
 
     [Fact]
     public void ARatingScreenShowsItsRating()
     {
         var rating = Paradigm.Ratings.Values.First();
-        Assert.Equal(SceneKind.Rating, new SceneFactory(Paradigm).ForEvent(EventShowing(ScreenKindSpec.Rating, rating), null).Kind);
+        Assert.Equal(SceneKind.Rating, new SceneFactory(Paradigm).ForEvent(EventShowing(SceneKind.Rating, rating), null).Kind);
     }
 
     [Fact]
     public void ARatingScreenPlannedWithoutItsRatingIsABugNotAFixationCross()
     {
-        var e = Assert.Throws<InvalidOperationException>(() => new SceneFactory(Paradigm).ForEvent(EventShowing(ScreenKindSpec.Rating), null));
+        var e = Assert.Throws<InvalidOperationException>(() => new SceneFactory(Paradigm).ForEvent(EventShowing(SceneKind.Rating), null));
         Assert.Contains("without its rating", e.Message);
     }
 }

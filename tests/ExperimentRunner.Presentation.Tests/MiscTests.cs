@@ -1,6 +1,7 @@
 using System.Runtime;
 using ExperimentRunner.Presentation.Composition;
 using SkiaSharp;
+using ExperimentRunner.Core.Paradigm;
 
 namespace ExperimentRunner.Presentation.Tests;
 
@@ -47,11 +48,11 @@ public sealed class MiscTests
     [Fact]
     public void ScaleGeometryPlacesCursorValuesOnTheScale()
     {
-        var vas = new ScaleGeometry { Kind = Core.Devices.RatingKind.Vas, Min = 0, Max = 100, X0 = 100, X1 = 300, Y = 50 };
+        var vas = new ScaleGeometry { Kind = RatingKind.Vas, Min = 0, Max = 100, X0 = 100, X1 = 300, Y = 50 };
         Assert.Equal(150, vas.CursorX(25));
         Assert.Equal(300, vas.CursorX(250));
         Assert.True(float.IsNaN(vas.CursorX(double.NaN)));
-        var likert = new ScaleGeometry { Kind = Core.Devices.RatingKind.Likert, Min = 1, Max = 5, PointsX = [10, 20, 30, 40, 50] };
+        var likert = new ScaleGeometry { Kind = RatingKind.Likert, Min = 1, Max = 5, PointsX = [10, 20, 30, 40, 50] };
         Assert.Equal(10, likert.CursorX(1));
         Assert.Equal(40, likert.CursorX(4));
         Assert.Equal(50, likert.CursorX(9));

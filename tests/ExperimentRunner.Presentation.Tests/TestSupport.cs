@@ -1,4 +1,5 @@
 using ExperimentRunner.Core.Devices;
+using ExperimentRunner.Core.Paradigm;
 using SkiaSharp;
 
 [assembly: CollectionBehavior(DisableTestParallelization = true)]

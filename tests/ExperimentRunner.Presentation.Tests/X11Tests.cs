@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using ExperimentRunner.Core.Devices;
+using ExperimentRunner.Core.Paradigm;
 using ExperimentRunner.Presentation.Gl;
 using Xunit.Abstractions;
 

@@ -2,7 +2,6 @@ using System.CommandLine;
 using ExperimentRunner.Core.Devices;
 using ExperimentRunner.Core.Engine;
 using ExperimentRunner.Core.Paradigm;
-using ExperimentRunner.Core.Planning;
 using ExperimentRunner.Presentation.Composition;
 using ExperimentRunner.Presentation.Preview;
 
@@ -11,7 +10,8 @@ namespace ExperimentRunner.Cli.Commands;
 /// <summary>preview: one screen of a paradigm rendered to PNG, as the participant would see it.</summary>
 public static class PresentationCommands
 {
-    public static readonly string[] Screens = ["instructions", "selection", "fixation", "profile", "question", "feedback", "rating", "questionnaire", "wait", "end"];
+    /// <summary>The kind words <c>--screen</c> takes besides screen, phase and rating names.</summary>
+    public static readonly string[] Screens = ScreenCatalog.KindWords;
 
     public static IEnumerable<Command> Create()
     {
@@ -19,121 +19,78 @@ public static class PresentationCommands
     }
 
     /// <summary>
-    /// The scene a preview shows: the N-th of its kind in the paradigm (0-based), with its dynamic state. The scene
-    /// itself comes from the engine's <see cref="SceneFactory"/> (the runner shows the same one); this only picks which
-    /// and fills the state a running session would be in.
+    /// The scene a preview shows for a screen name (or kind word) and index, with its dynamic state: asked of the
+    /// engine's <see cref="ScreenCatalog"/> and <see cref="SceneFactory"/>, which the runner uses too.
     /// </summary>
     public static (SceneSpec Scene, SceneState State) SceneFor(ParadigmModel p, string screen, int index, string? condition)
     {
-        var scenes = new SceneFactory(p);
-        var state = SceneState.Default;
-        ProfileInfo Profile()
+        try
         {
-            if (p.ProfileRows.Count == 0) throw new UserFacingException("the paradigm has no profile table, so it has no profile screens", ExitCodes.Invalid);
-            return p.ProfileRows[index % p.ProfileRows.Count];
+            return ScreenCatalog.Find(p, screen, index, condition);
         }
-        T Nth<T>(IReadOnlyList<T> list, string what)
+        catch (UnknownScreenException e)
         {
-            if (list.Count == 0) throw new UserFacingException($"the paradigm has no {what}", ExitCodes.Invalid);
-            if (index >= list.Count) throw new UserFacingException($"--index {index} is past the last {what} (there are {list.Count}; the first is 0)", ExitCodes.Invalid);
-            return list[index];
-        }
-        switch (screen)
-        {
-            case "instructions":
-            {
-                var pages = p.Phases.OfType<InstructionsPhase>().SelectMany(ph => ph.Pages.Select((_, i) => (ph, i))).ToList();
-                var (ph, i) = Nth(pages, "instruction pages");
-                return (scenes.InstructionsPage(ph, i), state);
-            }
-            case "selection":
-                return (scenes.Selection(p.Phases.OfType<SelectionPhase>().FirstOrDefault()
-                    ?? throw new UserFacingException("the paradigm has no selection phase", ExitCodes.Invalid), Profile()), state);
-            case "fixation":
-                return (scenes.Fixation(), state);
-            case "wait":
-            {
-                var scan = Nth(p.Phases.OfType<ScanPhase>().ToList(), "scan phases");
-                state.Counter = SceneFactory.WarmUpVolumes(p) > 0 ? SceneFactory.WarmUpVolumes(p) : -1;
-                return (scenes.Wait(scan.Name, scan.WaitText), state);
-            }
-            case "end":
-            {
-                var end = Nth(p.Phases.OfType<EndPhase>().ToList(), "end phases");
-                return (scenes.End(end), state);
-            }
-            case "rating":
-            {
-                var r = Nth(p.Ratings.Values.ToList(), "ratings");
-                // Without a fixed start the runner draws one at random; a preview shows the middle.
-                state.Cursor = double.IsNaN(r.Start) ? (r.Min + r.Max) / 2 : r.Start;
-                return (scenes.Rating(r), state);
-            }
-            case "questionnaire":
-            {
-                var q = p.Questionnaires.Values.FirstOrDefault() ?? throw new UserFacingException("the paradigm has no questionnaire", ExitCodes.Invalid);
-                var keys = scenes.QuestionnaireKeys ?? throw new UserFacingException("a questionnaire needs a rating for its keys", ExitCodes.Invalid);
-                var item = Nth(q.Items, "questionnaire items");
-                state.Cursor = SceneFactory.QuestionnaireStart(q);
-                return (scenes.QuestionnaireItem(q, item, keys), state);
-            }
-            case "profile":
-            case "question":
-            case "feedback":
-            {
-                var kind = screen switch { "profile" => ScreenKindSpec.Profile, "question" => ScreenKindSpec.Question, _ => ScreenKindSpec.Feedback };
-                var template = p.Trials.Values.SelectMany(t => t.Screens).FirstOrDefault(s => s.Show == kind)
-                    ?? throw new UserFacingException($"no trial of the paradigm shows a {screen} screen", ExitCodes.Invalid);
-                var conditions = p.Conditions.Keys.ToList();
-                string cond = condition ?? (conditions.Count > 0 ? conditions[index % conditions.Count] : "");
-                if (condition != null && !p.Conditions.ContainsKey(condition))
-                    throw new UserFacingException($"no condition '{condition}'{Suggest.DidYouMean(condition, conditions)}; conditions: {string.Join(", ", conditions)}", ExitCodes.Invalid);
-                var ev = new PlannedEvent
-                {
-                    Run = 1, Block = 1, Trial = 1, Condition = cond, Screen = template.Name, Role = PlannedRole.Screen, Template = template,
-                    OnsetNs = 0, DurationNs = 0, OnsetFrame = 0, DurationFrames = 0,
-                };
-                return (scenes.ForEvent(ev, Profile()), state);
-            }
-            default:
-                throw new UserFacingException($"unknown screen '{screen}'; screens: {string.Join(", ", Screens)}", ExitCodes.Invalid);
+            throw new UserFacingException(e.Message, ExitCodes.Invalid);
         }
     }
 
     private static Command Preview()
     {
         var file = new Argument<string>("FILE") { Description = "Paradigm file." };
-        var screen = new Option<string>("--screen") { Description = $"Which screen: {string.Join(", ", Screens)}.", Required = true };
-        screen.AcceptOnlyFromAmong(Screens);
-        var index = new Option<int>("--index") { Description = "Which one of its kind (0-based): page, profile, rating, item.", DefaultValueFactory = _ => 0 };
-        var condition = new Option<string?>("--condition") { Description = "Feedback condition (default: by index)." };
-        var output = new Option<string>("--out") { Description = "PNG file to write.", Required = true };
-        var noGl = new Option<bool>("--no-gl") { Description = "Compose with Skia only (no OpenGL)." };
-        var command = new Command("preview", "Renders one screen of a paradigm to a PNG, offscreen, as the participant would see it.")
+        var screen = new Option<string?>("--screen")
         {
-            file, screen, index, condition, output, noGl,
+            Description = $"Which screen: a trial's screen name (or TRIAL.SCREEN), a phase's name, a rating's name, or a kind word ({string.Join(", ", Screens)}).",
+        };
+        var all = new Option<bool>("--all") { Description = "Every screen of the paradigm, each to NAME.png (NAME-INDEX.png for pages and items) in the --out folder." };
+        var index = new Option<int>("--index") { Description = "Which one (0-based): page, item, rating of a phase, or profile.", DefaultValueFactory = _ => 0 };
+        var condition = new Option<string?>("--condition") { Description = "Feedback condition (default: by index)." };
+        var output = new Option<string>("--out") { Description = "PNG file to write (a folder with --all).", Required = true };
+        var noGl = new Option<bool>("--no-gl") { Description = "Compose with Skia only (no OpenGL)." };
+        var command = new Command("preview", "Renders a screen of a paradigm (or every screen, --all) to PNG, offscreen, as the participant would see it.")
+        {
+            file, screen, all, index, condition, output, noGl,
         };
         command.SetAction(parse =>
         {
             var paradigm = ParadigmCommands.LoadOrThrow(parse.GetValue(file)!);
             int i = parse.GetValue(index);
             if (i < 0) throw new UserFacingException("--index must be 0 or more", ExitCodes.Invalid);
-            var (scene, state) = SceneFor(paradigm, parse.GetValue(screen)!, i, parse.GetValue(condition));
+            string? name = parse.GetValue(screen);
             string outPath = parse.GetValue(output)!;
+            bool useGl = !parse.GetValue(noGl);
+            if (parse.GetValue(all))
+            {
+                if (name != null) throw new UserFacingException("give --screen or --all, not both", ExitCodes.Invalid);
+                var entries = ScreenCatalog.All(paradigm);
+                var counts = entries.GroupBy(e => e.Name).ToDictionary(g => g.Key, g => g.Count());
+                foreach (var (n, k) in entries)
+                {
+                    string png = Path.Combine(outPath, counts[n] > 1 ? $"{n}-{k}.png" : $"{n}.png");
+                    Render(paradigm, n, k, parse.GetValue(condition), png, useGl);
+                }
+                return ExitCodes.Ok;
+            }
+            if (name == null) throw new UserFacingException($"give --screen NAME (one of: {string.Join(", ", ScreenCatalog.All(paradigm).Select(e => e.Name).Distinct())}) or --all", ExitCodes.Invalid);
             if (!outPath.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) throw new UserFacingException("--out must name a .png file", ExitCodes.Invalid);
-            PreviewResult result;
-            try
-            {
-                result = PreviewRenderer.RenderToPng(paradigm.Display, scene, state, outPath, useGl: !parse.GetValue(noGl));
-            }
-            catch (SceneCompositionException e)
-            {
-                throw new UserFacingException(e.Message, ExitCodes.Invalid);
-            }
-            if (result.Note != null) Console.Error.WriteLine($"exrun: note: {result.Note}");
-            Console.Out.WriteLine($"{outPath}: {parse.GetValue(screen)} ({scene.Key}), {paradigm.Display.Width}x{paradigm.Display.Height}, {(result.UsedGl ? "OpenGL offscreen" : "Skia")}");
+            Render(paradigm, name, i, parse.GetValue(condition), outPath, useGl);
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    private static void Render(ParadigmModel paradigm, string name, int index, string? condition, string outPath, bool useGl)
+    {
+        var (scene, state) = SceneFor(paradigm, name, index, condition);
+        PreviewResult result;
+        try
+        {
+            result = PreviewRenderer.RenderToPng(paradigm.Display, scene, state, outPath, useGl);
+        }
+        catch (SceneCompositionException e)
+        {
+            throw new UserFacingException(e.Message, ExitCodes.Invalid);
+        }
+        if (result.Note != null) Console.Error.WriteLine($"exrun: note: {result.Note}");
+        Console.Out.WriteLine($"{outPath}: {name} ({scene.Key}), {paradigm.Display.Width}x{paradigm.Display.Height}, {(result.UsedGl ? "OpenGL offscreen" : "Skia")}");
     }
 }

@@ -26,10 +26,11 @@ public static class StimuliCommands
     {
         var count = new Option<int>("--count") { Description = "How many profiles (1–999).", DefaultValueFactory = _ => 60 };
         var seed = new Option<int>("--seed") { Description = "Seed: the same seed gives byte-identical files.", DefaultValueFactory = _ => 2026 };
-        var output = new Option<string>("--out") { Description = "Folder to write profiles.csv and images/ into (created if missing).", Required = true };
-        var command = new Command("generate", "Writes synthetic dating profiles: profiles.csv (id,photo,name,age,bio) and images/pNNN.png (400×500 drawn avatars).")
+        var output = new Option<string>("--out") { Description = "Folder to write profiles.csv (faces.csv with --faces) and images/ into (created if missing).", Required = true };
+        var faces = new Option<bool>("--faces") { Description = "Faces without name, age or bio: faces.csv (id,photo) and images/fNNN.png, for face-judgment tasks." };
+        var command = new Command("generate", "Writes synthetic dating profiles: profiles.csv (id,photo,name,age,bio) and images/pNNN.png (400×500 drawn avatars); with --faces, faces only.")
         {
-            count, seed, output,
+            count, seed, output, faces,
         };
         command.SetAction(parse =>
         {
@@ -38,6 +39,8 @@ public static class StimuliCommands
                 throw new UserFacingException($"--count must be between 1 and {ProfileGenerator.MaxCount}, not {n}", ExitCodes.Invalid);
             string dir = parse.GetValue(output)!;
             int s = parse.GetValue(seed);
+            bool onlyFaces = parse.GetValue(faces);
+            Func<int, int, string, Action<int>?, IReadOnlyList<GeneratedProfile>> generate = onlyFaces ? ProfileGenerator.GenerateFaces : ProfileGenerator.Generate;
             IReadOnlyList<GeneratedProfile> profiles;
             try
             {
@@ -49,20 +52,20 @@ public static class StimuliCommands
                         .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
                         .Start(ctx =>
                         {
-                            var task = ctx.AddTask("drawing profiles", maxValue: n);
-                            profiles = ProfileGenerator.Generate(n, s, dir, done => task.Value = done);
+                            var task = ctx.AddTask(onlyFaces ? "drawing faces" : "drawing profiles", maxValue: n);
+                            profiles = generate(n, s, dir, done => task.Value = done);
                         });
                 }
                 else
                 {
-                    profiles = ProfileGenerator.Generate(n, s, dir);
+                    profiles = generate(n, s, dir, null);
                 }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 throw new UserFacingException($"cannot write stimuli to {dir}: {e.Message}");
             }
-            Console.Out.WriteLine($"wrote {profiles.Count} profiles (seed {s}) to {Path.Combine(dir, ProfileTableWriter.FileName)} and {Path.Combine(dir, ProfileGenerator.ImagesFolder)}{Path.DirectorySeparatorChar}");
+            Console.Out.WriteLine($"wrote {profiles.Count} {(onlyFaces ? "faces" : "profiles")} (seed {s}) to {Path.Combine(dir, onlyFaces ? ProfileTableWriter.FacesFileName : ProfileTableWriter.FileName)} and {Path.Combine(dir, ProfileGenerator.ImagesFolder)}{Path.DirectorySeparatorChar}");
             return ExitCodes.Ok;
         });
         return command;

@@ -1,39 +1,9 @@
+using ExperimentRunner.Core.Paradigm;
+
 namespace ExperimentRunner.Core.Devices;
-
-/// <summary>What kind of screen a <see cref="SceneSpec"/> describes; the presentation layer lays each out.</summary>
-public enum SceneKind
-{
-    Blank,
-    Fixation,
-    /// <summary>Centred text: instructions, breaks, end screen (Title, Body, Footer).</summary>
-    Text,
-    /// <summary>A dating-profile card: photo, "name, age", bio.</summary>
-    Profile,
-    /// <summary>The selection phase: a profile card with choice buttons (Options).</summary>
-    Selection,
-    /// <summary>A prediction question about a profile (Body the question, Options the answers).</summary>
-    Question,
-    /// <summary>The feedback screen: the profile (optionally beside the participant's photo) and the message.</summary>
-    Feedback,
-    /// <summary>A rating scale (Rating): VAS or Likert, cursor drawn from <see cref="SceneState.Cursor"/>.</summary>
-    Rating,
-    /// <summary>A questionnaire item: Body the item text, Rating its scale.</summary>
-    Questionnaire,
-    /// <summary>Waiting for the scanner: Body, and the warm-up (dummy) volumes still to come from <see cref="SceneState.Counter"/>, explained by Footer.</summary>
-    Wait,
-    /// <summary>A single image (ImagePath), scaled to fit.</summary>
-    Image,
-}
-
-/// <summary>A profile as the table gives it, with its photo resolved to a path inside the stimuli tree.</summary>
-public sealed record ProfileInfo(string Id, string Name, int Age, string Bio, string PhotoPath);
-
-public enum FeedbackSymbol { None, Check, Cross }
 
 /// <summary>The accept/reject message of a feedback screen.</summary>
 public sealed record FeedbackStyle(string Message, FeedbackSymbol Symbol, string Color);
-
-public enum RatingKind { Vas, Likert }
 
 /// <summary>A rating scale. For VAS the cursor is a value in [Min, Max]; for Likert it is the point index from Min.</summary>
 public sealed record RatingStyle(
@@ -74,6 +44,10 @@ public sealed record SceneSpec
     public string? ImagePath { get; init; }
     /// <summary>Names of the paradigm's responses this screen takes (empty: none).</summary>
     public IReadOnlyList<string> Responses { get; init; } = [];
+    /// <summary>A <see cref="SceneKind.Parts"/> screen's parts, resolved (texts filled, image paths absolute, colours chosen), in drawing order.</summary>
+    public IReadOnlyList<PartSpec> Parts { get; init; } = [];
+    /// <summary>True when a parts screen shows its <see cref="Profile"/>'s photo (a <c>{photo}</c> image or a card with its photo).</summary>
+    public bool PartsShowPhoto { get; init; }
 }
 
 /// <summary>The dynamic part of a screen, changed without recomposing: rating cursor, highlighted option, a counter.</summary>
@@ -87,21 +61,4 @@ public struct SceneState
     public int Counter;
 
     public static SceneState Default => new() { Cursor = double.NaN, Highlight = -1, Counter = -1 };
-}
-
-/// <summary>How every screen of a paradigm looks: resolved from its <c>display:</c> section.</summary>
-public sealed record DisplayStyle
-{
-    public string Background { get; init; } = "#000000";
-    public string Foreground { get; init; } = "#FFFFFF";
-    public string Accent { get; init; } = "#E91E63";
-    /// <summary>Absolute path of a TrueType font.</summary>
-    public required string FontPath { get; init; }
-    /// <summary>Body text size in pixels at the reference height of 1080 pixels.</summary>
-    public int FontSize { get; init; } = 40;
-    public int Width { get; init; } = 1920;
-    public int Height { get; init; } = 1080;
-    public double ExpectedRefreshHz { get; init; } = 60;
-    /// <summary>Fixation cross arm length in pixels at 1080 height.</summary>
-    public int FixationSize { get; init; } = 40;
 }

@@ -254,7 +254,7 @@ internal sealed class ScanPhaseRunner(SessionRunner runner, ScanPhase scan, Plan
         if (t == null || t.Responses.Count == 0) return;
         if (!_window.Responded) _session.CountMissedResponse();
         if (e.Correct != null) WriteScored(e, profile);
-        if (t.Show == ScreenKindSpec.Question)
+        if (t.Show == SceneKind.Question)
         {
             // The derived field analysts need: did the planned feedback confirm or violate the prediction?
             bool predictedYes = _window.Responded && t.Options.Count > 0 && _window.Response == t.Options[0];

@@ -8,7 +8,7 @@ namespace ExperimentRunner.Core.Engine;
 /// Builds the <see cref="SceneSpec"/> of every screen from the paradigm: text templates filled from the profile
 /// table, feedback per condition, key hints on options. Equal content gets an equal key, so it is composed once.
 /// </summary>
-public sealed class SceneFactory(ParadigmModel paradigm, string? participantPhoto = null)
+public sealed partial class SceneFactory(ParadigmModel paradigm, string? participantPhoto = null)
 {
     private readonly Dictionary<string, SceneSpec> _cache = new(StringComparer.Ordinal);
 
@@ -22,13 +22,8 @@ public sealed class SceneFactory(ParadigmModel paradigm, string? participantPhot
         return scene;
     }
 
-    /// <summary>Fills {column} placeholders from a profile ("{name}, {age}").</summary>
-    public static string Fill(string template, ProfileInfo? p)
-    {
-        if (p == null) return template;
-        return template.Replace("{name}", p.Name).Replace("{age}", p.Age.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .Replace("{id}", p.Id).Replace("{bio}", p.Bio);
-    }
+    /// <summary>Fills {column} placeholders from a profile ("{name}, {age}"); <see cref="Placeholders"/> knows them all.</summary>
+    public static string Fill(string template, ProfileInfo? p) => Placeholders.Fill(template, p);
 
     public string KeyHint(string response)
     {
@@ -126,26 +121,29 @@ public sealed class SceneFactory(ParadigmModel paradigm, string? participantPhot
 
     /// <summary>
     /// The scene of a planned scan event, with the profile it shows (null when none). The switch names every
-    /// <see cref="ScreenKindSpec"/> and has no default: a new screen kind that is not handled here does not compile
+    /// <see cref="SceneKind"/> and has no default: a new screen kind that is not handled here does not compile
     /// (CS8509, an error under TreatWarningsAsErrors) instead of silently showing a fixation cross.
     /// </summary>
     public SceneSpec ForEvent(PlannedEvent e, ProfileInfo? profile)
     {
-        if (e.Rating != null) return Rating(e.Rating);
+        if (e.Rating != null && e.Template?.Show != SceneKind.Parts) return Rating(e.Rating);
         if (e.Template == null) return Fixation();
         var t = e.Template;
 #pragma warning disable CS8524 // only named kinds come from the loader; an unnamed value is a bug and throws
         return t.Show switch
         {
-            ScreenKindSpec.Fixation => Fixation(),
-            ScreenKindSpec.Blank => Blank(),
-            ScreenKindSpec.Text => Text($"{t.Name}:{profile?.Id}:{t.Text}", null, Fill(t.Text ?? "", profile), null, t.Responses),
-            ScreenKindSpec.Image => Get("image:" + t.Image, () => new SceneSpec { Key = "image:" + t.Image, Kind = SceneKind.Image, ImagePath = t.Image, Responses = t.Responses }),
-            ScreenKindSpec.Profile => ProfileScene(t, profile),
-            ScreenKindSpec.Question => QuestionScene(t, profile),
-            ScreenKindSpec.Feedback => FeedbackScene(e, t, profile),
+            SceneKind.Fixation => Fixation(),
+            SceneKind.Blank => Blank(),
+            SceneKind.Text => Text($"{t.Name}:{profile?.Id}:{t.Text}", null, Fill(t.Text ?? "", profile), null, t.Responses),
+            SceneKind.Image => Get("image:" + t.Image, () => new SceneSpec { Key = "image:" + t.Image, Kind = SceneKind.Image, ImagePath = t.Image, Responses = t.Responses }),
+            SceneKind.Profile => ProfileScene(t, profile),
+            SceneKind.Question => QuestionScene(t, profile),
+            SceneKind.Feedback => FeedbackScene(e, t, profile),
             // The loader gives every rating screen its rating, and the planner puts it on the event (handled above).
-            ScreenKindSpec.Rating => throw new InvalidOperationException($"rating screen '{t.Name}' was planned without its rating"),
+            SceneKind.Rating => throw new InvalidOperationException($"rating screen '{t.Name}' was planned without its rating"),
+            SceneKind.Parts => PartsScene(e, t, profile),
+            // Phases show these; the loader refuses them in a trial's `show:`.
+            SceneKind.Selection or SceneKind.Questionnaire or SceneKind.Wait => throw new InvalidOperationException($"screen '{t.Name}' shows {t.Show}, which only phases show"),
         };
 #pragma warning restore CS8524
     }

@@ -78,7 +78,7 @@ public sealed partial class SessionRunner
         var w = _window;
         w.Shown(flipNs);
         _session.Write(SessionEvents.ScreenOnset(flipNs, intendedNs, durationNs, _session.Place, w.ScreenName, w.Condition, w.Stimulus,
-            w.Stimulus != null && ShowsPhoto(w.Scene.Kind) ? StimFile(w.Stimulus) : null, marker));
+            w.Stimulus != null && ShowsPhoto(w.Scene) ? StimFile(w.Stimulus) : null, marker));
         if (marker > 0) SendMarker(marker, w.ScreenName, flipNs);
         if (sound != null && _dev.Audio != null)
         {
@@ -89,7 +89,9 @@ public sealed partial class SessionRunner
         _dev.Input.SceneShown(w.Scene, flipNs, timeLimitNs, w.State.Cursor);
     }
 
-    private static bool ShowsPhoto(SceneKind kind) => kind is SceneKind.Profile or SceneKind.Feedback or SceneKind.Question or SceneKind.Selection;
+    /// <summary>True when the screen shows its profile's photo: a card screen, or a parts screen with the photo or a card.</summary>
+    private static bool ShowsPhoto(SceneSpec scene) => scene.Kind is SceneKind.Profile or SceneKind.Feedback or SceneKind.Question or SceneKind.Selection
+        || scene.PartsShowPhoto;
 
     /// <summary>The shown profile's photo, relative to the stimuli root (BIDS stim_file); all computed up front.</summary>
     private string? StimFile(string profileId) => _stimFiles.GetValueOrDefault(profileId);

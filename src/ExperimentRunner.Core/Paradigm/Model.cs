@@ -1,5 +1,3 @@
-using ExperimentRunner.Core.Devices;
-
 namespace ExperimentRunner.Core.Paradigm;
 
 /// <summary>A duration as the file wrote it: a fixed length or a distribution drawn by the plan.</summary>
@@ -149,12 +147,10 @@ public sealed record QuestionnaireSpec(
     long TimeLimitNs,
     SourcePos Pos);
 
-public enum ScreenKindSpec { Fixation, Blank, Profile, Question, Feedback, Text, Image, Rating }
-
 /// <summary>One screen of a trial template.</summary>
 public sealed partial record ScreenSpec(
     string Name,
-    ScreenKindSpec Show,
+    SceneKind Show,
     DurationSpec Duration,
     string? Text,
     IReadOnlyList<string> Options,
@@ -166,7 +162,17 @@ public sealed partial record ScreenSpec(
     /// <summary>When true a response ends the screen early; the rest of its slot shows a fixation cross (non-slip).</summary>
     bool EndOnResponse,
     int? Marker,
-    SourcePos Pos);
+    SourcePos Pos)
+{
+    /// <summary>The parts of a <c>show: parts</c> screen, in drawing order; empty for every other kind.</summary>
+    public IReadOnlyList<PartSpec> Parts { get; init; } = [];
+
+    /// <summary>True when this screen shows the trial's profile (a card, its photo or its fields): its trial needs a target.</summary>
+    public bool ShowsProfile => Show is SceneKind.Profile or SceneKind.Feedback or SceneKind.Question || Parts.Any(p => p.ShowsProfile);
+
+    /// <summary>True when this screen shows the trial's condition's feedback, so it takes the condition's marker.</summary>
+    public bool ShowsFeedback => Show is SceneKind.Feedback || Parts.Any(p => p.ShowsFeedback);
+}
 
 public sealed record TrialSpec(string Name, IReadOnlyList<ScreenSpec> Screens, SourcePos Pos);
 

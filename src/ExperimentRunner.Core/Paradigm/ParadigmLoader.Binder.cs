@@ -74,6 +74,7 @@ public static partial class ParadigmLoader
             var phases = BindPhases(top, trials, ratings, questionnaires, conditions, rows, scanner);
             CheckTrialColumns(phases, trials, conditions, sounds);
             CheckMarkers(top, markers, conditions, ratings, trials, phases);
+            CheckProfileColumns(profiles, caption, conditions, trials, phases);
 
             if (!top.Has("phases")) d.Error(_start, "the paradigm needs 'phases': the list of what happens, in order");
 
@@ -113,16 +114,14 @@ public static partial class ParadigmLoader
                 d.Error(pos, $"{what}: '{response}' is not a response{Suggest.DidYouMean(response, _responses.Keys)}; responses: {string.Join(", ", _responses.Keys)}");
         }
 
-        private static readonly string[] Placeholders = ["name", "age", "id", "bio"];
-
-        /// <summary>Texts filled from the profile table take {name}, {age}, {id} and {bio}; anything else would show as typed.</summary>
-        private void CheckPlaceholders(string text, SourcePos pos, string what)
+        /// <summary>Texts filled from the profile table take {name}, {age}, {id} and {bio} (<see cref="Placeholders"/>); anything else would show as typed.</summary>
+        private void CheckPlaceholders(string text, SourcePos pos, string what, Placeholders.Use use = Placeholders.Use.ProfileText)
         {
-            foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(text, @"\{([^{}]*)\}"))
+            var known = Placeholders.Known(use);
+            foreach (string name in Placeholders.Names(text))
             {
-                string name = m.Groups[1].Value;
-                if (Array.IndexOf(Placeholders, name) < 0)
-                    d.Error(pos, $"{what} has '{{{name}}}', which is no placeholder{Suggest.DidYouMean(name, Placeholders)}; it would be shown as typed. Placeholders: {{name}}, {{age}}, {{id}}, {{bio}}");
+                if (!known.Contains(name))
+                    d.Error(pos, $"{what} has '{{{name}}}', which is no placeholder{Suggest.DidYouMean(name, known)}; it would be shown as typed. Placeholders: {string.Join(", ", known.Select(k => "{" + k + "}"))}");
             }
         }
 

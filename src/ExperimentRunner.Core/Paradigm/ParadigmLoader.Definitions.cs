@@ -1,4 +1,3 @@
-using ExperimentRunner.Core.Devices;
 
 namespace ExperimentRunner.Core.Paradigm;
 
@@ -89,13 +88,6 @@ public static partial class ParadigmLoader
             return result;
         }
 
-        private static readonly Dictionary<string, ScreenKindSpec> ScreenKinds = new()
-        {
-            ["fixation"] = ScreenKindSpec.Fixation, ["blank"] = ScreenKindSpec.Blank, ["profile"] = ScreenKindSpec.Profile,
-            ["question"] = ScreenKindSpec.Question, ["feedback"] = ScreenKindSpec.Feedback, ["text"] = ScreenKindSpec.Text,
-            ["image"] = ScreenKindSpec.Image, ["rating"] = ScreenKindSpec.Rating,
-        };
-
         private Dictionary<string, TrialSpec> BindTrials(MapReader top, Dictionary<string, ConditionSpec> conditions,
             Dictionary<string, RatingSpec> ratings, Dictionary<string, string> sounds)
         {
@@ -114,19 +106,25 @@ public static partial class ParadigmLoader
                 foreach (var node in seq.Items.Take(50))
                 {
                     var s = new MapReader(node, "a screen", d, node.Pos,
-                        "name", "show", "duration", "text", "options", "image", "sound", "rating", "responses", "end_on_response", "marker", "correct", "series");
-                    var show = s.Enum("show", ScreenKindSpec.Blank, ScreenKinds);
-                    if (!s.Has("show")) d.Error(s.Pos, $"a screen needs 'show': one of {string.Join(", ", ScreenKinds.Keys)}");
+                        "name", "show", "duration", "text", "options", "image", "sound", "rating", "responses", "end_on_response", "marker", "correct", "series", "parts");
+                    var show = s.Enum("show", SceneKind.Blank, ScreenKinds.ShowNames);
+                    if (!s.Has("show")) d.Error(s.Pos, $"a screen needs 'show': one of {string.Join(", ", ScreenKinds.ShowNames.Keys)}");
                     string name = s.String("name", s.OptString("show") ?? "screen");
                     if (!names.Add(name)) d.Error(s.PosOf("name"), $"two screens of trial '{key.Value}' are named '{name}'; give each a distinct 'name'");
+                    var parts = BindParts(s, show, name, key.Value, ratings);
                     var duration = _dur.Parse(s.Node("duration"), $"the duration of screen '{name}'");
-                    if (s.Node("duration") == null && show != ScreenKindSpec.Rating) d.Error(s.Pos, $"screen '{name}' needs 'duration'");
+                    if (s.Node("duration") == null && show != SceneKind.Rating && !parts.OfType<RatingPart>().Any()) d.Error(s.Pos, $"screen '{name}' needs 'duration'");
                     string? rating = s.OptString("rating");
-                    if (show == ScreenKindSpec.Rating)
+                    if (show == SceneKind.Rating)
                     {
                         if (rating == null) d.Error(s.Pos, $"rating screen '{name}' needs 'rating': the name of a rating");
                         else if (!ratings.TryGetValue(rating, out var rs)) d.Error(s.PosOf("rating"), $"no rating named '{rating}'{Suggest.DidYouMean(rating, ratings.Keys)}");
                         else duration ??= new FixedDuration(s.Pos, rs.TimeLimitNs);
+                    }
+                    if (parts.OfType<RatingPart>().FirstOrDefault() is { } ratingPart && ratings.TryGetValue(ratingPart.Rating, out var partRating))
+                    {
+                        rating = ratingPart.Rating;
+                        duration ??= new FixedDuration(s.Pos, partRating.TimeLimitNs);
                     }
                     var options = new List<string>();
                     if (s.Node("options") is { } optNode)
@@ -134,19 +132,20 @@ public static partial class ParadigmLoader
                         options.AddRange(s.StringList("options"));
                         foreach (var o in options) CheckResponse(o, optNode.Pos, $"screen '{name}' option");
                     }
-                    if (show == ScreenKindSpec.Question && options.Count < 2) d.Error(s.Pos, $"question screen '{name}' needs 'options': at least two responses (e.g. [yes, no])");
+                    if (show == SceneKind.Question && options.Count < 2) d.Error(s.Pos, $"question screen '{name}' needs 'options': at least two responses (e.g. [yes, no])");
                     var responses = s.StringList("responses").ToList();
                     foreach (var resp in responses) CheckResponse(resp, s.PosOf("responses"), $"screen '{name}'");
-                    if (show == ScreenKindSpec.Question) foreach (var o in options) if (!responses.Contains(o)) responses.Add(o);
+                    if (show == SceneKind.Question) foreach (var o in options) if (!responses.Contains(o)) responses.Add(o);
+                    foreach (var o in parts.OfType<ChoicesPart>().SelectMany(c => c.Responses)) if (!responses.Contains(o)) responses.Add(o);
                     string? sound = s.OptString("sound");
                     if (sound != null && !IsTemplate(sound) && !sounds.ContainsKey(sound)) d.Error(s.PosOf("sound"), $"no sound named '{sound}'{Suggest.DidYouMean(sound, sounds.Keys)}; define it under stimuli.sounds");
                     string? image = IsTemplate(s.OptString("image")) ? s.OptString("image") : s.Has("image") ? ResolvePath(s.Node("image"), $"the image of screen '{name}'", mustExist: true, directory: false) : null;
                     if (image != null && !IsTemplate(image)) Opens(StimulusKind.Image, image, s.Node("image")!.Pos, $"the image of screen '{name}' in trial '{key.Value}'");
-                    if (show == ScreenKindSpec.Image && image == null && !s.Has("image")) d.Error(s.Pos, $"image screen '{name}' needs 'image'");
-                    if (show != ScreenKindSpec.Image && s.Has("image")) d.Error(s.PosOf("image"), $"screen '{name}' shows {s.OptString("show")}, which draws no 'image'; use 'show: image' or remove 'image'");
-                    if (show is ScreenKindSpec.Text && s.OptString("text") == null) d.Error(s.Pos, $"text screen '{name}' needs 'text'");
+                    if (show == SceneKind.Image && image == null && !s.Has("image")) d.Error(s.Pos, $"image screen '{name}' needs 'image'");
+                    if (show != SceneKind.Image && s.Has("image")) d.Error(s.PosOf("image"), $"screen '{name}' shows {s.OptString("show")}, which draws no 'image'; use 'show: image' or remove 'image'");
+                    if (show is SceneKind.Text && s.OptString("text") == null) d.Error(s.Pos, $"text screen '{name}' needs 'text'");
                     screens.Add(BindScreenExtras(s, new ScreenSpec(name, show, duration ?? new FixedDuration(s.Pos, 0), s.OptString("text"), options, image, sound, rating,
-                        responses, s.Bool("end_on_response", false), IsTemplate(s.OptString("marker")) ? null : s.OptInt("marker", 0, 255), node.Pos)));
+                        responses, s.Bool("end_on_response", false), IsTemplate(s.OptString("marker")) ? null : s.OptInt("marker", 0, 255), node.Pos) { Parts = parts }));
                 }
                 result[key.Value] = new TrialSpec(key.Value, screens, key.Pos);
             }

@@ -63,7 +63,7 @@ public static partial class ParadigmLoader
                 }
                 if (code == 0 || specials.GetValueOrDefault(name)) continue;
                 bool sent = screens.Any(x => x.Screen.Marker == null && trialConditions.TryGetValue(x.Trial.Name, out var conds)
-                    && (x.Screen.Show != ScreenKindSpec.Feedback || conds.Any(c => !conditions.TryGetValue(c, out var cs) || cs.Marker == 0)));
+                    && (!x.Screen.ShowsFeedback || conds.Any(c => !conditions.TryGetValue(c, out var cs) || cs.Marker == 0)));
                 if (sent) continue;
                 string why = specials.ContainsKey(name) && screens.Count == 0 ? name switch
                 {
@@ -85,7 +85,7 @@ public static partial class ParadigmLoader
                     continue;
                 }
                 if (condition.Marker == 0) continue;
-                bool sent = used.Any(t => trials.TryGetValue(t, out var trial) && trial.Screens.Any(x => x.Show == ScreenKindSpec.Feedback && x.Marker == null));
+                bool sent = used.Any(t => trials.TryGetValue(t, out var trial) && trial.Screens.Any(x => x.ShowsFeedback && x.Marker == null));
                 if (!sent)
                     d.Error(_conditionMarkerPos.GetValueOrDefault(name, condition.Pos),
                         $"the marker of condition '{name}' can never be sent: it marks feedback screens, and no trial of a '{name}' block has a feedback screen without its own 'marker:'");

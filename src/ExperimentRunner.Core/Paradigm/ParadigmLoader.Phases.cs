@@ -1,5 +1,4 @@
 using System.Globalization;
-using ExperimentRunner.Core.Devices;
 
 namespace ExperimentRunner.Core.Paradigm;
 
@@ -216,7 +215,7 @@ public static partial class ParadigmLoader
             if (targets == TargetSource.Selected && selection == null) d.Error(r.PosOf("targets"), "targets: selected needs a selection phase before this scan");
             bool unique = r.Bool("unique_profiles", true);
             int maxTrials = blocks.Count == 0 ? 0 : blocks.Sum(b => b.TrialCount);
-            bool usesProfiles = blocks.Any(b => trials.TryGetValue(b.Trial, out var t) && t.Screens.Any(s => s.Show is ScreenKindSpec.Profile or ScreenKindSpec.Feedback or ScreenKindSpec.Question));
+            bool usesProfiles = blocks.Any(b => trials.TryGetValue(b.Trial, out var t) && t.Screens.Any(s => s.ShowsProfile));
             if (usesProfiles && profiles.Count == 0 && !_profilesDeclared) d.Error(r.Pos, "the trials show profiles but the paradigm has no profile table (stimuli.profiles)");
             if (unique && usesProfiles)
             {

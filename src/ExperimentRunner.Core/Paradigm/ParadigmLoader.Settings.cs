@@ -1,4 +1,3 @@
-using ExperimentRunner.Core.Devices;
 using ExperimentRunner.Core.Vocabulary;
 
 namespace ExperimentRunner.Core.Paradigm;

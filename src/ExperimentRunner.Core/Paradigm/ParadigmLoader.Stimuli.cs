@@ -1,5 +1,4 @@
 using System.Globalization;
-using ExperimentRunner.Core.Devices;
 using ExperimentRunner.Core.Files;
 
 namespace ExperimentRunner.Core.Paradigm;
@@ -21,7 +20,7 @@ public static partial class ParadigmLoader
                 var p = new MapReader(stim.Node("profiles"), "stimuli.profiles", d, stim.PosOf("profiles"), "table", "images");
                 string? table = ResolvePath(p.Node("table"), "the profile table", mustExist: true, directory: false);
                 string? images = p.Has("images") ? ResolvePath(p.Node("images"), "the image folder", mustExist: true, directory: true) : table is null ? null : Path.GetDirectoryName(table);
-                if (p.Node("table") == null) d.Error(p.Pos, "stimuli.profiles needs 'table' (a CSV with id, photo, name, age, bio)");
+                if (p.Node("table") == null) d.Error(p.Pos, "stimuli.profiles needs 'table' (a CSV with id and photo, and optionally name, age, bio)");
                 if (table != null && images != null)
                 {
                     profiles = new ProfileTableSpec(table, images, p.PosOf("table"));
@@ -75,13 +74,15 @@ public static partial class ParadigmLoader
                 return result;
             }
             var header = rows[0].Select(h => h.Trim()).ToArray();
-            string[] required = ["id", "photo", "name", "age", "bio"];
+            // name, age and bio are optional columns: a table of faces has only id and photo.
+            string[] required = ["id", "photo"];
             var missing = required.Where(c => Array.IndexOf(header, c) < 0).ToList();
             if (missing.Count > 0)
             {
                 d.Error(spec.Pos, $"the profile table {Path.GetFileName(spec.TablePath)} lacks column(s) {string.Join(", ", missing)}; it has {string.Join(", ", header)}");
                 return result;
             }
+            _profileColumns.UnionWith(header);
             int iId = Array.IndexOf(header, "id"), iPhoto = Array.IndexOf(header, "photo"), iName = Array.IndexOf(header, "name"),
                 iAge = Array.IndexOf(header, "age"), iBio = Array.IndexOf(header, "bio");
             var ids = new HashSet<string>(StringComparer.Ordinal);
@@ -101,12 +102,13 @@ public static partial class ParadigmLoader
                     if (problems++ < 20) d.Error(spec.Pos, $"{where}: id '{id}' is empty or repeated");
                     continue;
                 }
-                if (!int.TryParse(row[iAge], NumberStyles.Integer, CultureInfo.InvariantCulture, out int age) || age is < 18 or > 120)
+                int age = 0;
+                if (iAge >= 0 && (!int.TryParse(row[iAge], NumberStyles.Integer, CultureInfo.InvariantCulture, out age) || age is < 18 or > 120))
                 {
                     if (problems++ < 20) d.Error(spec.Pos, $"{where}: age '{row[iAge]}' must be a whole number from 18 to 120");
                     continue;
                 }
-                string name = row[iName].Trim(), bio = row[iBio].Trim();
+                string name = iName >= 0 ? row[iName].Trim() : "", bio = iBio >= 0 ? row[iBio].Trim() : "";
                 if (name.Length > MaxNameLength || bio.Length > MaxBioLength)
                 {
                     if (problems++ < 20)

@@ -276,7 +276,7 @@ public static class Planner
                 var row = conds[t].Row;
                 int slot = -1;
                 string? profile = null;
-                if (trial.Screens.Any(s => s.Show is ScreenKindSpec.Profile or ScreenKindSpec.Feedback or ScreenKindSpec.Question))
+                if (trial.Screens.Any(s => s.ShowsProfile))
                 {
                     if (usesTargets) slot = scan.UniqueProfilesPerRun ? slots[trialCounter] : rng.Next(Math.Max(1, totalTrials));
                     else if (profileOrder.Count > 0)
@@ -292,7 +292,7 @@ public static class Planner
                         var screen = RowDraw.Fill(paradigm, declared, declared.Series != null ? Merge(row, item) : row);
                         long screenNs = Draw(declared.Duration, rng, listJitters, declared);
                         int marker = screen.MarkerTemplate != null && int.TryParse(screen.MarkerTemplate, NumberStyles.Integer, CultureInfo.InvariantCulture, out int code) ? code
-                            : screen.Marker ?? (screen.Show == ScreenKindSpec.Feedback && paradigm.Conditions.TryGetValue(condition, out var c) && c.Marker > 0
+                            : screen.Marker ?? (screen.ShowsFeedback && paradigm.Conditions.TryGetValue(condition, out var c) && c.Marker > 0
                             ? c.Marker : Marker(paradigm, screen.Name));
                         RatingSpec? rating = screen.Rating != null ? paradigm.Ratings.GetValueOrDefault(screen.Rating) : null;
                         Add(bi + 1, t + 1, condition, screen.Name, rating != null ? PlannedRole.Rating : PlannedRole.Screen, screenNs, screen, rating, slot, profile, marker, screen.Sound,

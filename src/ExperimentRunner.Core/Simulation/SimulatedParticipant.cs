@@ -155,6 +155,7 @@ public sealed class SimulatedParticipant : IInput
                 return;
             }
             case SceneKind.Question:
+            case SceneKind.Parts when scene.Rating is null && scene.Options.Count > 1:
             {
                 if (miss) return;
                 string answer = scene.Responses.Count > 1 && _rng.NextDouble() >= _policy.Yes ? scene.Responses[1] : scene.Responses[0];
@@ -163,6 +164,7 @@ public sealed class SimulatedParticipant : IInput
             }
             case SceneKind.Rating:
             case SceneKind.Questionnaire:
+            case SceneKind.Parts when scene.Rating is not null:
             {
                 var rating = scene.Rating;
                 if (rating == null || scene.Responses.Count < 3) return;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ExperimentRunner.Core.Devices;
+using ExperimentRunner.Core.Paradigm;
 using SkiaSharp;
 
 namespace ExperimentRunner.Presentation.Composition;

@@ -1,4 +1,5 @@
 using ExperimentRunner.Core.Devices;
+using ExperimentRunner.Core.Paradigm;
 using SkiaSharp;
 
 namespace ExperimentRunner.Presentation.Composition;
@@ -31,10 +32,10 @@ public sealed partial class SceneComposer
         return new SceneLayout { Kind = scene.Kind, Width = Width, Height = Height, Scale = scale, Title = titleRect, Body = bodyRect };
     }
 
-    /// <summary>The static part of a VAS or Likert scale, centred on <paramref name="y"/>.</summary>
-    private ScaleGeometry DrawScale(SKCanvas canvas, RatingStyle rating, float y)
+    /// <summary>The static part of a VAS or Likert scale, centred on <paramref name="y"/>, from <paramref name="left"/> to <paramref name="right"/> (default: 20 % to 80 % of the width).</summary>
+    private ScaleGeometry DrawScale(SKCanvas canvas, RatingStyle rating, float y, float? left = null, float? right = null)
     {
-        float x0 = Width * 0.2f, x1 = Width * 0.8f;
+        float x0 = left ?? Width * 0.2f, x1 = right ?? Width * 0.8f;
         float labelSize = _bodySize * 0.75f;
         using var track = Stroke(Palette.Track, Math.Max(2, 5 * _s));
         track.StrokeCap = SKStrokeCap.Round;

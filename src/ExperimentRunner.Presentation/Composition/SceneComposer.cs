@@ -1,4 +1,5 @@
 using ExperimentRunner.Core.Devices;
+using ExperimentRunner.Core.Paradigm;
 using ExperimentRunner.Core.Files;
 using SkiaSharp;
 
@@ -116,6 +117,7 @@ public sealed partial class SceneComposer : IDisposable
                 SceneKind.Rating or SceneKind.Questionnaire => RatingScreen(canvas, scene),
                 SceneKind.Wait => WaitScreen(canvas, scene),
                 SceneKind.Image => ImageScreen(canvas, scene, images),
+                SceneKind.Parts => PartsScreen(canvas, scene, images),
             };
 #pragma warning restore CS8524
             layout.TextTruncated = _truncated;

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using ExperimentRunner.Core.Devices;
+using ExperimentRunner.Core.Paradigm;
 using ExperimentRunner.Core.Time;
 using ExperimentRunner.Core.Vocabulary;
 using ExperimentRunner.Presentation.Composition;

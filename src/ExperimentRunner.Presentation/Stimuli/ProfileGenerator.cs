@@ -47,4 +47,28 @@ public static class ProfileGenerator
         ProfileTableWriter.Write(Path.Combine(outDir, ProfileTableWriter.FileName), rows);
         return rows;
     }
+
+    /// <summary>
+    /// Faces without a name, an age or a bio (for face-judgment tasks): <c>faces.csv</c> (<c>id,photo</c>) and
+    /// <c>images/fNNN.png</c>, drawn avatars as <see cref="Generate"/> draws them. Deterministic like it.
+    /// </summary>
+    public static IReadOnlyList<GeneratedProfile> GenerateFaces(int count, int seed, string outDir, Action<int>? onProgress = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, MaxCount);
+        string images = Path.Combine(outDir, ImagesFolder);
+        Directory.CreateDirectory(images);
+        var drawing = new Random(seed);
+        var rows = new List<GeneratedProfile>(count);
+        for (int i = 1; i <= count; i++)
+        {
+            string id = $"f{i:000}";
+            var look = AvatarLook.Random(drawing, longHairLikely: drawing.Next(2) == 0);
+            AvatarPainter.WriteFile(Path.Combine(images, id + ".png"), AvatarPainter.Portrait(look));
+            rows.Add(new GeneratedProfile(id, $"{ImagesFolder}/{id}.png", "", 0, ""));
+            onProgress?.Invoke(i);
+        }
+        ProfileTableWriter.WriteFaces(Path.Combine(outDir, ProfileTableWriter.FacesFileName), rows);
+        return rows;
+    }
 }

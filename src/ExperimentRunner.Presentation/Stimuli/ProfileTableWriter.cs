@@ -32,6 +32,19 @@ public static class ProfileTableWriter
     public static void Write(string path, IEnumerable<GeneratedProfile> rows) =>
         File.WriteAllText(path, ToCsv(rows), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
 
+    /// <summary>The table of faces without name, age or bio: <c>faces.csv</c> with the header <c>id,photo</c>.</summary>
+    public const string FacesFileName = "faces.csv";
+    public const string FacesHeader = "id,photo";
+
+    /// <summary>Writes the id and photo of <paramref name="rows"/> as <see cref="FacesHeader"/> says, UTF-8 without a byte-order mark, LF line ends.</summary>
+    public static void WriteFaces(string path, IEnumerable<GeneratedProfile> rows)
+    {
+        var sb = new StringBuilder();
+        sb.Append(FacesHeader).Append('\n');
+        foreach (var r in rows) sb.Append(Quote(r.Id)).Append(',').Append(Quote(r.Photo)).Append('\n');
+        File.WriteAllText(path, sb.ToString(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+    }
+
     private static string Quote(string field) =>
         field.AsSpan().IndexOfAny(",\"\r\n") < 0 ? field : "\"" + field.Replace("\"", "\"\"") + "\"";
 }
