@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using ExperimentRunner.Core.Devices;
+using ExperimentRunner.Core.Paradigm;
 using ExperimentRunner.Core.Simulation;
 using ExperimentRunner.Core.Time;
 using ExperimentRunner.Presentation;

@@ -273,9 +273,9 @@ public static partial class ParadigmLoader
                         foreach (var column in PlaceholdersIn(value))
                         {
                             if (seriesColumns.Contains(column) || known.Contains(column)) continue;
-                            if (field == "text" && Placeholders.Contains(column) && block?.Table == null) continue;
+                            if (field == "text" && Placeholders.ProfileFields.Contains(column) && block?.Table == null) continue;
                             if (!reported.Add((pos, column))) continue;
-                            var candidates = known.Concat(seriesColumns).Concat(block?.Table == null ? Placeholders : []).Distinct().ToList();
+                            var candidates = known.Concat(seriesColumns).Concat(block?.Table == null ? Placeholders.ProfileFields : []).Distinct().ToList();
                             string source = block?.Table != null ? $"the trial table {block.Table.Name} (block '{block.Label}')"
                                 : block != null && known.Count > 1 ? $"the columns of the conditions of block '{block.Label}'"
                                 : "any table, condition column or profile";
@@ -356,12 +356,12 @@ public static partial class ParadigmLoader
             return merged;
         }
         /// <summary>'point_responses' of a Likert rating: one response a point, in order; pressing the k-th answers point k.</summary>
-        private IReadOnlyList<string> BindPointResponses(MapReader r, Devices.RatingKind kind, int points, string rating)
+        private IReadOnlyList<string> BindPointResponses(MapReader r, RatingKind kind, int points, string rating)
         {
             if (!r.Has("point_responses")) return [];
             var list = r.StringList("point_responses");
             var pos = r.PosOf("point_responses");
-            if (kind != Devices.RatingKind.Likert) d.Error(pos, $"rating '{rating}': 'point_responses' answers a Likert scale point by point; a VAS is answered with the cursor");
+            if (kind != RatingKind.Likert) d.Error(pos, $"rating '{rating}': 'point_responses' answers a Likert scale point by point; a VAS is answered with the cursor");
             else if (list.Count != points) d.Error(pos, $"rating '{rating}' has {points} points but {list.Count} point_responses; give one response a point, in order");
             foreach (var resp in list) CheckResponse(resp, pos, $"rating '{rating}' point_responses");
             foreach (var dup in list.GroupBy(x => x).Where(g => g.Count() > 1)) d.Error(pos, $"rating '{rating}': response '{dup.Key}' answers two points");
