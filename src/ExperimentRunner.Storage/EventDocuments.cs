@@ -69,6 +69,7 @@ internal static class EventDocuments
         if (!double.IsNaN(e.Value)) d["value"] = e.Value;
         if (e.Code != 0) d["code"] = e.Code;
         PutString(d, "text", e.Text);
+        PutString(d, "label", e.Label);
         return RecordSeal.Seal(d);
     }
 
@@ -104,6 +105,7 @@ internal static class EventDocuments
             Value = d.TryGetValue("value", out BsonValue v) && v.IsNumber ? v.AsDouble : double.NaN,
             Code = d.TryGetValue("code", out BsonValue c) && c.IsNumber ? c.AsInt32 : 0,
             Text = GetString(d, "text"),
+            Label = GetString(d, "label"),
         };
     }
 

@@ -45,6 +45,8 @@ internal sealed class ScanPhaseRunner(SessionRunner runner, ScanPhase scan, Plan
         int n = events.Count;
         var scenes = new SceneSpec[n];
         var profiles = new string?[n];
+        // Analysis labels (BIDS trial_type) named before the run: nothing is built in the frame loop.
+        var labels = new string[n];
         for (int i = 0; i < n; i++)
         {
             var e = events[i];
@@ -54,6 +56,7 @@ internal sealed class ScanPhaseRunner(SessionRunner runner, ScanPhase scan, Plan
             else if (e.TargetSlot >= 0)
                 throw new InvalidOperationException($"screen '{e.Screen}' (run {run.Index}, block {e.Block}, trial {e.Trial}) shows a selected profile, but there is no feedback target: no profile was selected and the selection's fallback found none");
             profiles[i] = profile?.Id;
+            labels[i] = EventLabels.TrialType(e);
             scenes[i] = s.Scenes.ForEvent(e, profile);
         }
         var wait = s.Scenes.Wait(scan.Name, scan.WaitText);
@@ -186,7 +189,7 @@ internal sealed class ScanPhaseRunner(SessionRunner runner, ScanPhase scan, Plan
             }
             long flip = runner.FlipAndPoll();
             long limit = ev.Role == PlannedRole.Rating ? ev.DurationNs : ev.Template?.Responses.Count > 0 ? ev.DurationNs : 0;
-            runner.Shown(flip, t0 + ev.OnsetNs + schedule.ShiftNs, ev.DurationNs, ev.Marker, ev.Sound, limit);
+            runner.Shown(flip, t0 + ev.OnsetNs + schedule.ShiftNs, ev.DurationNs, ev.Marker, ev.Sound, limit, labels[idx]);
         }
         if (idx >= 0 && !Finished) FinishEvent(events[idx], profiles[idx]);
         if (blockOpen && !Finished) s.Write(new EventRecord { Kind = EventKind.BlockEnded, TimeNs = s.Now, Run = s.Run, Block = currentBlock, Phase = s.PhaseName });

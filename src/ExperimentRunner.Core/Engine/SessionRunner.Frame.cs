@@ -77,7 +77,8 @@ public sealed partial class SessionRunner
     }
 
     /// <summary>After the flip that showed a scene: its onset, logged, with markers, sound and the participant told.</summary>
-    internal void Shown(long flipNs, long intendedNs, long durationNs, int marker, string? sound, long timeLimitNs)
+    /// <param name="label">The screen's analysis label (<see cref="Planning.EventLabels"/>), computed before the run; null outside scan runs.</param>
+    internal void Shown(long flipNs, long intendedNs, long durationNs, int marker, string? sound, long timeLimitNs, string? label = null)
     {
         var w = _window;
         w.Shown(flipNs);
@@ -86,6 +87,7 @@ public sealed partial class SessionRunner
             Kind = EventKind.ScreenOnset, TimeNs = flipNs, IntendedNs = intendedNs, DurationNs = durationNs,
             Run = _session.Run, Block = _session.Block, Trial = _session.Trial, Phase = _session.PhaseName, Screen = w.ScreenName, Condition = w.Condition,
             Stimulus = w.Stimulus, Text = w.Stimulus != null && ShowsPhoto(w.Scene.Kind) ? StimFile(w.Stimulus) : null, Code = marker,
+            Label = label,
         });
         if (marker > 0) SendMarker(marker, w.ScreenName, flipNs);
         if (sound != null && _dev.Audio != null)

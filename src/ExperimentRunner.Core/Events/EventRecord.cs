@@ -74,6 +74,10 @@ public readonly record struct EventRecord
     public double Value { get; init; } = double.NaN;
     public int Code { get; init; }
     public string? Text { get; init; }
+    /// <summary>A screen onset's label for analysis (BIDS trial_type, <see cref="Planning.EventLabels"/>), as the plan
+    /// named it; null on other events and in sessions written before labels were stored (the export then applies the
+    /// same rule to the screen and condition).</summary>
+    public string? Label { get; init; }
 
     public EventRecord() { }
 }

@@ -166,7 +166,12 @@ public sealed record ScreenSpec(
     /// <summary>When true a response ends the screen early; the rest of its slot shows a fixation cross (non-slip).</summary>
     bool EndOnResponse,
     int? Marker,
-    SourcePos Pos);
+    SourcePos Pos)
+{
+    /// <summary>The declared <c>event:</c> label of the screen for analysis (BIDS trial_type), or null for the default
+    /// <c>&lt;condition&gt;_&lt;screen&gt;</c> (<see cref="Planning.EventLabels"/>).</summary>
+    public string? Event { get; init; }
+}
 
 public sealed record TrialSpec(string Name, IReadOnlyList<ScreenSpec> Screens, SourcePos Pos);
 

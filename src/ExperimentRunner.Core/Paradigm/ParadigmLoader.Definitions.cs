@@ -114,7 +114,7 @@ public static partial class ParadigmLoader
                 foreach (var node in seq.Items.Take(50))
                 {
                     var s = new MapReader(node, "a screen", d, node.Pos,
-                        "name", "show", "duration", "text", "options", "image", "sound", "rating", "responses", "end_on_response", "marker");
+                        "name", "show", "duration", "text", "options", "image", "sound", "rating", "responses", "end_on_response", "marker", "event");
                     var show = s.Enum("show", ScreenKindSpec.Blank, ScreenKinds);
                     if (!s.Has("show")) d.Error(s.Pos, $"a screen needs 'show': one of {string.Join(", ", ScreenKinds.Keys)}");
                     string name = s.String("name", s.OptString("show") ?? "screen");
@@ -146,7 +146,7 @@ public static partial class ParadigmLoader
                     if (show != ScreenKindSpec.Image && s.Has("image")) d.Error(s.PosOf("image"), $"screen '{name}' shows {s.OptString("show")}, which draws no 'image'; use 'show: image' or remove 'image'");
                     if (show is ScreenKindSpec.Text && s.OptString("text") == null) d.Error(s.Pos, $"text screen '{name}' needs 'text'");
                     screens.Add(new ScreenSpec(name, show, duration ?? new FixedDuration(s.Pos, 0), s.OptString("text"), options, image, sound, rating,
-                        responses, s.Bool("end_on_response", false), s.OptInt("marker", 0, 255), node.Pos));
+                        responses, s.Bool("end_on_response", false), s.OptInt("marker", 0, 255), node.Pos) { Event = EventLabel(s, name) });
                 }
                 result[key.Value] = new TrialSpec(key.Value, screens, key.Pos);
             }

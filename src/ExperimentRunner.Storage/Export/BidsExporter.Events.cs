@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using ExperimentRunner.Core.Events;
 using ExperimentRunner.Core.Files;
+using ExperimentRunner.Core.Planning;
 using static ExperimentRunner.Storage.Export.ExportText;
 
 namespace ExperimentRunner.Storage.Export;
@@ -66,11 +67,18 @@ internal static partial class BidsExporter
         }
 
         var rows = new List<(long OnsetNs, long Seq, string[] Values)>();
+        // What each trial_type means, for the sidecar's Levels: only labels that occur in this file.
+        var levels = new Dictionary<string, string>(StringComparer.Ordinal);
         string acquisitionNumber = Int(acquisition.Number);
+        string? scanPhase = ScanPhaseOf(own);
         foreach (StoredEvent se in own)
         {
             EventRecord e = se.Event;
             if (e.Kind is not (EventKind.ScreenOnset or EventKind.Response)) continue;
+            // The run's file holds the run: self-paced phases after it (a break, the end) carry its run number but
+            // are not part of the scanner series, and the wait screen before t0 is no modelled event.
+            if (scanPhase is not null && e.Phase != scanPhase) continue;
+            if (e.Kind == EventKind.ScreenOnset && e.TimeNs < t0 && e.DurationNs == EventRecord.None) continue;
             trials.TryGetValue((e.Block, e.Trial), out TrialData? trial);
             string condition = Text(Present(e.Condition) ?? trial?.Condition);
             string stimulus = Text(Present(e.Stimulus) ?? trial?.Stimulus);
@@ -93,9 +101,14 @@ internal static partial class BidsExporter
                 EventRecord? rating = ratings.TryGetValue(e.TimeNs, out EventRecord g) ? g : null;
                 if (rating is EventRecord rr) rt = rr.RtNs;
                 if (!string.IsNullOrEmpty(e.Text)) stimFiles.Add(e.Text);
+                string? trialCondition = e.Trial > 0 ? Present(e.Condition) ?? Present(trial?.Condition) : null;
+                string trialType = Present(e.Label) ?? EventLabels.TrialType(trialCondition, screen, null);
+                levels.TryAdd(trialType, trialCondition is null ? $"the screen '{screen}' outside trials"
+                    : trialType == EventLabels.TrialType(trialCondition, screen, null) ? $"the screen '{screen}' of a trial in condition '{trialCondition}'"
+                    : $"the paradigm's event '{trialType}' (screen '{screen}', declared with event:)");
                 rows.Add((e.TimeNs - t0, se.Seq,
                 [
-                    Seconds(e.TimeNs, t0), Duration(e.DurationNs), Present(e.Condition) ?? Present(trial?.Condition) ?? screen,
+                    Seconds(e.TimeNs, t0), Duration(e.DurationNs), trialType,
                     Duration(rt), Text(e.Text), rating is null ? Missing : Number(rating.Value.Value), "screen",
                     Int(run), acquisitionNumber, Int(e.Block), Int(e.Trial), screen, condition, stimulus, Seconds(e.IntendedNs, t0),
                     e.IntendedNs == EventRecord.None ? Missing : Ms(e.TimeNs - e.IntendedNs),
@@ -106,9 +119,10 @@ internal static partial class BidsExporter
             }
             else
             {
+                levels.TryAdd(EventLabels.Response, "a key or button press (event_type response)");
                 rows.Add((e.TimeNs - t0, se.Seq,
                 [
-                    Seconds(e.TimeNs, t0), "0.000000", "response", Duration(e.RtNs), Missing, Missing, "response",
+                    Seconds(e.TimeNs, t0), "0.000000", EventLabels.Response, Duration(e.RtNs), Missing, Missing, "response",
                     Int(run), acquisitionNumber, Int(e.Block), Int(e.Trial), Text(e.Screen), condition, stimulus, Missing, Missing,
                     Text(e.Response ?? e.Text), Missing, Missing, Missing, Missing, Missing, Missing,
                 ]));
@@ -118,13 +132,21 @@ internal static partial class BidsExporter
         foreach (var row in rows.OrderBy(r => r.OnsetNs).ThenBy(r => r.Seq)) table.Add(row.Values);
         SaveTable(dir, name + ".tsv", table, files, root);
 
-        int trialTypeAt = Array.IndexOf(EventColumns, "trial_type"), eventTypeAt = Array.IndexOf(EventColumns, "event_type");
+        int eventTypeAt = Array.IndexOf(EventColumns, "event_type"), conditionAt = Array.IndexOf(EventColumns, "condition");
         int screenAt = Array.IndexOf(EventColumns, "screen"), predictionAt = Array.IndexOf(EventColumns, "prediction");
-        var trialTypes = rows.Select(r => r.Values[trialTypeAt]).Distinct().Order(StringComparer.Ordinal).ToList();
+        var trialTypes = levels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => (l.Key, l.Value)).ToList();
         var screens = rows.Where(r => r.Values[eventTypeAt] == "screen").Select(r => r.Values[screenAt]).Distinct().Order(StringComparer.Ordinal).ToList();
-        var conditions = own.Where(x => !string.IsNullOrEmpty(x.Event.Condition)).Select(x => x.Event.Condition!)
-            .Distinct().Order(StringComparer.Ordinal).ToHashSet();
+        // Levels of the rows written, never of other events (a block's "positivex20+negativex20" is no condition).
+        var conditions = rows.Select(r => r.Values[conditionAt]).Where(v => v != Missing).Distinct().Order(StringComparer.Ordinal).ToHashSet();
         var predictions = rows.Select(r => r.Values[predictionAt]).Where(v => v != Missing).Distinct().Order(StringComparer.Ordinal).ToList();
         WriteJson(dir, name + ".json", files, w => EventsSidecar(w, data.Info, trialTypes, conditions, screens, predictions), root);
+    }
+
+    /// <summary>The scan phase the acquisition's run belongs to (its RunStarted's phase), or null when it has none.</summary>
+    private static string? ScanPhaseOf(List<StoredEvent> own)
+    {
+        foreach (StoredEvent se in own)
+            if (se.Event.Kind == EventKind.RunStarted) return Present(se.Event.Phase);
+        return null;
     }
 }

@@ -10,20 +10,12 @@ namespace ExperimentRunner.Storage.Export;
 // The JSON sidecars that describe every column of the events and sessions tables.
 internal static partial class BidsExporter
 {
-    private static void EventsSidecar(Utf8JsonWriter w, SessionInfo info, List<string> trialTypes, HashSet<string> conditions, List<string> screens, List<string> predictions)
+    private static void EventsSidecar(Utf8JsonWriter w, SessionInfo info, List<(string Level, string Meaning)> trialTypes, HashSet<string> conditions, List<string> screens, List<string> predictions)
     {
         Describe(w, "onset", "Onset", "Time of the event from the run's t0 (the first counted scanner pulse after the dummy scans, or the operator's start where no scanner sends pulses). For a screen: the completion of the display flip that showed it. For a response: when the key came off the input queue.", "s");
         Describe(w, "duration", "Duration", "Planned duration of the screen (its actual end is the next screen's onset); 0 for a response.", "s");
-        w.WritePropertyName("trial_type");
-        w.WriteStartObject();
-        w.WriteString("LongName", "Trial type");
-        w.WriteString("Description", "The trial's condition for a screen within a condition; the screen's name for a screen outside any condition; \"response\" for a key or button press.");
-        w.WriteStartObject("Levels");
-        foreach (string level in trialTypes)
-            w.WriteString(level, level == "response" ? "a key or button press (event_type response)"
-                : conditions.Contains(level) ? $"a screen of a trial in condition '{level}'" : $"the screen '{level}' outside any condition");
-        w.WriteEndObject();
-        w.WriteEndObject();
+        DescribeLevels(w, "trial_type", "Trial type", "One label per modelled event, to fit as is: the screen's declared event label, else <condition>_<screen> for a screen of a trial, else the screen's name (lead-in, lead-out, rest, a rating between blocks); \"response\" for a key or button press, which no screen carries.",
+            trialTypes);
         Describe(w, "response_time", "Response time", "From the onset of the screen the answer belongs to until the answer (a key press, a yes/no prediction, or the confirmation of a rating); n/a when no answer came in time (a miss) or none was asked for.", "s");
         Describe(w, "stim_file", "Stimulus file", "The image shown on this screen, relative to the dataset's /stimuli folder (the paradigm's stimuli root); n/a for screens without an image.");
         Describe(w, "value", "Rating value", "The final value of the rating given on this screen (scale as in the paradigm); n/a on other rows and when the rating timed out.");
