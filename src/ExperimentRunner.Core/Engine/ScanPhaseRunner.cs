@@ -34,7 +34,8 @@ internal sealed class ScanPhaseRunner(SessionRunner runner, ScanPhase scan, Plan
         s.Block = 0;
         s.Trial = 0;
         var targets = runner.FeedbackTargets;
-        if (targets.Targets.Count == 0 && scan.Targets == TargetSource.Selected) targets.Resolve();
+        var earlier = scan.Earlier is { } answersSpec ? EarlierAnswerTargets.For(s, run, answersSpec, targets.Selections) : null;
+        if (targets.Targets.Count == 0 && scan.Targets == TargetSource.Selected && earlier == null) targets.Resolve();
         var byId = p.ProfileRows.ToDictionary(x => x.Id);
 
         var events = ScanSchedule.FromBlock(run.Events, fromBlock, out long resumeShiftNs);
@@ -47,11 +48,29 @@ internal sealed class ScanPhaseRunner(SessionRunner runner, ScanPhase scan, Plan
         var profiles = new string?[n];
         // Analysis labels (BIDS trial_type) named before the run: nothing is built in the frame loop.
         var labels = new string[n];
+        // A trial's earlier answer, the feedback it expects and whether the condition confirms it (Expectancy events).
+        var answers = new string?[n];
+        var expected = new string?[n];
+        var outcomes = new double[n];
         for (int i = 0; i < n; i++)
         {
             var e = events[i];
             ProfileInfo? profile = null;
+            outcomes[i] = double.NaN;
             if (e.ProfileId != null) profile = byId.GetValueOrDefault(e.ProfileId);
+            else if (earlier != null && e.TargetSlot >= 0)
+            {
+                profile = e.TargetSlot < earlier.Profiles.Length ? earlier.Profiles[e.TargetSlot] : null;
+                if (profile == null)
+                    throw new InvalidOperationException($"screen '{e.Screen}' (run {run.Index}, block {e.Block}, trial {e.Trial}) shows a profile from the answers in '{scan.Earlier!.Phase}', but no profile was given any of {string.Join(", ", scan.Earlier.Answers)}");
+                answers[i] = earlier.Answers[e.TargetSlot];
+                var choice = SelectionSource.SourceOf(p, scan)?.Choices.FirstOrDefault(c => c.Name == answers[i]);
+                if (choice?.Expects is { } expects)
+                {
+                    expected[i] = EarlierAnswerTargets.Name(expects);
+                    if (p.Conditions.TryGetValue(e.Condition, out var condition) && condition.Valence is { } valence) outcomes[i] = valence == expects ? 1 : 0;
+                }
+            }
             else if (e.TargetSlot >= 0 && targets.Targets.Count > 0) profile = targets.Targets[e.TargetSlot % targets.Targets.Count];
             else if (e.TargetSlot >= 0)
                 throw new InvalidOperationException($"screen '{e.Screen}' (run {run.Index}, block {e.Block}, trial {e.Trial}) shows a selected profile, but there is no feedback target: no profile was selected and the selection's fallback found none");
@@ -151,6 +170,8 @@ internal sealed class ScanPhaseRunner(SessionRunner runner, ScanPhase scan, Plan
                     {
                         _machine.Fire(SessionTrigger.Trial);
                         s.Write(new EventRecord { Kind = EventKind.TrialStarted, TimeNs = predicted, IntendedNs = t0 + ev.OnsetNs, Run = s.Run, Block = s.Block, Trial = s.Trial, Phase = s.PhaseName, Condition = ev.Condition, Stimulus = profiles[idx] });
+                        if (answers[idx] != null)
+                            s.Write(new EventRecord { Kind = EventKind.Expectancy, TimeNs = predicted, Run = s.Run, Block = s.Block, Trial = s.Trial, Phase = s.PhaseName, Condition = ev.Condition, Stimulus = profiles[idx], Response = answers[idx], Text = expected[idx], Value = outcomes[idx] });
                     }
                     else s.Write(new EventRecord { Kind = EventKind.Warning, TimeNs = predicted, Run = s.Run, Block = s.Block, Trial = s.Trial, Phase = s.PhaseName, Text = "trial skipped: the session is paused (scanner-locked onsets keep their times)" });
                 }
@@ -266,11 +287,13 @@ internal sealed class ScanPhaseRunner(SessionRunner runner, ScanPhase scan, Plan
         if (!_window.Responded) _session.CountMissedResponse();
         if (t.Show == ScreenKindSpec.Question)
         {
-            // The derived field analysts need: did the planned feedback confirm or violate the prediction?
+            // The derived field analysts need: did the planned feedback confirm or violate the prediction? Only from what
+            // the paradigm declares: the option's expects: and the condition's valence:, never names or symbols.
             string? outcome = null;
             bool predictedYes = _window.Responded && t.Options.Count > 0 && _window.Response == t.Options[0];
-            if (_window.Responded && _session.Paradigm.Conditions.TryGetValue(e.Condition, out var c) && c.Symbol != FeedbackSymbol.None)
-                outcome = predictedYes == (c.Symbol == FeedbackSymbol.Check) ? "consistent" : "violated";
+            if (_window.Responded && _window.Response != null && t.Expects.TryGetValue(_window.Response, out var expects)
+                && _session.Paradigm.Conditions.TryGetValue(e.Condition, out var c) && c.Valence is { } valence)
+                outcome = valence == expects ? "consistent" : "violated";
             _session.Write(new EventRecord
             {
                 Kind = EventKind.Choice, TimeNs = _window.Responded ? _window.ResponseNs : _session.Now, Run = _session.Run, Block = _session.Block, Trial = _session.Trial, Phase = _session.PhaseName,

@@ -40,6 +40,13 @@ public enum EventKind
     Audio,
     /// <summary>The session was interrupted and resumed here; Text says what was skipped.</summary>
     Interruption,
+    /// <summary>
+    /// A trial's expectancy from an earlier answer (a scan's <c>earlier:</c>): Stimulus the profile, Response the answer
+    /// it was given, Text the feedback that answer expects ("positive", "negative"; absent when it expects none),
+    /// Condition the trial's condition, Value 1 when the condition's valence confirms the expectancy, 0 when it
+    /// violates it, NaN when either has no valence.
+    /// </summary>
+    Expectancy,
 }
 
 /// <summary>

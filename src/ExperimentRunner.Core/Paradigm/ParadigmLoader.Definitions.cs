@@ -12,7 +12,7 @@ public static partial class ParadigmLoader
             var result = new Dictionary<string, ConditionSpec>(StringComparer.Ordinal);
             foreach (var (key, value) in top.Entries("conditions"))
             {
-                var r = new MapReader(value, $"condition '{key.Value}'", d, key.Pos, "feedback", "symbol", "color", "marker");
+                var r = new MapReader(value, $"condition '{key.Value}'", d, key.Pos, "feedback", "symbol", "color", "marker", "valence");
                 var color = r.String("color", "#FFFFFF");
                 if (r.Has("marker")) _conditionMarkerPos[key.Value] = r.Node("marker")!.Pos;
                 if (r.OptString("feedback") is { } message) CheckPlaceholders(message, r.Node("feedback")!.Pos, $"the feedback of condition '{key.Value}'");
@@ -23,7 +23,7 @@ public static partial class ParadigmLoader
                     r.Enum("symbol", FeedbackSymbol.None, new Dictionary<string, FeedbackSymbol> { ["none"] = FeedbackSymbol.None, ["check"] = FeedbackSymbol.Check, ["cross"] = FeedbackSymbol.Cross }),
                     color,
                     r.Int("marker", 0, 0, 255),
-                    key.Pos);
+                    key.Pos) { Valence = ValenceOf(r, "valence") };
             }
             return result;
         }
@@ -114,7 +114,7 @@ public static partial class ParadigmLoader
                 foreach (var node in seq.Items.Take(50))
                 {
                     var s = new MapReader(node, "a screen", d, node.Pos,
-                        "name", "show", "duration", "text", "options", "image", "sound", "rating", "responses", "end_on_response", "marker", "event");
+                        "name", "show", "duration", "text", "options", "image", "sound", "rating", "responses", "end_on_response", "marker", "event", "expects");
                     var show = s.Enum("show", ScreenKindSpec.Blank, ScreenKinds);
                     if (!s.Has("show")) d.Error(s.Pos, $"a screen needs 'show': one of {string.Join(", ", ScreenKinds.Keys)}");
                     string name = s.String("name", s.OptString("show") ?? "screen");
@@ -146,7 +146,7 @@ public static partial class ParadigmLoader
                     if (show != ScreenKindSpec.Image && s.Has("image")) d.Error(s.PosOf("image"), $"screen '{name}' shows {s.OptString("show")}, which draws no 'image'; use 'show: image' or remove 'image'");
                     if (show is ScreenKindSpec.Text && s.OptString("text") == null) d.Error(s.Pos, $"text screen '{name}' needs 'text'");
                     screens.Add(new ScreenSpec(name, show, duration ?? new FixedDuration(s.Pos, 0), s.OptString("text"), options, image, sound, rating,
-                        responses, s.Bool("end_on_response", false), s.OptInt("marker", 0, 255), node.Pos) { Event = EventLabel(s, name) });
+                        responses, s.Bool("end_on_response", false), s.OptInt("marker", 0, 255), node.Pos) { Event = EventLabel(s, name), Expects = OptionExpects(s, name, options) });
                 }
                 result[key.Value] = new TrialSpec(key.Value, screens, key.Pos);
             }

@@ -15,7 +15,7 @@ internal static partial class BidsExporter
     [
         "onset", "duration", "trial_type", "response_time", "stim_file", "value", "event_type", "run", "acquisition", "block", "trial",
         "screen", "condition", "stimulus_id", "intended_onset", "onset_error_ms", "response", "prediction",
-        "prediction_outcome", "rating_name", "rating_history", "marker_code", "missed_frame",
+        "prediction_outcome", "rating_name", "rating_history", "marker_code", "missed_frame", "earlier_answer", "expectancy",
     ];
 
     /// <summary>The acquisitions of <paramref name="run"/> that reached their t0 (each one scanner series); a note for
@@ -115,6 +115,7 @@ internal static partial class BidsExporter
                     Text(answer), Text(choice?.Response), Text(trial?.PredictionOutcome),
                     Text(rating?.Screen), Text(rating?.Text), e.Code > 0 ? Int(e.Code) : Missing,
                     missed.Contains((e.Block, e.Trial, e.Screen)) ? "1" : "0",
+                    Text(trial?.Expectancy?.Response), Text(trial?.Expectancy?.Text),
                 ]));
             }
             else
@@ -124,7 +125,7 @@ internal static partial class BidsExporter
                 [
                     Seconds(e.TimeNs, t0), "0.000000", EventLabels.Response, Duration(e.RtNs), Missing, Missing, "response",
                     Int(run), acquisitionNumber, Int(e.Block), Int(e.Trial), Text(e.Screen), condition, stimulus, Missing, Missing,
-                    Text(e.Response ?? e.Text), Missing, Missing, Missing, Missing, Missing, Missing,
+                    Text(e.Response ?? e.Text), Missing, Missing, Missing, Missing, Missing, Missing, Missing, Missing,
                 ]));
             }
         }

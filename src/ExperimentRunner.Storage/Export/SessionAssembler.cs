@@ -185,6 +185,9 @@ public sealed class SessionAssembly
                 case EventKind.Choice:
                     t.Choice ??= e;
                     break;
+                case EventKind.Expectancy:
+                    t.Expectancy ??= e;
+                    break;
                 case EventKind.MissedFrame:
                     t.MissedFrames++;
                     break;
@@ -224,7 +227,11 @@ internal sealed class TrialData(int run, int acquisition, int block, int trial, 
     public EventRecord? Rating { get; set; }
     public int MissedFrames { get; set; }
 
-    /// <summary>"consistent" or "violated" as the engine derived it from the feedback's symbol and stored on the
-    /// Choice; null without a prediction.</summary>
-    public string? PredictionOutcome => Choice?.Text is "consistent" or "violated" ? Choice.Value.Text : null;
+    /// <summary>The trial's expectancy from an earlier answer (a scan's <c>earlier:</c>), or null.</summary>
+    public EventRecord? Expectancy { get; set; }
+
+    /// <summary>"consistent" or "violated" as the engine stored it: on the prediction's Choice (the option's expected
+    /// valence against the condition's), else on the Expectancy (the earlier answer's); null without either.</summary>
+    public string? PredictionOutcome => Choice?.Text is "consistent" or "violated" ? Choice.Value.Text
+        : Expectancy?.Value switch { 1 => "consistent", 0 => "violated", _ => null };
 }

@@ -76,7 +76,7 @@ internal static class TableExporter
             columns.Add(screen + "_onset");
         }
         columns.AddRange(["response", "response_screen", "response_time", "choice", "choice_screen", "choice_time",
-            "prediction_outcome", "rating_name", "rating", "rating_time", "rating_history", "missed_frames"]);
+            "prediction_outcome", "rating_name", "rating", "rating_time", "rating_history", "missed_frames", "earlier_answer", "expectancy"]);
         var t = new TableWriter(columns.ToArray());
         foreach (SessionData s in sessions)
         {
@@ -106,6 +106,8 @@ internal static class TableExporter
                 row.Add(g is null ? Missing : Duration(g.Value.RtNs));
                 row.Add(Text(g?.Text));
                 row.Add(Int(trial.MissedFrames));
+                row.Add(Text(trial.Expectancy?.Response));
+                row.Add(Text(trial.Expectancy?.Text));
                 t.Add(row.ToArray());
             }
         }
