@@ -76,9 +76,10 @@ internal static partial class BidsExporter
             EventRecord e = se.Event;
             if (e.Kind is not (EventKind.ScreenOnset or EventKind.Response)) continue;
             // The run's file holds the run: self-paced phases after it (a break, the end) carry its run number but
-            // are not part of the scanner series, and the wait screen before t0 is no modelled event.
+            // are not part of the scanner series, and the wait screen up to t0 (unplanned: no intended onset, no
+            // duration) is no modelled event.
             if (scanPhase is not null && e.Phase != scanPhase) continue;
-            if (e.Kind == EventKind.ScreenOnset && e.TimeNs < t0 && e.DurationNs == EventRecord.None) continue;
+            if (e.Kind == EventKind.ScreenOnset && e.IntendedNs == EventRecord.None && e.DurationNs == EventRecord.None) continue;
             trials.TryGetValue((e.Block, e.Trial), out TrialData? trial);
             string condition = Text(Present(e.Condition) ?? trial?.Condition);
             string stimulus = Text(Present(e.Stimulus) ?? trial?.Stimulus);
