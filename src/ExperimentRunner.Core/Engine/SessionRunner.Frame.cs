@@ -86,7 +86,8 @@ public sealed partial class SessionRunner
         {
             Kind = EventKind.ScreenOnset, TimeNs = flipNs, IntendedNs = intendedNs, DurationNs = durationNs,
             Run = _session.Run, Block = _session.Block, Trial = _session.Trial, Phase = _session.PhaseName, Screen = w.ScreenName, Condition = w.Condition,
-            Stimulus = w.Stimulus, Text = w.Stimulus != null && ShowsPhoto(w.Scene.Kind) ? StimFile(w.Stimulus) : null, Code = marker,
+            Stimulus = w.Stimulus, Text = w.Stimulus != null && ShowsPhoto(w.Scene.Kind) ? StimFile(w.Stimulus)
+                : w.Scene.Kind == SceneKind.Image && w.Scene.ImagePath is { } image ? _imageFiles.GetValueOrDefault(image) : null, Code = marker,
             Label = label,
         });
         if (marker > 0) SendMarker(marker, w.ScreenName, flipNs);

@@ -187,6 +187,10 @@ public sealed record ScreenSpec(
     /// trial's <c>prediction_outcome</c> follows; empty: the answer predicts nothing.</summary>
     public IReadOnlyDictionary<string, Valence> Expects { get; init; } = new Dictionary<string, Valence>();
 
+    /// <summary>The per-session stimulus slot whose file this image screen shows (<c>image: "{partner}"</c>), filled
+    /// when the session starts (<see cref="SessionStimuli.Fill"/>); null for a fixed image.</summary>
+    public string? ImageSlot { get; init; }
+
     /// <summary>The declared <c>event:</c> label of the screen for analysis (BIDS trial_type), or null for the default
     /// <c>&lt;condition&gt;_&lt;screen&gt;</c> (<see cref="Planning.EventLabels"/>).</summary>
     public string? Event { get; init; }
@@ -299,6 +303,9 @@ public sealed record ParadigmModel
     public required string Caption { get; init; }
     /// <summary>Every image, sound and font a session of this paradigm opens (profile photos included), in file order.</summary>
     public IReadOnlyList<StimulusFile> StimulusFiles { get; init; } = [];
+
+    /// <summary>Named stimuli the operator gives per session (<c>session_stimuli:</c>, <c>--stimulus NAME=PATH</c>), in file order.</summary>
+    public IReadOnlyList<string> SessionStimulusSlots { get; init; } = [];
 
     /// <summary>The response names whose keys include <paramref name="key"/>.</summary>
     public string? ResponseForKey(string key)

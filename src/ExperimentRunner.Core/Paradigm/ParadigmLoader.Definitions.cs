@@ -140,13 +140,14 @@ public static partial class ParadigmLoader
                     if (show == ScreenKindSpec.Question) foreach (var o in options) if (!responses.Contains(o)) responses.Add(o);
                     string? sound = s.OptString("sound");
                     if (sound != null && !sounds.ContainsKey(sound)) d.Error(s.PosOf("sound"), $"no sound named '{sound}'{Suggest.DidYouMean(sound, sounds.Keys)}; define it under stimuli.sounds");
-                    string? image = s.Has("image") ? ResolvePath(s.Node("image"), $"the image of screen '{name}'", mustExist: true, directory: false) : null;
+                    string? slot = ImageSlot(s, name);
+                    string? image = slot == null && s.Has("image") ? ResolvePath(s.Node("image"), $"the image of screen '{name}'", mustExist: true, directory: false) : null;
                     if (image != null) Opens(StimulusKind.Image, image, s.Node("image")!.Pos, $"the image of screen '{name}' in trial '{key.Value}'");
                     if (show == ScreenKindSpec.Image && image == null && !s.Has("image")) d.Error(s.Pos, $"image screen '{name}' needs 'image'");
                     if (show != ScreenKindSpec.Image && s.Has("image")) d.Error(s.PosOf("image"), $"screen '{name}' shows {s.OptString("show")}, which draws no 'image'; use 'show: image' or remove 'image'");
                     if (show is ScreenKindSpec.Text && s.OptString("text") == null) d.Error(s.Pos, $"text screen '{name}' needs 'text'");
                     screens.Add(new ScreenSpec(name, show, duration ?? new FixedDuration(s.Pos, 0), s.OptString("text"), options, image, sound, rating,
-                        responses, s.Bool("end_on_response", false), s.OptInt("marker", 0, 255), node.Pos) { Event = EventLabel(s, name), Expects = OptionExpects(s, name, options) });
+                        responses, s.Bool("end_on_response", false), s.OptInt("marker", 0, 255), node.Pos) { Event = EventLabel(s, name), Expects = OptionExpects(s, name, options), ImageSlot = slot });
                 }
                 result[key.Value] = new TrialSpec(key.Value, screens, key.Pos);
             }

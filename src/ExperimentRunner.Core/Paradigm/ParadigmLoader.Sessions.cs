@@ -87,3 +87,49 @@ public static partial class ParadigmLoader
         }
     }
 }
+
+public static partial class ParadigmLoader
+{
+    private sealed partial class Binder
+    {
+        private readonly List<string> _slots = [];
+
+        /// <summary><c>session_stimuli: [partner, friend]</c>: the files the operator gives per session.</summary>
+        private void BindSessionStimuli(MapReader top)
+        {
+            if (top.Node("session_stimuli") is not { } node) return;
+            if (node is not YSequence seq)
+            {
+                d.Error(node.Pos, "'session_stimuli' is a list of slot names, e.g. [partner, friend]; the operator fills each with --stimulus NAME=PATH");
+                return;
+            }
+            foreach (var item in seq.Items.Take(50))
+            {
+                if (item is not YScalar { IsNull: false } s || s.Value.Length > 40 || !s.Value.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') || !char.IsAsciiLetter(s.Value[0]))
+                    d.Error(item.Pos, "a session stimulus slot is a name of ASCII letters, digits and '_' that starts with a letter (at most 40)");
+                else if (_slots.Contains(s.Value)) d.Error(item.Pos, $"session stimulus '{s.Value}' is declared twice");
+                else _slots.Add(s.Value);
+            }
+        }
+
+        /// <summary>A slot no screen shows would make the operator give a file for nothing: an error at its declaration.</summary>
+        private void CheckSlotsShown(MapReader top, Dictionary<string, TrialSpec> trials)
+        {
+            if (top.Node("session_stimuli") is not YSequence seq) return;
+            var shown = trials.Values.SelectMany(t => t.Screens).Select(s => s.ImageSlot).Where(s => s != null).ToHashSet();
+            foreach (var item in seq.Items.OfType<YScalar>())
+                if (_slots.Contains(item.Value) && !shown.Contains(item.Value))
+                    d.Error(item.Pos, $"session stimulus '{item.Value}' is shown by no screen; show it with 'show: image' and 'image: \"{{{item.Value}}}\"', or remove it");
+        }
+
+        /// <summary>An image screen's <c>image: "{slot}"</c>: the slot's name, checked against <c>session_stimuli</c>; null for a path.</summary>
+        private string? ImageSlot(MapReader s, string screen)
+        {
+            if (s.OptString("image") is not { } text || text.Length < 3 || text[0] != '{' || text[^1] != '}') return null;
+            string slot = text[1..^1];
+            if (!_slots.Contains(slot))
+                d.Error(s.PosOf("image"), $"screen '{screen}' shows the session stimulus '{slot}', which is not declared{Suggest.DidYouMean(slot, _slots)}; declare it in 'session_stimuli: [{string.Join(", ", _slots.Append(slot))}]'");
+            return slot;
+        }
+    }
+}
