@@ -25,6 +25,9 @@ public static class StudyLayout
     public const string Events = "events";
     public const string Flips = "flips";
 
+    /// <summary>Copies of per-session stimulus files (<c>_id</c> the dataset path session/&lt;sha256&gt;.&lt;ext&gt;, <c>data</c>).</summary>
+    public const string Stimuli = "stimuli";
+
     /// <summary>One small document per session, updated in the same transaction as its events: how many events, flip
     /// chunks and flips the writer stored since <c>fromSeq</c>, and the last sequence number (a high-water mark). A
     /// reader that finds fewer knows records are missing. Absent for sessions written by 0.1.0 only.</summary>
@@ -71,6 +74,7 @@ internal static class EventDocuments
         if (e.Code != 0) d["code"] = e.Code;
         PutString(d, "text", e.Text);
         PutTime(d, "sinceT0Ns", e.SinceT0Ns);
+        PutString(d, "label", e.Label);
         return RecordSeal.Seal(d);
     }
 
@@ -107,6 +111,7 @@ internal static class EventDocuments
             Code = d.TryGetValue("code", out BsonValue c) && c.IsNumber ? c.AsInt32 : 0,
             Text = GetString(d, "text"),
             SinceT0Ns = GetTime(d, "sinceT0Ns"),
+            Label = GetString(d, "label"),
         };
     }
 

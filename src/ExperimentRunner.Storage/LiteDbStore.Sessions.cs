@@ -22,6 +22,7 @@ public sealed partial class LiteDbStore
     {
         public SessionInfo? Start { get; } = start;
         public SessionEnd? End { get; } = end;
+        public IReadOnlyList<(string StimFile, byte[] Data)>? Files { get; init; }
         public ManualResetEventSlim Done { get; } = new(false);
         public string? Error { get; set; }
     }
@@ -37,6 +38,7 @@ public sealed partial class LiteDbStore
         }
         try
         {
+            if (op.Files is not null) StoreStimulusFiles(op.Files);
             if (op.Start is not null) StoreStart(op.Start);
             if (op.End is not null) StoreEnd(op.End);
             _log.Flush(flushToDisk: _options.FsyncLog);

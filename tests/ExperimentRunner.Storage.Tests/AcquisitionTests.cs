@@ -31,9 +31,16 @@ public sealed class AcquisitionTests
     /// <summary>The table without <paramref name="column"/>, as lines.</summary>
     private static List<string> Without(List<string[]> table, string column)
     {
-        int at = Array.IndexOf(table[0], column);
-        Assert.True(at >= 0, $"no column {column} in [{string.Join(", ", table[0])}]");
-        return table.Select(row => string.Join('\t', row.Where((_, i) => i != at))).ToList();
+        // Deliberate change 6 (issue 14 item 6): trials and BIDS events end with earlier_answer and expectancy, n/a in
+        // a study without answers across sessions; they are left out with the column named.
+        var gone = new[] { column, "earlier_answer", "expectancy" }.Select(c => Array.IndexOf(table[0], c)).Where(i => i >= 0).ToHashSet();
+        Assert.True(Array.IndexOf(table[0], column) >= 0, $"no column {column} in [{string.Join(", ", table[0])}]");
+        foreach (string added in new[] { "earlier_answer", "expectancy" })
+        {
+            int at = Array.IndexOf(table[0], added);
+            if (at >= 0) Assert.All(table.Skip(1), row => Assert.Equal("n/a", row[at]));
+        }
+        return table.Select(row => string.Join('\t', row.Where((_, i) => !gone.Contains(i)))).ToList();
     }
 
     private static List<string> Lines(List<string[]> table) => table.Select(r => string.Join('\t', r)).ToList();
@@ -82,8 +89,20 @@ public sealed class AcquisitionTests
 
         string beh = Path.Combine("sub-01", "ses-1", "beh", "sub-01_ses-1_task-socialjudgment_run-1_events");
         // Deliberate change 2: the BIDS events file has the `acquisition` column too, and its sidecar describes it.
-        Assert.Equal(File.ReadAllLines(Path.Combine(expected, "bids", beh + ".tsv")), Without(ReadTable(Path.Combine(bids, beh + ".tsv")), "acquisition"));
-        Assert.True(JsonNode.DeepEquals(Json(Path.Combine(expected, "bids", beh + ".json")), Json(Path.Combine(bids, beh + ".json"), "acquisition")));
+        // Deliberate change 5 (issue 14 item 7): trial_type is one label per modelled event (<condition>_<screen> in a
+        // trial, as EventLabels says), the wait screen before t0 (negative onset, duration n/a) and the self-paced end
+        // phase after the run are no rows of the run's file, and the sidecar's Levels list only what occurs.
+        List<string[]> thenBids = ReadTable(Path.Combine(expected, "bids", beh + ".tsv"));
+        int typeAt = Array.IndexOf(thenBids[0], "trial_type"), screenAt = Array.IndexOf(thenBids[0], "screen"), conditionAt = Array.IndexOf(thenBids[0], "condition"), trialAt = Array.IndexOf(thenBids[0], "trial");
+        var relabelled = thenBids.Take(1).Concat(thenBids.Skip(1).Where(r => r[screenAt] is not ("wait" or "end")).Select(r => r.Select((v, i) => i != typeAt || v == "response" ? v
+            : EventLabels.TrialType(r[trialAt] == "0" ? null : r[conditionAt], r[screenAt], null)).ToArray())).ToList();
+        Assert.Equal(Lines(relabelled), Without(ReadTable(Path.Combine(bids, beh + ".tsv")), "acquisition"));
+        Assert.True(JsonNode.DeepEquals(Json(Path.Combine(expected, "bids", beh + ".json"), "trial_type", "condition", "screen", "prediction", "prediction_outcome"),
+            Json(Path.Combine(bids, beh + ".json"), "acquisition", "trial_type", "condition", "screen", "prediction", "prediction_outcome", "earlier_answer", "expectancy")));
+        JsonNode sidecar = JsonNode.Parse(File.ReadAllText(Path.Combine(bids, beh + ".json")))!;
+        foreach ((string column, int at) in new[] { ("trial_type", typeAt), ("condition", conditionAt), ("screen", screenAt) })
+            Assert.Equal(relabelled.Skip(1).Where(r => column != "screen" || r[typeAt] != "response").Select(r => r[at]).Where(v => v != "n/a").Distinct().Order(StringComparer.Ordinal),
+                sidecar[column]!["Levels"]!.AsObject().Select(l => l.Key));
         foreach (string same in new[] { "participants.tsv", "participants.json", "dataset_description.json", "README", Path.Combine("sub-01", "sub-01_sessions.tsv") })
             Assert.Equal(File.ReadAllText(Path.Combine(expected, "bids", same)), File.ReadAllText(Path.Combine(bids, same)));
         // Deliberate change 3: the sessions sidecar lists every status a session can end with.

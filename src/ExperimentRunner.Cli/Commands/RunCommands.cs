@@ -51,6 +51,8 @@ public static class RunCommands
         /// <summary>Run the frame loop under SCHED_FIFO (real GPUs; with a software renderer it starves the renderer's threads).</summary>
         public bool RealtimePriority { get; init; }
         public string? ParticipantPhoto { get; init; }
+        /// <summary>--stimulus NAME=PATH: the paradigm's per-session stimuli (asked for at a terminal when missing).</summary>
+        public IReadOnlyList<string> Stimuli { get; init; } = [];
         public ResumePoint? Resume { get; init; }
         public string? SessionId { get; init; }
         public ulong? Seed { get; init; }
@@ -76,10 +78,11 @@ public static class RunCommands
         var photo = new Option<string?>("--participant-photo") { Description = "The participant's own photo for feedback screens." };
         var skip = SessionCommands.SkipOption();
         var runOption = new Option<int?>("--run") { Description = "Start at this scan run (later runs of a multi-run session); the selection comes from the participant's earlier record in --db." };
+        var stimulus = SessionStimulusArguments.Option();
         var priority = new Option<bool>("--realtime-priority") { Description = "Run the frame loop under the real-time FIFO scheduler (needs root or CAP_SYS_NICE; for real GPUs, not software rendering)." };
         var command = new Command("run", "A real session in real time: preflight, then the paradigm on the participant's screen, with the operator's live view.")
         {
-            file, participant, session, db, display, monitor, scanner, markers, maxSeconds, responder, arm, overrides, photo, skip, priority, runOption,
+            file, participant, session, db, display, monitor, scanner, markers, maxSeconds, responder, arm, overrides, photo, skip, priority, runOption, stimulus,
         };
         command.SetAction(parse =>
         {
@@ -110,6 +113,7 @@ public static class RunCommands
                 Skip = parse.GetValue(skip) ?? [],
                 RealtimePriority = parse.GetValue(priority),
                 Run = parse.GetValue(runOption),
+                Stimuli = parse.GetValue(stimulus) ?? [],
             };
             return Execute(request, AnsiConsole.Console);
         });
@@ -123,6 +127,9 @@ public static class RunCommands
         var pre = new Preflight();
         ParadigmModel paradigm = ParadigmCommands.LoadOrThrow(r.File);
         pre.Pass("paradigm valid", $"{paradigm.Metadata.Name} (sha256 {paradigm.Sha256[..12]}…)");
+        // Per-session stimuli: asked for at a terminal, else refused (exit 2); preflight decodes them with the rest.
+        var sessionStimuli = SessionStimulusArguments.Resolve(paradigm, r.Stimuli, SessionStimulusArguments.AskAtTerminal());
+        paradigm = SessionStimuli.Fill(paradigm, sessionStimuli);
         string? arm = SessionCommands.CheckArm(paradigm, r.Arm);
         if (r.MaxSeconds is <= 0) throw new UserFacingException("--max-seconds must be above 0", ExitCodes.Invalid);
         ResponderPolicy? policy = null;
@@ -229,6 +236,7 @@ public static class RunCommands
         var overridden = pre.Rows.Where(x => !x.Passed).Select(x => x.Name).ToList();
 
         markers?.RecordInto(store);
+        SessionStimulusArguments.Store(store, sessionStimuli);
         var live = new LiveStatus();
         IInput input;
         SdlAudio? audio = null;
@@ -263,6 +271,7 @@ public static class RunCommands
             SoftwareCommit = SessionCommands.SoftwareCommit,
             MarkersDescription = markers?.Description ?? "",
             ParticipantPhoto = photo,
+            SessionStimuli = sessionStimuli,
             SkipPhases = skipPhases,
             EarlierSelections = r.Resume == null ? earlier : [],
             Live = live,

@@ -126,15 +126,19 @@ public static class SessionCommands
             Description = $"Marker outputs the simulated session sends to, any number: {MarkerSpec.Grammar}.", AllowMultipleArgumentsPerToken = true,
         };
         var skip = SkipOption();
+        var stimulus = SessionStimulusArguments.Option();
         // For tests of crash records and resume: the simulated display fails at this flip (0-based). Not in --help.
         var faultAtFlip = new Option<long?>("--fault-at-flip") { Description = "Tests only: the simulated display fails at this flip.", Hidden = true };
         var command = new Command("simulate", "Runs the whole session with a simulated participant, scanner and display, stored like a real session.")
         {
-            file, participant, session, db, refresh, responder, dropout, dropFrames, realtime, seed, arm, maxSeconds, markers, skip, faultAtFlip,
+            file, participant, session, db, refresh, responder, dropout, dropFrames, realtime, seed, arm, maxSeconds, markers, skip, faultAtFlip, stimulus,
         };
         command.SetAction(parse =>
         {
             var paradigm = ParadigmCommands.LoadOrThrow(parse.GetValue(file)!);
+            // Per-session stimuli: every slot filled, every file decoded, before the plan (no prompt in a simulation).
+            var sessionStimuli = SessionStimulusArguments.Resolve(paradigm, parse.GetValue(stimulus), ask: null);
+            paradigm = SessionStimuli.Fill(paradigm, sessionStimuli);
             string id = ParadigmCommands.CheckParticipant(parse.GetValue(participant)!);
             string label = ParadigmCommands.CheckSessionLabel(parse.GetValue(session)!);
             ResponderPolicy policy;
@@ -162,6 +166,7 @@ public static class SessionCommands
                 SessionId = sessionId, Mode = "simulate", ArmCode = CheckArm(paradigm, parse.GetValue(arm)), SoftwareVersion = SoftwareVersion, SoftwareCommit = SoftwareCommit,
                 MaxDurationNs = parse.GetValue(maxSeconds) is double s ? Ns.FromSeconds(s) : 0,
                 SkipPhases = CheckSkip(paradigm, parse.GetValue(skip)),
+                SessionStimuli = sessionStimuli,
             };
             options = options with { EarlierSelections = EarlierSelection(plan, options.SkipPhases, null, dbPath) };
             var cpu = Stopwatch.StartNew();
@@ -169,6 +174,7 @@ public static class SessionCommands
             using var recorder = OpenMarkers(markerSpecs, clock);
             using var store = OpenStore(dbPath);
             recorder.RecordInto(store);
+            SessionStimulusArguments.Store(store, sessionStimuli);
             options = options with { MarkersDescription = recorder.Description };
             SessionResult result;
             try { result = Crashes(dbPath, () => Simulator.Run(plan, store, settings, options, clock: clock, markers: recorder.Outputs).Result); }

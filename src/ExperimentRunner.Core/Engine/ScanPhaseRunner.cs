@@ -34,7 +34,8 @@ internal sealed class ScanPhaseRunner(SessionRunner runner, ScanPhase scan, Plan
         s.Block = 0;
         s.Trial = 0;
         var targets = runner.FeedbackTargets;
-        if (targets.Targets.Count == 0 && scan.Targets == TargetSource.Selected) targets.Resolve();
+        var earlier = scan.Earlier is { } answersSpec ? EarlierAnswerTargets.For(s, run, answersSpec, targets.Selections) : null;
+        if (targets.Targets.Count == 0 && scan.Targets == TargetSource.Selected && earlier == null) targets.Resolve();
         var byId = p.ProfileRows.ToDictionary(x => x.Id);
 
         var events = ScanSchedule.FromBlock(run.Events, fromBlock, out long resumeShiftNs);
@@ -45,15 +46,36 @@ internal sealed class ScanPhaseRunner(SessionRunner runner, ScanPhase scan, Plan
         int n = events.Count;
         var scenes = new SceneSpec[n];
         var profiles = new string?[n];
+        // Analysis labels (BIDS trial_type) named before the run: nothing is built in the frame loop.
+        var labels = new string[n];
+        // A trial's earlier answer, the feedback it expects and whether the condition confirms it (Expectancy events).
+        var answers = new string?[n];
+        var expected = new string?[n];
+        var outcomes = new double[n];
         for (int i = 0; i < n; i++)
         {
             var e = events[i];
             ProfileInfo? profile = null;
+            outcomes[i] = double.NaN;
             if (e.ProfileId != null) profile = byId.GetValueOrDefault(e.ProfileId);
+            else if (earlier != null && e.TargetSlot >= 0)
+            {
+                profile = e.TargetSlot < earlier.Profiles.Length ? earlier.Profiles[e.TargetSlot] : null;
+                if (profile == null)
+                    throw new InvalidOperationException($"screen '{e.Screen}' (run {run.Index}, block {e.Block}, trial {e.Trial}) shows a profile from the answers in '{scan.Earlier!.Phase}', but no profile was given any of {string.Join(", ", scan.Earlier.Answers)}");
+                answers[i] = earlier.Answers[e.TargetSlot];
+                var choice = SelectionSource.SourceOf(p, scan)?.Choices.FirstOrDefault(c => c.Name == answers[i]);
+                if (choice?.Expects is { } expects)
+                {
+                    expected[i] = EarlierAnswerTargets.Name(expects);
+                    if (p.Conditions.TryGetValue(e.Condition, out var condition) && condition.Valence is { } valence) outcomes[i] = valence == expects ? 1 : 0;
+                }
+            }
             else if (e.TargetSlot >= 0 && targets.Targets.Count > 0) profile = targets.Targets[e.TargetSlot % targets.Targets.Count];
             else if (e.TargetSlot >= 0)
                 throw new InvalidOperationException($"screen '{e.Screen}' (run {run.Index}, block {e.Block}, trial {e.Trial}) shows a selected profile, but there is no feedback target: no profile was selected and the selection's fallback found none");
             profiles[i] = profile?.Id;
+            labels[i] = EventLabels.TrialType(e);
             scenes[i] = s.Scenes.ForEvent(e, profile);
         }
         var wait = s.Scenes.Wait(scan.Name, scan.WaitText);
@@ -144,6 +166,8 @@ internal sealed class ScanPhaseRunner(SessionRunner runner, ScanPhase scan, Plan
                     {
                         _machine.Fire(SessionTrigger.Trial);
                         s.Write(SessionEvents.TrialStarted(predicted, t0 + ev.OnsetNs, s.Place, ev.Condition, profiles[idx]));
+                        if (answers[idx] != null)
+                            s.Write(SessionEvents.Expectancy(predicted, s.Place, ev.Condition, profiles[idx], answers[idx]!, expected[idx], outcomes[idx]));
                     }
                     else s.Write(SessionEvents.Warning(predicted, s.Place, "trial skipped: the session is paused (scanner-locked onsets keep their times)"));
                 }
@@ -182,7 +206,7 @@ internal sealed class ScanPhaseRunner(SessionRunner runner, ScanPhase scan, Plan
             }
             long flip = runner.FlipAndPoll();
             long limit = ev.Role == PlannedRole.Rating ? ev.DurationNs : ev.Template?.Responses.Count > 0 ? ev.DurationNs : 0;
-            runner.Shown(flip, t0 + ev.OnsetNs + schedule.ShiftNs, ev.DurationNs, ev.Marker, ev.Sound, limit);
+            runner.Shown(flip, t0 + ev.OnsetNs + schedule.ShiftNs, ev.DurationNs, ev.Marker, ev.Sound, limit, labels[idx]);
         }
         if (idx >= 0 && !Finished) FinishEvent(events[idx], profiles[idx]);
         if (blockOpen && !Finished) s.Write(SessionEvents.BlockEnded(s.Now, s.Run, currentBlock, s.PhaseName));
@@ -256,10 +280,12 @@ internal sealed class ScanPhaseRunner(SessionRunner runner, ScanPhase scan, Plan
         if (e.Correct != null) WriteScored(e, profile);
         if (t.Show == SceneKind.Question)
         {
-            // The derived field analysts need: did the planned feedback confirm or violate the prediction?
+            // The derived field analysts need: did the planned feedback confirm or violate the prediction? Only from what
+            // the paradigm declares: the option's expects: and the condition's valence:, never names or symbols.
             bool predictedYes = _window.Responded && t.Options.Count > 0 && _window.Response == t.Options[0];
-            bool? confirms = _session.Paradigm.Conditions.TryGetValue(e.Condition, out var c) && c.Symbol != FeedbackSymbol.None ? c.Symbol == FeedbackSymbol.Check : null;
-            var outcome = PredictionOutcomes.Of(_window.Responded, predictedYes, confirms);
+            bool? matches = _window.Response != null && t.Expects.TryGetValue(_window.Response, out var expects)
+                && _session.Paradigm.Conditions.TryGetValue(e.Condition, out var c) && c.Valence is { } valence ? valence == expects : null;
+            var outcome = PredictionOutcomes.Of(_window.Responded, matches);
             _session.Write(SessionEvents.Prediction(_window.Responded ? _window.ResponseNs : _session.Now, _session.Place, e.Screen, e.Condition, profile,
                 _window.Response, _window.RtNs, predictedYes, outcome));
         }

@@ -19,19 +19,35 @@ public static class SelectionSource
     /// <param name="resume">Where the session starts when not at its beginning (resume, --run); null: at its beginning.</param>
     public static SelectionPhase? NeededFromEarlier(Plan plan, IReadOnlyCollection<string> skipPhases, ResumePoint? resume)
     {
-        var phases = plan.Paradigm.Phases;
-        bool showsSelected = phases.OfType<ScanPhase>().Any(s => s.Targets == TargetSource.Selected && !skipPhases.Contains(s.Name));
-        var selection = phases.OfType<SelectionPhase>().FirstOrDefault();
-        if (!showsSelected || selection == null) return null;
-        bool runsHere = resume == null && !skipPhases.Contains(selection.Name);
+        if (ShowingScan(plan, skipPhases) is not { } scan) return null;
+        var selection = SourceOf(plan.Paradigm, scan);
+        if (selection == null) return null;
+        // A selection of another session (session: 1) never runs here: its answers come from that session's record.
+        bool runsHere = resume == null && !skipPhases.Contains(selection.Name) && plan.Phases.Any(p => p.Spec == selection);
         return runsHere ? null : selection;
     }
+
+    /// <summary>The first scan of this session that shows selected profiles (or earlier answers), or null.</summary>
+    private static ScanPhase? ShowingScan(Plan plan, IReadOnlyCollection<string> skipPhases) =>
+        plan.Phases.Select(p => p.Spec).OfType<ScanPhase>().FirstOrDefault(s => s.Targets == TargetSource.Selected && !skipPhases.Contains(s.Name));
+
+    /// <summary>The selection phase whose answers <paramref name="scan"/> shows: the one its <c>earlier:</c> names, else the first.</summary>
+    public static SelectionPhase? SourceOf(ParadigmModel paradigm, ScanPhase scan) =>
+        scan.Earlier is { } earlier ? paradigm.Phases.OfType<SelectionPhase>().FirstOrDefault(p => p.Name == earlier.Phase)
+            : paradigm.Phases.OfType<SelectionPhase>().FirstOrDefault();
 
     /// <summary>Why a session that needs an earlier selection and has none cannot start (for people).</summary>
     public static string Missing(Plan plan, SelectionPhase selection, IReadOnlyCollection<string> skipPhases, ResumePoint? resume, string studyDatabase)
     {
-        var scan = plan.Paradigm.Phases.OfType<ScanPhase>().First(s => s.Targets == TargetSource.Selected && !skipPhases.Contains(s.Name));
+        var scan = ShowingScan(plan, skipPhases)!;
         string participant = plan.Facts.ParticipantId;
+        if (!selection.RunsIn(plan.Facts.SessionLabel))
+        {
+            string earlier = string.Join(" or ", selection.Sessions);
+            return $"session {plan.Facts.SessionLabel} of {participant} shows, in scan '{scan.Name}', the answers {participant} gave in phase '{selection.Name}' of session {earlier}, "
+                + $"but {studyDatabase} holds no session {earlier} of {participant} with those answers; run session {earlier} first "
+                + $"(exrun run|simulate PARADIGM --participant {participant} --session {selection.Sessions[0]} --db {studyDatabase}), or give the study database that holds it";
+        }
         string why = skipPhases.Contains(selection.Name) ? $"its selection phase '{selection.Name}' is skipped (--skip)"
             : resume != null ? $"it starts at run {resume.Run}, after its selection phase '{selection.Name}'"
             : $"its selection phase '{selection.Name}' does not run";

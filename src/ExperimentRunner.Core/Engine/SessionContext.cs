@@ -20,7 +20,8 @@ internal sealed class SessionContext
         Options = options;
         Live = options.Live;
         Scenes = new SceneFactory(Paradigm, options.ParticipantPhoto);
-        Machine = new SessionMachine(Paradigm, abortConfirmed);
+        // The machine has this session's phases (a phase of another session, session: N, is not in the plan).
+        Machine = new SessionMachine(Paradigm with { Phases = plan.Phases.Select(p => p.Spec).ToList() }, abortConfirmed);
         Random = new DetRandom(DetRandom.Derive(plan.Seed, "runner"));
     }
 

@@ -90,6 +90,9 @@ public sealed record SessionOptions
     /// <see cref="ResumePoint.Selections"/>.
     /// </summary>
     public IReadOnlyList<(string ProfileId, string? Choice)> EarlierSelections { get; init; } = [];
+    /// <summary>The per-session stimuli the operator gave (--stimulus), already filled into the plan's paradigm
+    /// (<see cref="Paradigm.SessionStimuli.Fill"/>): recorded in the provenance and as each screen's stim_file.</summary>
+    public IReadOnlyList<Paradigm.SessionStimulus> SessionStimuli { get; init; } = [];
     /// <summary>Phase names to skip (pilots); the skip is logged.</summary>
     public IReadOnlyList<string> SkipPhases { get; init; } = [];
     /// <summary>Seconds to wait for the first trigger before warning the operator, ns.</summary>

@@ -37,6 +37,7 @@ internal static class SessionProvenance
             Trigger = dev.Trigger.Description,
             Markers = options.MarkersDescription,
             ArmCode = options.ArmCode,
+            SessionStimuli = options.SessionStimuli.Count == 0 ? null : string.Join("; ", options.SessionStimuli.Select(s => $"{s.Slot}={s.Sha256}")),
             StartedUtc = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
             StartedNs = startedNs,
             DisplayResolution = $"{dev.Display.Size.Width}x{dev.Display.Size.Height}",

@@ -73,12 +73,14 @@ public sealed partial class SessionRunner
     }
 
     /// <summary>After the flip that showed a scene: its onset, logged, with markers, sound and the participant told.</summary>
-    internal void Shown(long flipNs, long intendedNs, long durationNs, int marker, string? sound, long timeLimitNs)
+    /// <param name="label">The screen's analysis label (<see cref="Planning.EventLabels"/>), computed before the run; null outside scan runs.</param>
+    internal void Shown(long flipNs, long intendedNs, long durationNs, int marker, string? sound, long timeLimitNs, string? label = null)
     {
         var w = _window;
         w.Shown(flipNs);
         _session.Write(SessionEvents.ScreenOnset(flipNs, intendedNs, durationNs, _session.Place, w.ScreenName, w.Condition, w.Stimulus,
-            w.Stimulus != null && ShowsPhoto(w.Scene) ? StimFile(w.Stimulus) : null, marker));
+            w.Stimulus != null && ShowsPhoto(w.Scene) ? StimFile(w.Stimulus)
+                : w.Scene.Kind == SceneKind.Image && w.Scene.ImagePath is { } image ? _imageFiles.GetValueOrDefault(image) : null, marker, label));
         if (marker > 0) SendMarker(marker, w.ScreenName, flipNs);
         if (sound != null && _dev.Audio != null)
         {

@@ -28,6 +28,7 @@ public sealed partial class SessionRunner
     private readonly FeedbackTargets _targets;
     private readonly Dictionary<string, string> _keyToResponse = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, string> _stimFiles = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _imageFiles = new(StringComparer.Ordinal);
     private readonly InputEvent[] _inputBuffer = new InputEvent[64];
     private readonly long[] _pulseBuffer = new long[64];
 
@@ -55,6 +56,12 @@ public sealed partial class SessionRunner
         _live.RefreshHz = devices.Display.RefreshHz;
         foreach (var profile in p.ProfileRows)
             _stimFiles[profile.Id] = Path.GetRelativePath(p.StimuliRoot, profile.PhotoPath).Replace('\\', '/');
+        // Images of image screens: relative to the stimuli root, or a session stimulus's name in the dataset.
+        var given = options.SessionStimuli.ToDictionary(s => s.Slot, StringComparer.Ordinal);
+        foreach (var screen in p.Trials.Values.SelectMany(t => t.Screens))
+            if (screen.Image is { } image)
+                _imageFiles[image] = screen.ImageSlot is { } slot && given.TryGetValue(slot, out var file) ? file.StimFile
+                    : Path.GetRelativePath(p.StimuliRoot, image).Replace('\\', '/');
     }
 
     public SessionMachine Machine => _machine;

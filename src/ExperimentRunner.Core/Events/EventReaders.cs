@@ -38,6 +38,8 @@ public readonly record struct ScreenOnsetEvent(long OnsetNs, long IntendedNs, lo
     string? StimulusId, string? StimFile, int Marker)
 {
     public bool IsPlanned => IntendedNs != EventRecord.None;
+    /// <summary>The plan's analysis label (BIDS trial_type); null in sessions written before labels were stored.</summary>
+    public string? Label { get; init; }
     /// <summary>Actual minus planned onset, ns; <see cref="EventRecord.None"/> for a self-paced screen.</summary>
     public long OnsetErrorNs => IsPlanned ? OnsetNs - IntendedNs : EventRecord.None;
 }
@@ -56,6 +58,10 @@ public readonly record struct ResponseEvent(long TimeNs, string? Screen, string?
     /// <summary>The response, or the raw key for a key of no response.</summary>
     public string? Answer => Response ?? Key;
 }
+
+/// <summary>A trial's expectancy from an earlier answer: <see cref="Expected"/> the feedback that answer expects
+/// ("positive", "negative", null none); <see cref="Confirms"/> whether the trial's condition confirms it (null: no valence).</summary>
+public readonly record struct ExpectancyEvent(long TimeNs, string? Condition, string? StimulusId, string? Answer, string? Expected, bool? Confirms);
 
 /// <summary>A scored screen: <see cref="Answer"/> null when unanswered; <see cref="IsCorrect"/> the answer was <see cref="Correct"/>.</summary>
 public readonly record struct ScoredEvent(long TimeNs, string? Screen, string? Condition, string? Answer, string? Correct, long RtNs,
@@ -137,7 +143,10 @@ public static class EventReaders
         new(Expect(e, EventKind.TrialStarted).TimeNs, e.IntendedNs, e.Run, e.Block, e.Trial, e.Condition, e.Stimulus);
 
     public static ScreenOnsetEvent AsScreenOnset(this in EventRecord e) =>
-        new(Expect(e, EventKind.ScreenOnset).TimeNs, e.IntendedNs, e.DurationNs, e.Screen, e.Condition, e.Stimulus, e.Text, e.Code);
+        new(Expect(e, EventKind.ScreenOnset).TimeNs, e.IntendedNs, e.DurationNs, e.Screen, e.Condition, e.Stimulus, e.Text, e.Code) { Label = e.Label };
+
+    public static ExpectancyEvent AsExpectancy(this in EventRecord e) =>
+        new(Expect(e, EventKind.Expectancy).TimeNs, e.Condition, e.Stimulus, e.Response, e.Text, double.IsNaN(e.Value) ? null : e.Value == 1);
 
     public static FlipEvent AsFlip(this in EventRecord e) =>
         new(Expect(e, EventKind.Flip).TimeNs, e.IntendedNs, double.IsNaN(e.Value) ? -1 : (long)e.Value);

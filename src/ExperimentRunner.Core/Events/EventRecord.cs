@@ -46,6 +46,12 @@ public enum EventKind
     /// IntendedNs the screen's onset (ns of the run clock), which ties it to its screen.
     /// </summary>
     Scored,
+    /// A trial's expectancy from an earlier answer (a scan's <c>earlier:</c>): Stimulus the profile, Response the answer
+    /// it was given, Text the feedback that answer expects ("positive", "negative"; absent when it expects none),
+    /// Condition the trial's condition, Value 1 when the condition's valence confirms the expectancy, 0 when it
+    /// violates it, NaN when either has no valence.
+    /// </summary>
+    Expectancy,
 }
 
 /// <summary>
@@ -89,6 +95,10 @@ public readonly record struct EventRecord
     /// before 0.3 (readers then derive it from the run's RunStarted: see Storage's SessionAssembly).
     /// </summary>
     public long SinceT0Ns { get; init; } = None;
+    /// <summary>A screen onset's label for analysis (BIDS trial_type, <see cref="Planning.EventLabels"/>), as the plan
+    /// named it; null on other events and in sessions written before labels were stored (the export then applies the
+    /// same rule to the screen and condition).</summary>
+    public string? Label { get; init; }
 
     public EventRecord() { }
 }

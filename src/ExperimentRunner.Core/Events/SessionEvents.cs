@@ -18,12 +18,13 @@ public enum PredictionOutcome
 public static class PredictionOutcomes
 {
     /// <summary>
-    /// The outcome of a prediction: none when unanswered or when <paramref name="feedbackConfirms"/> is null (the
-    /// feedback shows no symbol); consistent when the prediction (yes = the first option) agrees with the feedback.
+    /// The outcome of a prediction: none when unanswered or when <paramref name="feedbackMatchesExpectation"/> is null
+    /// (the answer expects nothing, or the condition declares no valence); consistent when the feedback's valence is the
+    /// one the answer expects (<c>expects:</c> of the option, <c>valence:</c> of the condition).
     /// </summary>
-    public static PredictionOutcome Of(bool answered, bool predictedYes, bool? feedbackConfirms) =>
-        !answered || feedbackConfirms is not bool confirms ? PredictionOutcome.None
-        : predictedYes == confirms ? PredictionOutcome.Consistent : PredictionOutcome.Violated;
+    public static PredictionOutcome Of(bool answered, bool? feedbackMatchesExpectation) =>
+        !answered || feedbackMatchesExpectation is not bool matches ? PredictionOutcome.None
+        : matches ? PredictionOutcome.Consistent : PredictionOutcome.Violated;
 
     /// <summary>"consistent", "violated", or null for none (the stored text and the exported level).</summary>
     public static string? Name(this PredictionOutcome outcome) => outcome switch
@@ -99,10 +100,20 @@ public static class SessionEvents
     /// <param name="stimFile">The shown photo, relative to the stimuli root (BIDS stim_file); null without one.</param>
     /// <param name="marker">The marker code sent at the onset; 0 none.</param>
     public static EventRecord ScreenOnset(long onsetNs, long intendedNs, long durationNs, in EventPlace at, string screen, string? condition,
-        string? stimulus, string? stimFile, int marker) => new()
+        string? stimulus, string? stimFile, int marker, string? label = null) => new()
     {
         Kind = EventKind.ScreenOnset, TimeNs = onsetNs, IntendedNs = intendedNs, DurationNs = durationNs, Run = at.Run, Block = at.Block,
-        Trial = at.Trial, Phase = at.Phase, Screen = screen, Condition = condition, Stimulus = stimulus, Text = stimFile, Code = marker,
+        Trial = at.Trial, Phase = at.Phase, Screen = screen, Condition = condition, Stimulus = stimulus, Text = stimFile, Code = marker, Label = label,
+    };
+
+    /// <summary>A trial's expectancy from an earlier answer (a scan's <c>earlier:</c>).</summary>
+    /// <param name="answer">The answer the profile was given in the earlier selection.</param>
+    /// <param name="expected">The feedback that answer expects ("positive", "negative"); null when it expects none.</param>
+    /// <param name="confirms">1 when the condition's valence confirms the expectancy, 0 when it violates it, NaN when either has none.</param>
+    public static EventRecord Expectancy(long timeNs, in EventPlace at, string condition, string? profile, string answer, string? expected, double confirms) => new()
+    {
+        Kind = EventKind.Expectancy, TimeNs = timeNs, Run = at.Run, Block = at.Block, Trial = at.Trial, Phase = at.Phase,
+        Condition = condition, Stimulus = profile, Response = answer, Text = expected, Value = confirms,
     };
 
     /// <param name="deadlineNs">The flip it aimed at (the previous one plus a period); <see cref="EventRecord.None"/> without one.</param>

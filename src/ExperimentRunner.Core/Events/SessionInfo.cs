@@ -39,6 +39,9 @@ public sealed record SessionInfo
     /// <summary>Run-clock nanoseconds at the wall-clock start, to relate the two.</summary>
     public long StartedNs { get; init; }
     public string DisplayResolution { get; init; } = "";
+    /// <summary>The per-session stimuli as "slot=sha256; …" (the files themselves are in the study's stimuli
+    /// collection, by hash); null when the paradigm has none.</summary>
+    public string? SessionStimuli { get; init; }
     /// <summary>Preflight items overridden by the operator, if any.</summary>
     public string? Overrides { get; init; }
     /// <summary>Counterbalancing: the block order index given to this participant.</summary>

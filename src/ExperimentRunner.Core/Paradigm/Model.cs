@@ -111,7 +111,22 @@ public enum StimulusKind { Image, Sound, Font }
 public sealed record StimulusFile(StimulusKind Kind, string Path, SourcePos Pos, string What);
 
 /// <summary>Feedback of one condition; Message null for a condition with no feedback (neutral).</summary>
-public sealed partial record ConditionSpec(string Name, string? Message, FeedbackSymbol Symbol, string Color, int Marker, SourcePos Pos);
+public sealed partial record ConditionSpec(string Name, string? Message, FeedbackSymbol Symbol, string Color, int Marker, SourcePos Pos)
+{
+    /// <summary>What the feedback means for the participant (<c>valence:</c>); null for a condition without (neutral).
+    /// The one source of a prediction's outcome: never the name or the symbol.</summary>
+    public Valence? Valence { get; init; }
+}
+
+/// <summary>Whether feedback accepts (positive) or rejects (negative); also what an answer expects.</summary>
+public enum Valence { Positive, Negative }
+
+/// <summary>
+/// A scan's targets taken from the answers of a selection phase, possibly of an earlier session of the same
+/// participant (<c>earlier:</c>): the profiles given one of <see cref="Answers"/>, with each feedback condition given
+/// to an equal share of each answer's profiles.
+/// </summary>
+public sealed record EarlierAnswers(string Phase, IReadOnlyList<string> Answers, SourcePos Pos);
 
 public sealed partial record RatingSpec(
     string Name,
@@ -172,18 +187,41 @@ public sealed partial record ScreenSpec(
 
     /// <summary>True when this screen shows the trial's condition's feedback, so it takes the condition's marker.</summary>
     public bool ShowsFeedback => Show is SceneKind.Feedback || Parts.Any(p => p.ShowsFeedback);
+
+    /// <summary>For a question: the feedback each option predicts (<c>expects:</c>, option → valence), from which the
+    /// trial's <c>prediction_outcome</c> follows; empty: the answer predicts nothing.</summary>
+    public IReadOnlyDictionary<string, Valence> Expects { get; init; } = new Dictionary<string, Valence>();
+
+    /// <summary>The per-session stimulus slot whose file this image screen shows (<c>image: "{partner}"</c>), filled
+    /// when the session starts (<see cref="SessionStimuli.Fill"/>); null for a fixed image.</summary>
+    public string? ImageSlot { get; init; }
+
+    /// <summary>The declared <c>event:</c> label of the screen for analysis (BIDS trial_type), or null for the default
+    /// <c>&lt;condition&gt;_&lt;screen&gt;</c> (<see cref="Planning.EventLabels"/>).</summary>
+    public string? Event { get; init; }
 }
 
 public sealed record TrialSpec(string Name, IReadOnlyList<ScreenSpec> Screens, SourcePos Pos);
 
 public sealed record InstructionPage(string Title, string Text, SourcePos Pos);
 
-public abstract record PhaseSpec(string Name, SourcePos Pos);
+public abstract record PhaseSpec(string Name, SourcePos Pos)
+{
+    /// <summary>The session labels this phase runs in (<c>session:</c>); empty: every session.</summary>
+    public IReadOnlyList<string> Sessions { get; init; } = [];
+
+    /// <summary>Whether the phase runs in the session labelled <paramref name="sessionLabel"/>.</summary>
+    public bool RunsIn(string sessionLabel) => Sessions.Count == 0 || Sessions.Contains(sessionLabel);
+}
 
 public sealed record InstructionsPhase(string Name, IReadOnlyList<InstructionPage> Pages, string AdvanceResponse, long AutoAdvanceNs, SourcePos Pos)
     : PhaseSpec(Name, Pos);
 
-public sealed record SelectionChoice(string Name, string Label, string Response, bool Selects);
+public sealed record SelectionChoice(string Name, string Label, string Response, bool Selects)
+{
+    /// <summary>The feedback this answer expects (<c>expects:</c>), for <c>prediction_outcome</c> in a later scan; null: none.</summary>
+    public Valence? Expects { get; init; }
+}
 
 public sealed record SelectionPhase(
     string Name,
@@ -234,7 +272,11 @@ public sealed record ScanPhase(
     bool UniqueProfilesPerRun,
     TargetSource Targets,
     string WaitText,
-    SourcePos Pos) : PhaseSpec(Name, Pos);
+    SourcePos Pos) : PhaseSpec(Name, Pos)
+{
+    /// <summary>Targets from the answers of a selection phase, balanced within each answer (<c>earlier:</c>); null: as <see cref="Targets"/> says.</summary>
+    public EarlierAnswers? Earlier { get; init; }
+}
 
 /// <summary>A paradigm file, loaded and checked. Every path is absolute and inside the allowed tree.</summary>
 public sealed partial record ParadigmModel
@@ -266,6 +308,9 @@ public sealed partial record ParadigmModel
     public required string Caption { get; init; }
     /// <summary>Every image, sound and font a session of this paradigm opens (profile photos included), in file order.</summary>
     public IReadOnlyList<StimulusFile> StimulusFiles { get; init; } = [];
+
+    /// <summary>Named stimuli the operator gives per session (<c>session_stimuli:</c>, <c>--stimulus NAME=PATH</c>), in file order.</summary>
+    public IReadOnlyList<string> SessionStimulusSlots { get; init; } = [];
 
     /// <summary>The response names whose keys include <paramref name="key"/>.</summary>
     public string? ResponseForKey(string key)

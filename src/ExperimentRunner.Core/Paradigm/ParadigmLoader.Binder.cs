@@ -66,11 +66,13 @@ public static partial class ParadigmLoader
             var session = new MapReader(top.Node("session"), "session", d, _start, "arms");
             var arms = session.StringList("arms");
 
+            BindSessionStimuli(top);
             var conditions = BindConditions(top);
             var markers = BindMarkers(top);
             var ratings = BindRatings(top);
             var questionnaires = BindQuestionnaires(top);
             var trials = BindTrials(top, conditions, ratings, sounds);
+            CheckSlotsShown(top, trials);
             var phases = BindPhases(top, trials, ratings, questionnaires, conditions, rows, scanner);
             CheckTrialColumns(phases, trials, conditions, sounds);
             CheckMarkers(top, markers, conditions, ratings, trials, phases);
@@ -105,6 +107,7 @@ public static partial class ParadigmLoader
                 Caption = caption,
                 StimulusFiles = _opened,
                 TableImages = _tableImages,
+                SessionStimulusSlots = _slots,
             };
         }
 

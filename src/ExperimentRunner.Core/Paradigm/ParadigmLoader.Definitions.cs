@@ -11,7 +11,7 @@ public static partial class ParadigmLoader
             var result = new Dictionary<string, ConditionSpec>(StringComparer.Ordinal);
             foreach (var (key, value) in top.Entries("conditions"))
             {
-                var r = new MapReader(value, $"condition '{key.Value}'", d, key.Pos, "feedback", "symbol", "color", "marker", "columns");
+                var r = new MapReader(value, $"condition '{key.Value}'", d, key.Pos, "feedback", "symbol", "color", "marker", "columns", "valence");
                 var color = r.String("color", "#FFFFFF");
                 if (r.Has("marker")) _conditionMarkerPos[key.Value] = r.Node("marker")!.Pos;
                 if (r.OptString("feedback") is { } message) CheckPlaceholders(message, r.Node("feedback")!.Pos, $"the feedback of condition '{key.Value}'");
@@ -22,7 +22,7 @@ public static partial class ParadigmLoader
                     r.Enum("symbol", FeedbackSymbol.None, new Dictionary<string, FeedbackSymbol> { ["none"] = FeedbackSymbol.None, ["check"] = FeedbackSymbol.Check, ["cross"] = FeedbackSymbol.Cross }),
                     color,
                     r.Int("marker", 0, 0, 255),
-                    key.Pos) { Columns = BindConditionColumns(r, key.Value) };
+                    key.Pos) { Columns = BindConditionColumns(r, key.Value), Valence = ValenceOf(r, "valence") };
             }
             return result;
         }
@@ -106,7 +106,7 @@ public static partial class ParadigmLoader
                 foreach (var node in seq.Items.Take(50))
                 {
                     var s = new MapReader(node, "a screen", d, node.Pos,
-                        "name", "show", "duration", "text", "options", "image", "sound", "rating", "responses", "end_on_response", "marker", "correct", "series", "parts");
+                        "name", "show", "duration", "text", "options", "image", "sound", "rating", "responses", "end_on_response", "marker", "correct", "series", "parts", "event", "expects");
                     var show = s.Enum("show", SceneKind.Blank, ScreenKinds.ShowNames);
                     if (!s.Has("show")) d.Error(s.Pos, $"a screen needs 'show': one of {string.Join(", ", ScreenKinds.ShowNames.Keys)}");
                     string name = s.String("name", s.OptString("show") ?? "screen");
@@ -139,13 +139,15 @@ public static partial class ParadigmLoader
                     foreach (var o in parts.OfType<ChoicesPart>().SelectMany(c => c.Responses)) if (!responses.Contains(o)) responses.Add(o);
                     string? sound = s.OptString("sound");
                     if (sound != null && !IsTemplate(sound) && !sounds.ContainsKey(sound)) d.Error(s.PosOf("sound"), $"no sound named '{sound}'{Suggest.DidYouMean(sound, sounds.Keys)}; define it under stimuli.sounds");
-                    string? image = IsTemplate(s.OptString("image")) ? s.OptString("image") : s.Has("image") ? ResolvePath(s.Node("image"), $"the image of screen '{name}'", mustExist: true, directory: false) : null;
+                    string? slot = ImageSlot(s, name);
+                    string? image = slot != null ? null : IsTemplate(s.OptString("image")) ? s.OptString("image") : s.Has("image") ? ResolvePath(s.Node("image"), $"the image of screen '{name}'", mustExist: true, directory: false) : null;
                     if (image != null && !IsTemplate(image)) Opens(StimulusKind.Image, image, s.Node("image")!.Pos, $"the image of screen '{name}' in trial '{key.Value}'");
                     if (show == SceneKind.Image && image == null && !s.Has("image")) d.Error(s.Pos, $"image screen '{name}' needs 'image'");
                     if (show != SceneKind.Image && s.Has("image")) d.Error(s.PosOf("image"), $"screen '{name}' shows {s.OptString("show")}, which draws no 'image'; use 'show: image' or remove 'image'");
                     if (show is SceneKind.Text && s.OptString("text") == null) d.Error(s.Pos, $"text screen '{name}' needs 'text'");
                     screens.Add(BindScreenExtras(s, new ScreenSpec(name, show, duration ?? new FixedDuration(s.Pos, 0), s.OptString("text"), options, image, sound, rating,
-                        responses, s.Bool("end_on_response", false), IsTemplate(s.OptString("marker")) ? null : s.OptInt("marker", 0, 255), node.Pos) { Parts = parts }));
+                        responses, s.Bool("end_on_response", false), IsTemplate(s.OptString("marker")) ? null : s.OptInt("marker", 0, 255), node.Pos)
+                        { Parts = parts, Event = EventLabel(s, name), Expects = OptionExpects(s, name, options), ImageSlot = slot }));
                 }
                 result[key.Value] = new TrialSpec(key.Value, screens, key.Pos);
             }

@@ -34,6 +34,8 @@ public static partial class ParadigmLoader
                 }
                 var (kindKey, body) = m.Entries[0];
                 string kind = kindKey.Value;
+                body = TakeKey(body, "session", out YNode? sessionNode);
+                body = TakeKey(body, kind == "scan" ? "earlier" : "", out YNode? earlierNode);
                 string defaultName = $"{kind}{index}";
                 PhaseSpec? phase = kind switch
                 {
@@ -52,6 +54,7 @@ public static partial class ParadigmLoader
                         d.Error(kindKey.Pos, $"unknown phase kind '{kind}'{Suggest.DidYouMean(kind, kinds)}; kinds: {string.Join(", ", kinds)}");
                     continue;
                 }
+                phase = WithSessions(phase, sessionNode, earlierNode, result);
                 if (!names.Add(phase.Name)) d.Error(kindKey.Pos, $"two phases are named '{phase.Name}'");
                 result.Add(phase);
             }
@@ -91,10 +94,10 @@ public static partial class ParadigmLoader
             var choices = new List<SelectionChoice>();
             foreach (var (key, value) in r.Entries("choices"))
             {
-                var cr = new MapReader(value, $"choice '{key.Value}'", d, key.Pos, "label", "response", "selects");
+                var cr = new MapReader(value, $"choice '{key.Value}'", d, key.Pos, "label", "response", "selects", "expects");
                 string response = cr.Required("response");
                 CheckResponse(response, cr.PosOf("response"), $"choice '{key.Value}'");
-                choices.Add(new SelectionChoice(key.Value, cr.String("label", key.Value), response, cr.Bool("selects", false)));
+                choices.Add(new SelectionChoice(key.Value, cr.String("label", key.Value), response, cr.Bool("selects", false)) { Expects = ValenceOf(cr, "expects") });
             }
             if (choices.Count < 2) d.Error(r.Pos, "a selection needs 'choices': at least two, e.g. definitely_yes: {label: 'Definitely yes', response: left, selects: true}");
             if (choices.Count > 0 && !choices.Any(c => c.Selects)) d.Error(r.PosOf("choices"), "no choice has 'selects: true'; feedback targets come from selected profiles");

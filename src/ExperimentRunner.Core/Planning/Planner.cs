@@ -30,7 +30,8 @@ public static class Planner
         int number = ParticipantNumber(facts.ParticipantId);
         var phases = new List<PlannedPhase>();
         int runIndex = 0;
-        foreach (var phase in paradigm.Phases)
+        // A phase declared for other sessions (session: 1) is not part of this session's plan.
+        foreach (var phase in paradigm.Phases.Where(p => p.RunsIn(facts.SessionLabel)))
         {
             switch (phase)
             {

@@ -10,20 +10,12 @@ namespace ExperimentRunner.Storage.Export;
 // The JSON sidecars that describe every column of the events and sessions tables.
 internal static partial class BidsExporter
 {
-    private static void EventsSidecar(Utf8JsonWriter w, SessionInfo info, List<string> trialTypes, HashSet<string> conditions, List<string> screens, List<string> predictions)
+    private static void EventsSidecar(Utf8JsonWriter w, SessionInfo info, List<(string Level, string Meaning)> trialTypes, HashSet<string> conditions, List<string> screens, List<string> predictions)
     {
         Describe(w, "onset", "Onset", "Time of the event from the run's t0 (the first counted scanner pulse after the dummy scans, or the operator's start where no scanner sends pulses). For a screen: the completion of the display flip that showed it. For a response: when the key came off the input queue.", "s");
         Describe(w, "duration", "Duration", "Planned duration of the screen (its actual end is the next screen's onset); 0 for a response.", "s");
-        w.WritePropertyName("trial_type");
-        w.WriteStartObject();
-        w.WriteString("LongName", "Trial type");
-        w.WriteString("Description", "The trial's condition for a screen within a condition; the screen's name for a screen outside any condition; \"response\" for a key or button press.");
-        w.WriteStartObject("Levels");
-        foreach (string level in trialTypes)
-            w.WriteString(level, level == "response" ? "a key or button press (event_type response)"
-                : conditions.Contains(level) ? $"a screen of a trial in condition '{level}'" : $"the screen '{level}' outside any condition");
-        w.WriteEndObject();
-        w.WriteEndObject();
+        DescribeLevels(w, "trial_type", "Trial type", "One label per modelled event, to fit as is: the screen's declared event label, else <condition>_<screen> for a screen of a trial, else the screen's name (lead-in, lead-out, rest, a rating between blocks); \"response\" for a key or button press, which no screen carries.",
+            trialTypes);
         Describe(w, "response_time", "Response time", "From the onset of the screen the answer belongs to until the answer (a key press, a yes/no prediction, or the confirmation of a rating); n/a when no answer came in time (a miss) or none was asked for.", "s");
         Describe(w, "stim_file", "Stimulus file", "The image shown on this screen, relative to the dataset's /stimuli folder (the paradigm's stimuli root); n/a for screens without an image.");
         Describe(w, "value", "Rating value", "The final value of the rating given on this screen (scale as in the paradigm); n/a on other rows and when the rating timed out.");
@@ -50,17 +42,15 @@ internal static partial class BidsExporter
         Describe(w, "onset_error_ms", "Onset error", "onset minus intended_onset: how late the flip that showed the screen was.", "ms");
         Describe(w, "response", "Response", "The answer given on this screen (the key's name, or the prediction yes/no); n/a when none.");
         DescribeLevels(w, "prediction", "Prediction", "The participant's answer to the trial's prediction question (e.g. will this person like me?), as the paradigm names its options; repeated on every screen row of the trial; n/a when none was given.",
-            predictions.Select(p => (p, p switch
-            {
-                "yes" => "predicted acceptance (positive feedback)",
-                "no" => "predicted rejection (negative feedback)",
-                _ => $"the paradigm's '{p}' option",
-            })).ToList());
-        DescribeLevels(w, "prediction_outcome", "Prediction outcome", "Whether the feedback matched the prediction: yes + acceptance or no + rejection is consistent, the others violated; repeated on every screen row of the trial; n/a without a prediction.",
-            [("consistent", "the feedback matched the prediction"), ("violated", "the feedback contradicted the prediction")]);
+            predictions.Select(p => (p, $"the paradigm's '{p}' option")).ToList());
+        DescribeLevels(w, "prediction_outcome", "Prediction outcome", "Whether the feedback matched what the participant expected: the valence the paradigm declares for the prediction's option (expects:) or for the earlier answer (earlier_answer), against the valence of the trial's condition (valence:); repeated on every screen row of the trial; n/a without a prediction or without declared valences.",
+            [("consistent", "the feedback matched the expectation"), ("violated", "the feedback contradicted the expectation")]);
         Describe(w, "rating_name", "Rating name", "The rating scale given on this screen, by its name in the paradigm.");
         Describe(w, "rating_history", "Rating cursor history", "Every cursor position of the rating as ms:value pairs separated by ';', in milliseconds from the rating's onset.");
         Describe(w, "marker_code", "Marker code", "The event marker code sent to other equipment (EEG, physiology) at this screen's onset; n/a when none was sent.");
+        Describe(w, "earlier_answer", "Earlier answer", "The answer the participant gave this trial's profile in the selection phase the scan takes its targets from (earlier:), often in an earlier session; repeated on every screen row of the trial; n/a otherwise.");
+        DescribeLevels(w, "expectancy", "Expectancy", "The feedback the earlier answer expects, as the paradigm declares it (expects: on the choice); n/a when it declares none.",
+            [("positive", "the answer expects acceptance"), ("negative", "the answer expects rejection")]);
         DescribeLevels(w, "missed_frame", "Missed frame", "1 when a flip of this screen came later than its deadline by more than half a refresh period.",
             [("0", "no missed frame"), ("1", "at least one missed frame")]);
 

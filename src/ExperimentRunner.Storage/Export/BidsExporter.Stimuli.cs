@@ -10,6 +10,25 @@ namespace ExperimentRunner.Storage.Export;
 // The stimulus files the events name, copied into the dataset's stimuli/.
 internal static partial class BidsExporter
 {
+    /// <summary>Writes the per-session stimuli the events name (stim_file session/…) from the study's copies into the
+    /// dataset's /stimuli, and takes them out of <paramref name="stimFiles"/>.</summary>
+    private static void CopyStoredStimuli(string root, IReadOnlyList<SessionData> sessions, SortedSet<string> stimFiles, List<string> files, List<string> notes)
+    {
+        foreach (string relative in stimFiles.Where(f => f.StartsWith("session/", StringComparison.Ordinal)).ToList())
+        {
+            stimFiles.Remove(relative);
+            byte[]? data = sessions.Select(s => s.StoredStimulus(relative)).FirstOrDefault(d => d is not null);
+            if (data is null || relative.Contains("..", StringComparison.Ordinal))
+            {
+                notes.Add($"stim_file '{relative}' (a per-session stimulus) has no copy in the study; not copied");
+                continue;
+            }
+            string to = Path.Combine(root, "stimuli", relative);
+            using (FileStream target = StudyFiles.CreateExportFile(to)) target.Write(data);
+            files.Add(Relative(root, to));
+        }
+    }
+
     /// <summary>Copies the stimulus files the events name (stim_file, relative to the stimuli root) into the dataset's
     /// /stimuli, where BIDS looks for them. Paths that would leave the root are refused.</summary>
     private static void CopyStimuli(string root, string? stimuliRoot, SortedSet<string> stimFiles, List<string> files, List<string> notes)

@@ -79,6 +79,7 @@ internal static partial class BidsExporter
             WriteBehTables(root, dir, stem, data, files);
             progress($"sub-{sub} ses-{ses}", ++done);
         }
+        CopyStoredStimuli(root, sessions, stimFiles, files, notes);
         CopyStimuli(root, stimuliRoot, stimFiles, files, notes);
     }
 

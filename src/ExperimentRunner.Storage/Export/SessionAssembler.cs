@@ -200,6 +200,8 @@ public sealed partial class SessionAssembly
                     break;
                 case EventKind.Scored:
                     t.Scored.Add(e);
+                case EventKind.Expectancy:
+                    t.Expectancy ??= e;
                     break;
                 case EventKind.MissedFrame:
                     t.MissedFrames++;
@@ -240,9 +242,14 @@ internal sealed class TrialData(int run, int acquisition, int block, int trial, 
     /// <summary>The outcomes of the trial's scored screens (<c>correct:</c>), in the order shown.</summary>
     public List<EventRecord> Scored { get; } = new();
 
-    /// <summary>"consistent" or "violated" as the engine derived it (<see cref="PredictionOutcomes.Of"/>) and stored on
-    /// the prediction; null without one.</summary>
-    public string? PredictionOutcome => Choice is { } c && c.IsPrediction() ? c.AsPrediction().Outcome.Name() : null;
+    /// <summary>The trial's expectancy from an earlier answer (a scan's <c>earlier:</c>), or null.</summary>
+    public EventRecord? Expectancy { get; set; }
+
+    /// <summary>"consistent" or "violated" as the engine decided it (<see cref="PredictionOutcomes.Of"/>): on the
+    /// prediction (the option's <c>expects:</c> against the condition's <c>valence:</c>), else on the expectancy from an
+    /// earlier answer; null without either.</summary>
+    public string? PredictionOutcome => Choice is { } c && c.IsPrediction() && c.AsPrediction().Outcome.Name() is { } named ? named
+        : Expectancy?.AsExpectancy().Confirms switch { true => "consistent", false => "violated", null => null };
 
     /// <summary>The trial's prediction when it was answered; null otherwise.</summary>
     public PredictionEvent? AnsweredPrediction => Choice is { } c && c.IsPrediction() && c.AsPrediction() is { Answered: true } p ? p : null;

@@ -15,6 +15,9 @@ internal sealed class SessionData
     }
 
     public StoredSession Session { get; }
+
+    /// <summary>The study's copy of a per-session stimulus (stim_file session/…), or null.</summary>
+    public byte[]? StoredStimulus(string stimFile) => _reader.StoredStimulus(stimFile);
     public SessionInfo Info => Session.Info;
     public SessionAssembly Assembly { get; }
     public IReadOnlyList<StoredEvent> Events => Assembly.Events;

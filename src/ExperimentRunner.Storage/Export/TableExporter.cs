@@ -76,7 +76,7 @@ internal static class TableExporter
             columns.Add(screen + "_onset");
         }
         columns.AddRange(["response", "response_screen", "response_time", "choice", "choice_screen", "choice_time",
-            "prediction_outcome", "rating_name", "rating", "rating_time", "rating_history", "missed_frames"]);
+            "prediction_outcome", "rating_name", "rating", "rating_time", "rating_history", "missed_frames", "earlier_answer", "expectancy"]);
         bool scored = Scoring.AnyScored(sessions);
         if (scored) columns.AddRange(Scoring.TrialColumns);
         var t = new TableWriter(columns.ToArray());
@@ -110,6 +110,8 @@ internal static class TableExporter
                 row.Add(g is { } rated ? Duration(rated.RtNs) : Missing);
                 row.Add(Text(g?.History));
                 row.Add(Int(trial.MissedFrames));
+                row.Add(Text(trial.Expectancy?.Response));
+                row.Add(Text(trial.Expectancy?.Text));
                 if (scored) row.AddRange(Scoring.TrialValues(trial));
                 t.Add(row.ToArray());
             }
