@@ -65,15 +65,14 @@ public sealed class TypedLogTests
     }
 
     [Theory]
-    [InlineData(true, true, true, PredictionOutcome.Consistent)]
-    [InlineData(true, false, false, PredictionOutcome.Consistent)]
-    [InlineData(true, true, false, PredictionOutcome.Violated)]
-    [InlineData(true, false, true, PredictionOutcome.Violated)]
-    [InlineData(false, true, true, PredictionOutcome.None)]
-    public void The_prediction_outcome_is_decided_in_one_place(bool answered, bool predictedYes, bool confirms, PredictionOutcome expected)
+    [InlineData(true, true, PredictionOutcome.Consistent)]
+    [InlineData(true, false, PredictionOutcome.Violated)]
+    [InlineData(false, true, PredictionOutcome.None)]
+    [InlineData(false, false, PredictionOutcome.None)]
+    public void The_prediction_outcome_is_decided_in_one_place(bool answered, bool feedbackMatchesExpectation, PredictionOutcome expected)
     {
-        Assert.Equal(expected, PredictionOutcomes.Of(answered, predictedYes, confirms));
-        Assert.Equal(PredictionOutcome.None, PredictionOutcomes.Of(answered, predictedYes, null));
+        Assert.Equal(expected, PredictionOutcomes.Of(answered, feedbackMatchesExpectation));
+        Assert.Equal(PredictionOutcome.None, PredictionOutcomes.Of(answered, null));
         Assert.Equal(expected, PredictionOutcomes.Parse(expected.Name()));
     }
 

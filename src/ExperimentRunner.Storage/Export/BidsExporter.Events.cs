@@ -125,7 +125,7 @@ internal static partial class BidsExporter
     }
 
     /// <summary>The scan phase the acquisition's run belongs to (its RunStarted's phase), or null when it has none.</summary>
-    private static string? ScanPhaseOf(List<StoredEvent> own)
+    private static string? ScanPhaseOf(IReadOnlyList<StoredEvent> own)
     {
         foreach (StoredEvent se in own)
             if (se.Event.Kind == EventKind.RunStarted) return Present(se.Event.Phase);

@@ -200,6 +200,7 @@ public sealed partial class SessionAssembly
                     break;
                 case EventKind.Scored:
                     t.Scored.Add(e);
+                    break;
                 case EventKind.Expectancy:
                     t.Expectancy ??= e;
                     break;
