@@ -57,7 +57,7 @@ public class SimulateMarkerTests
         lock (datagrams)
         {
             Assert.Equal(marked.Count, datagrams.Count);
-            Assert.Equal(marked.Select(m => m.Code), datagrams.Select(d => d.RootElement.GetProperty("code").GetInt32()));
+            Assert.Equal(marked.Select(m => m.Marker), datagrams.Select(d => d.RootElement.GetProperty("code").GetInt32()));
         }
     }
 
