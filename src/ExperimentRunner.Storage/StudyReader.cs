@@ -399,7 +399,7 @@ public sealed partial class StudyReader : IDisposable
     /// <summary>A session's run starts, one per acquisition that reached its t0, in the order written; a run started
     /// again after an interruption appears again with its new t0 and acquisition number (see <see cref="Export.SessionAssembly"/>).</summary>
     public IReadOnlyList<StoredRun> Runs(string sessionId) =>
-        Assemble(sessionId).Acquisitions.Where(a => a.HasT0).Select(a => new StoredRun(a.Run, a.T0Ns, a.RunStartedSeq, a.Number)).ToList();
+        Assemble(sessionId).Runs;
 
     /// <summary>A session's events assembled into acquisitions and trials (the one place that decides t0s).</summary>
     public Export.SessionAssembly Assemble(string sessionId) =>

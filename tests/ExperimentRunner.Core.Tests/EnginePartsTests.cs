@@ -127,7 +127,7 @@ public class ScannerClockTests
         var sink = new MemoryEventSink();
         var devices = new SessionDevices
         {
-            Clock = clock, Display = new Simulation.SimulatedDisplay(clock, 60), Trigger = new Simulation.ImmediateStart(clock), Sink = sink,
+            Clock = clock, Display = new Simulation.SimulatedDisplay(clock, 60), Trigger = new ImmediateStart(clock), Sink = sink,
             Input = new Simulation.SimulatedParticipant(clock, p, new Simulation.ResponderPolicy(), 1),
         };
         var scanner = new ScannerClock(new SessionContext(plan, devices, new SessionOptions { SessionId = "s", Mode = "simulate" }, () => false));

@@ -5,7 +5,9 @@ namespace ExperimentRunner.Storage.Tests;
 
 /// <summary>A plausible social-feedback session as its events: a selection phase, scan runs (dummy pulses, t0 at the
 /// first counted pulse, flips every frame, fixation/profile/question/feedback screens, responses, predictions,
-/// ratings, markers) and a questionnaire afterwards. Deterministic for a seed.</summary>
+/// ratings, markers) and a questionnaire afterwards. Deterministic for a seed. Written by hand in the flat form as
+/// versions before 0.3 stored it (no time from t0 on any event), so the exports built on it test the assembler's
+/// fallback; sessions the runner writes are tested in <see cref="RoundTripTests"/>.</summary>
 public sealed record GeneratedSession(SessionInfo Info, IReadOnlyList<EventRecord> Events, SessionEnd End)
 {
     public static GeneratedSession Create(string participant = "p01", string sessionLabel = "1", int runs = 2,

@@ -11,7 +11,7 @@ internal static class QuestionnairePhaseRunner
     public static RatingSpec Keys(SceneFactory scenes) =>
         scenes.QuestionnaireKeys ?? throw new InvalidOperationException("a questionnaire needs a rating defined (its decrease/increase/confirm responses move the answer)");
 
-    public static void Run(SessionRunner runner, QuestionnairePhase phase)
+    public static void Run(IPhaseHost runner, QuestionnairePhase phase)
     {
         var session = runner.Session;
         var window = runner.Window;

@@ -12,7 +12,7 @@ namespace ExperimentRunner.Core.Engine;
 /// event shown on the flip its <see cref="ScanSchedule"/> says; block and trial boundaries fire the machine and are
 /// the only places a pause begins.
 /// </summary>
-internal sealed class ScanPhaseRunner(SessionRunner runner, ScanPhase scan, PlannedRun run, int fromBlock)
+internal sealed class ScanPhaseRunner(IScanHost runner, ScanPhase scan, PlannedRun run, int fromBlock)
 {
     private readonly SessionContext _session = runner.Session;
     private readonly ResponseWindow _window = runner.Window;
@@ -154,13 +154,15 @@ internal sealed class ScanPhaseRunner(SessionRunner runner, ScanPhase scan, Plan
                 skipping = _operator.Paused;
                 if (ev.Trial > 0)
                 {
-                    // A trial boundary: the only place a pause begins (the machine's guard says so).
-                    _machine.BetweenTrials = true;
-                    _operator.BeginRequestedPause();
-                    // After a resume (or a rating between blocks) the machine is back at the run: enter the block again.
-                    if (!_operator.Paused && !_machine.CanFire(SessionTrigger.Trial)) _machine.Fire(SessionTrigger.Block);
+                    // A trial boundary: the machine is between trials, the only state a pause may begin in.
+                    if (!_operator.Paused)
+                    {
+                        // After a resume (or a rating between blocks) the machine is back at the run: enter the block again.
+                        if (!_machine.CanFire(SessionTrigger.Boundary)) _machine.Fire(SessionTrigger.Block);
+                        _machine.Fire(SessionTrigger.Boundary);
+                        _operator.BeginRequestedPause();
+                    }
                     skipping = _operator.Paused;
-                    _machine.BetweenTrials = false;
                     _live.Trial = ev.Trial;
                     if (!skipping)
                     {

@@ -11,7 +11,7 @@ internal static class SelectionPhaseRunner
     /// <summary>Selection screens composed at a time: 40 full-HD screens are ~330 MB of textures.</summary>
     private const int SelectionBatch = 40;
 
-    public static void Run(SessionRunner runner, SelectionPhase phase, IReadOnlyList<string> order)
+    public static void Run(IPhaseHost runner, SelectionPhase phase, IReadOnlyList<string> order)
     {
         var session = runner.Session;
         var window = runner.Window;

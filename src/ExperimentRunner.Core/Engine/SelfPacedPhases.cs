@@ -8,7 +8,7 @@ internal static class SelfPacedPhases
     /// <summary>How long a screen that waits for a key stays up at least, ns (a key held from the screen before does not skip it).</summary>
     public const long MinimumReadNs = 500_000_000;
 
-    public static void RunInstructions(SessionRunner runner, InstructionsPhase phase)
+    public static void RunInstructions(IPhaseHost runner, InstructionsPhase phase)
     {
         var scenes = runner.Session.Scenes;
         for (int i = 0; i < phase.Pages.Count && !runner.Finished; i++)
@@ -20,7 +20,7 @@ internal static class SelfPacedPhases
         }
     }
 
-    public static void RunRatings(SessionRunner runner, RatingPhase phase)
+    public static void RunRatings(IPhaseHost runner, RatingPhase phase)
     {
         var p = runner.Session.Paradigm;
         foreach (var name in phase.Ratings)
@@ -33,7 +33,7 @@ internal static class SelfPacedPhases
         }
     }
 
-    public static void RunBreak(SessionRunner runner, BreakPhase phase)
+    public static void RunBreak(IPhaseHost runner, BreakPhase phase)
     {
         var scenes = runner.Session.Scenes;
         runner.Session.Machine.Fire(SessionTrigger.ScreenStep);
@@ -42,9 +42,9 @@ internal static class SelfPacedPhases
         else runner.ShowSelfPaced(scene, ScreenMode.Advance, "break", [phase.AdvanceResponse], 0, minimumNs: MinimumReadNs);
     }
 
-    public static void RunEnd(SessionRunner runner, EndPhase phase)
+    public static void RunEnd(IPhaseHost runner, EndPhase phase)
     {
         runner.Session.Machine.Fire(SessionTrigger.ScreenStep);
-        runner.ShowSelfPaced(runner.Session.Scenes.End(phase), ScreenMode.None, "end", [], Math.Max(phase.DurationNs, runner.Frames.PeriodNs));
+        runner.ShowSelfPaced(runner.Session.Scenes.End(phase), ScreenMode.None, "end", [], Math.Max(phase.DurationNs, runner.FramePeriodNs));
     }
 }

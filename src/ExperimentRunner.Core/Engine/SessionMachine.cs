@@ -15,9 +15,6 @@ public sealed class SessionMachine
     private readonly StateMachine<SessionState, SessionTrigger> _machine;
     private readonly Dictionary<string, SessionTrigger> _showTriggers = new(StringComparer.Ordinal);
 
-    /// <summary>Guard for pausing: the runner sets it true only between trials.</summary>
-    public bool BetweenTrials { get; set; } = true;
-
     /// <summary>Called after every transition (source, destination, trigger).</summary>
     public event Action<SessionState, SessionState, SessionTrigger>? Transitioned;
 
@@ -56,12 +53,14 @@ public sealed class SessionMachine
                     var running = new SessionState(SessionStateKind.Run, $"{name}: run", name);
                     var block = new SessionState(SessionStateKind.Block, $"{name}: block", name);
                     var trial = new SessionState(SessionStateKind.Trial, $"{name}: trial", name);
+                    var between = new SessionState(SessionStateKind.BetweenTrials, $"{name}: between trials", name);
                     config.Permit(SessionTrigger.AwaitScanner, waiting);
                     _machine.Configure(waiting).SubstateOf(state).Permit(SessionTrigger.T0, running);
                     var run = _machine.Configure(running).SubstateOf(state)
-                        .Permit(SessionTrigger.Block, block)
-                        .PermitIf(SessionTrigger.Pause, paused, () => BetweenTrials, "between trials");
-                    _machine.Configure(block).SubstateOf(running).Permit(SessionTrigger.Trial, trial);
+                        .Permit(SessionTrigger.Block, block);
+                    // A pause begins only between trials: that is a state of the block, not a flag the runner sets.
+                    _machine.Configure(block).SubstateOf(running).Permit(SessionTrigger.Trial, trial).Permit(SessionTrigger.Boundary, between);
+                    _machine.Configure(between).SubstateOf(block).Permit(SessionTrigger.Pause, paused);
                     _machine.Configure(trial).SubstateOf(block);
                     var screens = scan.Blocks.Select(b => paradigm.Trials.GetValueOrDefault(b.Trial)).Where(t => t != null)
                         .SelectMany(t => t!.Screens.Select(s => s.Name)).Distinct().ToList();

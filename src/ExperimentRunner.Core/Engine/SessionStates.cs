@@ -10,6 +10,8 @@ public enum SessionStateKind
     /// <summary>A trial's screen, by name.</summary>
     Screen,
     Lead, Rating, Rest, Completed, Aborted, Stopped,
+    /// <summary>At a trial boundary in a block: the one state of a scan run a pause may begin in.</summary>
+    BetweenTrials,
 }
 
 /// <summary>
@@ -53,6 +55,8 @@ public enum SessionTriggerKind
     /// <summary>Shows a trial's screen, by name.</summary>
     Show,
     Pause, Resume, Abort, Stop,
+    /// <summary>A trial ended or the next is due: the block is between trials.</summary>
+    Boundary,
 }
 
 /// <summary>
@@ -96,6 +100,7 @@ public sealed class SessionTrigger
     public static readonly SessionTrigger Resume = new(SessionTriggerKind.Resume, "resume");
     public static readonly SessionTrigger Abort = new(SessionTriggerKind.Abort, "abort");
     public static readonly SessionTrigger Stop = new(SessionTriggerKind.Stop, "stop");
+    public static readonly SessionTrigger Boundary = new(SessionTriggerKind.Boundary, "trial_boundary");
 
     public override string ToString() => _label;
 }

@@ -1,5 +1,4 @@
 using ExperimentRunner.Core.Devices;
-using ExperimentRunner.Core.Simulation;
 using ExperimentRunner.Core.Time;
 using ExperimentRunner.Core.Vocabulary;
 

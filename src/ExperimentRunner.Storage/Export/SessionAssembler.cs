@@ -88,6 +88,9 @@ public sealed partial class SessionAssembly
     /// <summary>Trials (one per run, acquisition, block and trial), in run, acquisition, block, trial order.</summary>
     internal IReadOnlyList<TrialData> Trials { get; }
 
+    /// <summary>The run starts: one per acquisition that reached its t0, in the order each began.</summary>
+    public IReadOnlyList<StoredRun> Runs => Acquisitions.Where(a => a.HasT0).Select(a => new StoredRun(a.Run, a.T0Ns, a.RunStartedSeq, a.Number)).ToList();
+
     /// <summary>The run indices that have an event, ascending.</summary>
     public IEnumerable<int> RunIndices => _byRun.Keys.Order();
 

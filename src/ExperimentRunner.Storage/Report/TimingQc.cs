@@ -104,8 +104,7 @@ public static partial class TimingQc
         string id = session.SessionId;
         IReadOnlyList<StoredEvent> events = reader.Events(id);
         var assembly = Export.SessionAssembly.Of(events, session.Info.StartedNs);
-        IReadOnlyList<StoredRun> starts = assembly.Acquisitions.Where(a => a.HasT0)
-            .Select(a => new StoredRun(a.Run, a.T0Ns, a.RunStartedSeq, a.Number)).ToList();
+        IReadOnlyList<StoredRun> starts = assembly.Runs;
         IReadOnlyList<FlipChunk> chunks = reader.FlipChunks(id);
         double hz = session.Info.MeasuredRefreshHz > 0 ? session.Info.MeasuredRefreshHz : session.Info.ExpectedRefreshHz;
         double periodNs = hz > 0 ? NsPerS / hz : NsPerS / 60;

@@ -1,12 +1,12 @@
-using ExperimentRunner.Core.Devices;
 using ExperimentRunner.Core.Time;
 
-namespace ExperimentRunner.Core.Simulation;
+namespace ExperimentRunner.Core.Devices;
 
 /// <summary>
 /// An MRI scanner's volume triggers on a clock: first pulse a set delay after arming, then one per TR with optional
 /// jitter, dropped pulses (seeded probability or given volume indices), and an optional early stop. Works on the
-/// virtual clock (simulate) and the real one (dry runs at the scanner without scanning).
+/// virtual clock (simulate) and the real one (dry runs at the scanner without scanning). A device of its own here, not
+/// in Simulation: the simulator and Hardware's <c>--scanner emulate</c> both use it, and Hardware depends on no simulation.
 /// </summary>
 public sealed class ScannerEmulator : ITriggerSource
 {
