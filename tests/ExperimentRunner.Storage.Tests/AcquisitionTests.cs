@@ -29,11 +29,11 @@ public sealed class AcquisitionTests
         File.ReadAllLines(path).Select(l => l.Split('\t')).ToList();
 
     /// <summary>The table without <paramref name="column"/>, as lines.</summary>
-    private static List<string> Without(List<string[]> table, string column)
+    private static List<string> Without(List<string[]> table, params string[] columns)
     {
-        int at = Array.IndexOf(table[0], column);
-        Assert.True(at >= 0, $"no column {column} in [{string.Join(", ", table[0])}]");
-        return table.Select(row => string.Join('\t', row.Where((_, i) => i != at))).ToList();
+        var at = columns.Select(column => Array.IndexOf(table[0], column)).ToList();
+        Assert.True(at.All(i => i >= 0), $"no column {string.Join(" or ", columns)} in [{string.Join(", ", table[0])}]");
+        return table.Select(row => string.Join('\t', row.Where((_, i) => !at.Contains(i)))).ToList();
     }
 
     private static List<string> Lines(List<string[]> table) => table.Select(r => string.Join('\t', r)).ToList();
@@ -71,7 +71,8 @@ public sealed class AcquisitionTests
         {
             List<string[]> now = RowsOf(ReadTable(Path.Combine(tsv, name)), "sub-01");
             List<string[]> then = RowsOf(ReadTable(Path.Combine(expected, name)), "sub-01");
-            Assert.Equal(Lines(then), Without(now, "acquisition"));
+            // Deliberate change 5 (trials.tsv): the scored-response columns, n/a and 0 for a paradigm that scores nothing.
+            Assert.Equal(Lines(then), name == "trials.tsv" ? Without(now, "acquisition", "correct", "scored_screens", "correct_screens") : Without(now, "acquisition"));
             int acquisition = Array.IndexOf(now[0], "acquisition"), run = Array.IndexOf(now[0], "run");
             Assert.All(now.Skip(1), r => Assert.Equal(r[run] == "0" ? "0" : "1", r[acquisition]));
         }
@@ -82,8 +83,9 @@ public sealed class AcquisitionTests
 
         string beh = Path.Combine("sub-01", "ses-1", "beh", "sub-01_ses-1_task-socialjudgment_run-1_events");
         // Deliberate change 2: the BIDS events file has the `acquisition` column too, and its sidecar describes it.
-        Assert.Equal(File.ReadAllLines(Path.Combine(expected, "bids", beh + ".tsv")), Without(ReadTable(Path.Combine(bids, beh + ".tsv")), "acquisition"));
-        Assert.True(JsonNode.DeepEquals(Json(Path.Combine(expected, "bids", beh + ".json")), Json(Path.Combine(bids, beh + ".json"), "acquisition")));
+        // Deliberate change 5: the BIDS events file has the `correct` column (n/a: nothing scored), described in its sidecar.
+        Assert.Equal(File.ReadAllLines(Path.Combine(expected, "bids", beh + ".tsv")), Without(ReadTable(Path.Combine(bids, beh + ".tsv")), "acquisition", "correct"));
+        Assert.True(JsonNode.DeepEquals(Json(Path.Combine(expected, "bids", beh + ".json")), Json(Path.Combine(bids, beh + ".json"), "acquisition", "correct")));
         foreach (string same in new[] { "participants.tsv", "participants.json", "dataset_description.json", "README", Path.Combine("sub-01", "sub-01_sessions.tsv") })
             Assert.Equal(File.ReadAllText(Path.Combine(expected, "bids", same)), File.ReadAllText(Path.Combine(bids, same)));
         // Deliberate change 3: the sessions sidecar lists every status a session can end with.

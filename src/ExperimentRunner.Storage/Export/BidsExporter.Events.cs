@@ -119,10 +119,8 @@ internal static partial class BidsExporter
                 ]));
             }
         }
-        // The correct column is there where the session scored screens (correct: in the paradigm).
-        bool scored = scoredAt.Count > 0;
-        var table = new TableWriter(scored ? [.. EventColumns, "correct"] : EventColumns);
-        foreach (var row in rows.OrderBy(r => r.OnsetNs).ThenBy(r => r.Seq)) table.Add(scored ? row.Values : row.Values[..^1]);
+        var table = new TableWriter([.. EventColumns, "correct"]);
+        foreach (var row in rows.OrderBy(r => r.OnsetNs).ThenBy(r => r.Seq)) table.Add(row.Values);
         SaveTable(dir, name + ".tsv", table, files, root);
 
         int trialTypeAt = Array.IndexOf(EventColumns, "trial_type"), eventTypeAt = Array.IndexOf(EventColumns, "event_type");
@@ -135,7 +133,7 @@ internal static partial class BidsExporter
         WriteJson(dir, name + ".json", files, w =>
         {
             EventsSidecar(w, data.Info, trialTypes, conditions, screens, predictions);
-            if (scored) Scoring.DescribeCorrect(w);
+            Scoring.DescribeCorrect(w);
         }, root);
     }
 }

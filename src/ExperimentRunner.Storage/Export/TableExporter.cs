@@ -77,8 +77,7 @@ internal static class TableExporter
         }
         columns.AddRange(["response", "response_screen", "response_time", "choice", "choice_screen", "choice_time",
             "prediction_outcome", "rating_name", "rating", "rating_time", "rating_history", "missed_frames"]);
-        bool scored = Scoring.AnyScored(sessions);
-        if (scored) columns.AddRange(Scoring.TrialColumns);
+        columns.AddRange(Scoring.TrialColumns);
         var t = new TableWriter(columns.ToArray());
         foreach (SessionData s in sessions)
         {
@@ -108,7 +107,7 @@ internal static class TableExporter
                 row.Add(g is null ? Missing : Duration(g.Value.RtNs));
                 row.Add(Text(g?.Text));
                 row.Add(Int(trial.MissedFrames));
-                if (scored) row.AddRange(Scoring.TrialValues(trial));
+                row.AddRange(Scoring.TrialValues(trial));
                 t.Add(row.ToArray());
             }
         }
