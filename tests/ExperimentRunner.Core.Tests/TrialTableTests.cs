@@ -86,6 +86,34 @@ public class TrialTableTests
         }, iter: 300);
     }
 
+    [Theory]
+    [InlineData("fixed")]
+    [InlineData("latin_square")]
+    public void ABlockOrderThatMustBreakMaxSameInRowIsAValidateError(string order)
+    {
+        // p, p, n, n in a fixed order puts four positives in a row; a Latin square gives some participant an order
+        // with two blocks of a kind side by side. Either way validate says so, at the block that cannot follow.
+        var path = Variants.Write($"unmeetable-{order}.yaml", Variants.Shipped("social-judgment-fmri.yaml").Replace("""
+                    blocks:
+                      - label: mixed
+                        mix: {positive: 20, negative: 20}
+                    max_same_in_row: 3
+              """, $$"""
+                    block_order: {{order}}
+                    blocks:
+                      - {label: p1, condition: positive, trials: 2}
+                      - {label: p2, condition: positive, trials: 2}
+                      - {label: n1, condition: negative, trials: 2}
+                      - {label: n2, condition: negative, trials: 2}
+                    max_same_in_row: 3
+              """));
+
+        var error = Assert.Single(Errors(path));
+
+        Assert.Contains("cannot be ordered under its constraints (at most 3 of a condition in a row)", error.Message);
+        Assert.Contains(error.Pos.Line, new[] { "p1", "p2", "n1", "n2" }.Select(l => Variants.LineOf(path, $"label: {l},")));
+    }
+
     [Fact]
     public void ATableBlockDrawsBalancedRowsThatKeepEveryConstraintForManySeeds()
     {

@@ -29,18 +29,20 @@ public sealed class AcquisitionTests
         File.ReadAllLines(path).Select(l => l.Split('\t')).ToList();
 
     /// <summary>The table without <paramref name="column"/>, as lines.</summary>
-    private static List<string> Without(List<string[]> table, string column)
+    private static List<string> Without(List<string[]> table, params string[] columns)
     {
-        // Deliberate change 6 (issue 14 item 6): trials and BIDS events end with earlier_answer and expectancy, n/a in
-        // a study without answers across sessions; they are left out with the column named.
-        var gone = new[] { column, "earlier_answer", "expectancy" }.Select(c => Array.IndexOf(table[0], c)).Where(i => i >= 0).ToHashSet();
-        Assert.True(Array.IndexOf(table[0], column) >= 0, $"no column {column} in [{string.Join(", ", table[0])}]");
+        // Deliberate change 6 (issue 14 item 6): trials and BIDS events carry earlier_answer and expectancy, n/a in a
+        // study without answers across sessions; they are left out here once checked to be n/a.
+        var at = columns.Select(column => Array.IndexOf(table[0], column)).ToList();
+        Assert.True(at.All(i => i >= 0), $"no column {string.Join(" or ", columns)} in [{string.Join(", ", table[0])}]");
         foreach (string added in new[] { "earlier_answer", "expectancy" })
         {
-            int at = Array.IndexOf(table[0], added);
-            if (at >= 0) Assert.All(table.Skip(1), row => Assert.Equal("n/a", row[at]));
+            int addedAt = Array.IndexOf(table[0], added);
+            if (addedAt < 0) continue;
+            Assert.All(table.Skip(1), row => Assert.Equal("n/a", row[addedAt]));
+            at.Add(addedAt);
         }
-        return table.Select(row => string.Join('\t', row.Where((_, i) => !gone.Contains(i)))).ToList();
+        return table.Select(row => string.Join('\t', row.Where((_, i) => !at.Contains(i)))).ToList();
     }
 
     private static List<string> Lines(List<string[]> table) => table.Select(r => string.Join('\t', r)).ToList();
@@ -78,7 +80,8 @@ public sealed class AcquisitionTests
         {
             List<string[]> now = RowsOf(ReadTable(Path.Combine(tsv, name)), "sub-01");
             List<string[]> then = RowsOf(ReadTable(Path.Combine(expected, name)), "sub-01");
-            Assert.Equal(Lines(then), Without(now, "acquisition"));
+            // Deliberate change 5 (trials.tsv): the scored-response columns, n/a and 0 for a paradigm that scores nothing.
+            Assert.Equal(Lines(then), name == "trials.tsv" ? Without(now, "acquisition", "correct", "scored_screens", "correct_screens") : Without(now, "acquisition"));
             int acquisition = Array.IndexOf(now[0], "acquisition"), run = Array.IndexOf(now[0], "run");
             Assert.All(now.Skip(1), r => Assert.Equal(r[run] == "0" ? "0" : "1", r[acquisition]));
         }
@@ -96,9 +99,10 @@ public sealed class AcquisitionTests
         int typeAt = Array.IndexOf(thenBids[0], "trial_type"), screenAt = Array.IndexOf(thenBids[0], "screen"), conditionAt = Array.IndexOf(thenBids[0], "condition"), trialAt = Array.IndexOf(thenBids[0], "trial");
         var relabelled = thenBids.Take(1).Concat(thenBids.Skip(1).Where(r => r[screenAt] is not ("wait" or "end")).Select(r => r.Select((v, i) => i != typeAt || v == "response" ? v
             : EventLabels.TrialType(r[trialAt] == "0" ? null : r[conditionAt], r[screenAt], null)).ToArray())).ToList();
-        Assert.Equal(Lines(relabelled), Without(ReadTable(Path.Combine(bids, beh + ".tsv")), "acquisition"));
+        // Deliberate change 5b: the BIDS events file has the `correct` column (n/a: nothing scored), described in its sidecar.
+        Assert.Equal(Lines(relabelled), Without(ReadTable(Path.Combine(bids, beh + ".tsv")), "acquisition", "correct"));
         Assert.True(JsonNode.DeepEquals(Json(Path.Combine(expected, "bids", beh + ".json"), "trial_type", "condition", "screen", "prediction", "prediction_outcome"),
-            Json(Path.Combine(bids, beh + ".json"), "acquisition", "trial_type", "condition", "screen", "prediction", "prediction_outcome", "earlier_answer", "expectancy")));
+            Json(Path.Combine(bids, beh + ".json"), "acquisition", "trial_type", "condition", "screen", "prediction", "prediction_outcome", "earlier_answer", "expectancy", "correct")));
         JsonNode sidecar = JsonNode.Parse(File.ReadAllText(Path.Combine(bids, beh + ".json")))!;
         foreach ((string column, int at) in new[] { ("trial_type", typeAt), ("condition", conditionAt), ("screen", screenAt) })
             Assert.Equal(relabelled.Skip(1).Where(r => column != "screen" || r[typeAt] != "response").Select(r => r[at]).Where(v => v != "n/a").Distinct().Order(StringComparer.Ordinal),

@@ -92,8 +92,12 @@ public static partial class ParadigmLoader
             {
                 try
                 {
-                    // A trial plan proves that the randomisation constraints can be met.
-                    Planning.Planner.Make(model, new Planning.SessionFacts("validate-1"));
+                    // A trial plan proves that the randomisation constraints can be met; with counterbalanced block
+                    // orders, one plan per order (participants 1…n), since the limits on repeats hold across blocks.
+                    int orders = model.Phases.OfType<ScanPhase>().Where(s => s.Order is BlockOrder.LatinSquare or BlockOrder.Abba)
+                        .Select(s => s.Order == BlockOrder.Abba ? 2 : s.Blocks.Count).DefaultIfEmpty(1).Max();
+                    for (int participant = 1; participant <= Math.Min(orders, 24); participant++)
+                        Planning.Planner.Make(model, new Planning.SessionFacts($"validate-{participant}"));
                 }
                 catch (Planning.PlanException e)
                 {

@@ -104,10 +104,8 @@ internal static partial class BidsExporter
                 ]));
             }
         }
-        // The correct column is there where the session scored screens (correct: in the paradigm).
-        bool scored = joins.AnyScored;
-        var table = new TableWriter(scored ? [.. EventColumns, "correct"] : EventColumns);
-        foreach (var row in rows.OrderBy(r => r.OnsetNs).ThenBy(r => r.Seq)) table.Add(scored ? row.Values : row.Values[..^1]);
+        var table = new TableWriter([.. EventColumns, "correct"]);
+        foreach (var row in rows.OrderBy(r => r.OnsetNs).ThenBy(r => r.Seq)) table.Add(row.Values);
         SaveTable(dir, name + ".tsv", table, files, root);
 
         int eventTypeAt = Array.IndexOf(EventColumns, "event_type"), conditionAt = Array.IndexOf(EventColumns, "condition");
@@ -120,7 +118,7 @@ internal static partial class BidsExporter
         WriteJson(dir, name + ".json", files, w =>
         {
             EventsSidecar(w, data.Info, trialTypes, conditions, screens, predictions);
-            if (scored) Scoring.DescribeCorrect(w);
+            Scoring.DescribeCorrect(w);
         }, root);
     }
 

@@ -6,14 +6,12 @@ namespace ExperimentRunner.Storage.Export;
 
 /// <summary>
 /// Scored responses (screens with <c>correct:</c>) in the exports: the <c>correct</c> column of trials.tsv and of BIDS
-/// events, and accuracy with response time per condition for the report. Only sessions that scored a screen get
-/// the columns, so exports of paradigms without scoring stay as they were.
+/// events, and accuracy with response time per condition for the report. Sessions without scored screens get
+/// the same columns (n/a where nothing was scored), so every export has one shape.
 /// </summary>
 internal static class Scoring
 {
     public static readonly string[] TrialColumns = ["correct", "scored_screens", "correct_screens"];
-
-    public static bool AnyScored(IReadOnlyList<SessionData> sessions) => sessions.Any(s => s.Trials.Any(t => t.Scored.Count > 0));
 
     /// <summary>1 when a scored screen was answered with its correct response; 0 when answered otherwise or not at all; n/a when not scored.</summary>
     public static string Correct(ScoredEvent? scored) =>

@@ -77,8 +77,7 @@ internal static class TableExporter
         }
         columns.AddRange(["response", "response_screen", "response_time", "choice", "choice_screen", "choice_time",
             "prediction_outcome", "rating_name", "rating", "rating_time", "rating_history", "missed_frames", "earlier_answer", "expectancy"]);
-        bool scored = Scoring.AnyScored(sessions);
-        if (scored) columns.AddRange(Scoring.TrialColumns);
+        columns.AddRange(Scoring.TrialColumns);
         var t = new TableWriter(columns.ToArray());
         foreach (SessionData s in sessions)
         {
@@ -112,7 +111,7 @@ internal static class TableExporter
                 row.Add(Int(trial.MissedFrames));
                 row.Add(Text(trial.Expectancy?.Response));
                 row.Add(Text(trial.Expectancy?.Text));
-                if (scored) row.AddRange(Scoring.TrialValues(trial));
+                row.AddRange(Scoring.TrialValues(trial));
                 t.Add(row.ToArray());
             }
         }
