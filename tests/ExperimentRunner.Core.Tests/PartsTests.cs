@@ -197,6 +197,15 @@ public class PartsTests
     }
 
     [Fact]
+    public void AMisspeltPlaceholderInAScreensTextIsAnError()
+    {
+        var path = Variants.Replace("social-judgment-fmri.yaml", "text-nme.yaml", "text: Do you think this person would like you?", "text: Do you think {nme} would like you?");
+        var e = Assert.Single(Errors(path));
+        Assert.Contains("the text of screen 'question' has '{nme}', which is no placeholder (did you mean 'name'?)", e.Message);
+        Assert.Equal(Variants.LineOf(path, "{nme}"), e.Pos.Line);
+    }
+
+    [Fact]
     public void AFaceTableWithoutNamesCannotFillANameAScreenShows()
     {
         var path = FacesWith("faces-name.yaml", "          - text: Do you think this person would like you?", "          - text: Do you think {name} would like you?");

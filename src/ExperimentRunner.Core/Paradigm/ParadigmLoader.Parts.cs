@@ -45,6 +45,8 @@ public static partial class ParadigmLoader
         /// </summary>
         private List<PartSpec> BindParts(MapReader screen, SceneKind show, string name, string trial, Dictionary<string, RatingSpec> ratings)
         {
+            // A text screen's and a question's text is filled like a part's: a misspelt placeholder would show as typed.
+            if (screen.OptString("text") is { } text) CheckPlaceholders(text, screen.Node("text")!.Pos, $"the text of screen '{name}'");
             var parts = new List<PartSpec>();
             var node = screen.Node("parts");
             if (show != SceneKind.Parts)
@@ -153,8 +155,8 @@ public static partial class ParadigmLoader
             }
         }
 
-        /// <summary>The profile table's header (empty without a table).</summary>
-        private readonly HashSet<string> _profileColumns = new(StringComparer.Ordinal);
+        /// <summary>The profile table's header, in its order (empty without a table).</summary>
+        private readonly List<string> _profileColumns = [];
 
         /// <summary>
         /// The table's optional columns (name, age, bio) are required where something shows them: a card screen
@@ -186,7 +188,7 @@ public static partial class ParadigmLoader
                 Use([.. Placeholders.Names(caption), "bio"], $"the cards of selection phase '{selection.Name}'");
             foreach (var (column, by) in used)
                 if (Placeholders.ProfileFields.Contains(column) && !_profileColumns.Contains(column))
-                    d.Error(table.Pos, $"the profile table {Path.GetFileName(table.TablePath)} lacks column(s) {column}, which {by} shows; add the column or remove it from the screen");
+                    d.Error(table.Pos, $"the profile table {Path.GetFileName(table.TablePath)} lacks column(s) {column}, which {by} shows; it has {string.Join(", ", _profileColumns)}: add the column or remove it from the screen");
         }
 
         /// <summary>A readable label for a response name ("yes" → "Yes", "not_sure" → "Not sure").</summary>

@@ -82,7 +82,7 @@ public static partial class ParadigmLoader
                 d.Error(spec.Pos, $"the profile table {Path.GetFileName(spec.TablePath)} lacks column(s) {string.Join(", ", missing)}; it has {string.Join(", ", header)}");
                 return result;
             }
-            _profileColumns.UnionWith(header);
+            _profileColumns.AddRange(header);
             int iId = Array.IndexOf(header, "id"), iPhoto = Array.IndexOf(header, "photo"), iName = Array.IndexOf(header, "name"),
                 iAge = Array.IndexOf(header, "age"), iBio = Array.IndexOf(header, "bio");
             var ids = new HashSet<string>(StringComparer.Ordinal);
