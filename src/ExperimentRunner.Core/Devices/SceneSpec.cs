@@ -23,6 +23,8 @@ public enum SceneKind
     Wait,
     /// <summary>A single image (ImagePath), scaled to fit.</summary>
     Image,
+    /// <summary>A ball-toss game (Game): the players composed once; the ball drawn per frame from <see cref="SceneState.BallX"/>, <see cref="SceneState.BallY"/>.</summary>
+    BallToss,
 }
 
 /// <summary>A profile as the table gives it, with its photo resolved to a path inside the stimuli tree.</summary>
@@ -74,6 +76,8 @@ public sealed record SceneSpec
     public string? ImagePath { get; init; }
     /// <summary>Names of the paradigm's responses this screen takes (empty: none).</summary>
     public IReadOnlyList<string> Responses { get; init; } = [];
+    /// <summary>The players and ball of a <see cref="SceneKind.BallToss"/> screen.</summary>
+    public BallTossStyle? Game { get; init; }
 }
 
 /// <summary>The dynamic part of a screen, changed without recomposing: rating cursor, highlighted option, a counter.</summary>
@@ -85,8 +89,10 @@ public struct SceneState
     public int Highlight;
     /// <summary>A number to show (warm-up volumes still to come on the wait screen); -1 none.</summary>
     public int Counter;
+    /// <summary>The ball's centre on a ball-toss screen, fractions of the screen from its top-left corner; NaN hides it.</summary>
+    public double BallX, BallY;
 
-    public static SceneState Default => new() { Cursor = double.NaN, Highlight = -1, Counter = -1 };
+    public static SceneState Default => new() { Cursor = double.NaN, Highlight = -1, Counter = -1, BallX = double.NaN, BallY = double.NaN };
 }
 
 /// <summary>How every screen of a paradigm looks: resolved from its <c>display:</c> section.</summary>

@@ -18,6 +18,7 @@ internal static class QuestionnairePhaseRunner
         var q = session.Paradigm.Questionnaires[phase.Questionnaire];
         var keys = Keys(session.Scenes);
         var answers = new List<double>();
+        var subscales = new List<(string Subscale, double Value)>();
         foreach (var item in q.Items)
         {
             if (runner.Finished) break;
@@ -31,6 +32,7 @@ internal static class QuestionnairePhaseRunner
             double value = q.FirstValue + point;
             if (item.Reverse) value = q.FirstValue + (q.Points.Count - 1) - point;
             if (answered) answers.Add(value);
+            if (answered && item.Subscale != null) subscales.Add((item.Subscale, value));
             else session.CountMissedResponse();
             session.Write(new EventRecord
             {
@@ -47,6 +49,26 @@ internal static class QuestionnairePhaseRunner
             {
                 Kind = EventKind.Questionnaire, TimeNs = session.Now, Phase = session.PhaseName, Screen = "score", Stimulus = q.Name, Value = score,
                 Text = $"{q.Score.ToString().ToLowerInvariant()} of {answers.Count}/{q.Items.Count} answered items",
+            });
+            WriteSubscaleScores(session, q, subscales);
+        }
+    }
+
+    /// <summary>
+    /// One score per subscale (the questionnaire's rule over the subscale's answered items), as a Questionnaire event
+    /// with Screen "score" and Response the subscale's name; every subscale gets a row, NaN when none of it was answered.
+    /// </summary>
+    private static void WriteSubscaleScores(SessionContext session, QuestionnaireSpec q, List<(string Subscale, double Value)> answers)
+    {
+        foreach (var name in q.Items.Select(i => i.Subscale).OfType<string>().Distinct())
+        {
+            var values = answers.Where(a => a.Subscale == name).Select(a => a.Value).ToList();
+            int total = q.Items.Count(i => i.Subscale == name);
+            double score = values.Count == 0 ? double.NaN : q.Score == ScoreRule.Sum ? values.Sum() : values.Average();
+            session.Write(new EventRecord
+            {
+                Kind = EventKind.Questionnaire, TimeNs = session.Now, Phase = session.PhaseName, Screen = "score", Stimulus = q.Name, Response = name, Value = score,
+                Text = $"{q.Score.ToString().ToLowerInvariant()} of {values.Count}/{total} answered items of subscale {name}",
             });
         }
     }

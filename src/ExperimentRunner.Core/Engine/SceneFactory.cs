@@ -8,7 +8,7 @@ namespace ExperimentRunner.Core.Engine;
 /// Builds the <see cref="SceneSpec"/> of every screen from the paradigm: text templates filled from the profile
 /// table, feedback per condition, key hints on options. Equal content gets an equal key, so it is composed once.
 /// </summary>
-public sealed class SceneFactory(ParadigmModel paradigm, string? participantPhoto = null)
+public sealed partial class SceneFactory(ParadigmModel paradigm, string? participantPhoto = null)
 {
     private readonly Dictionary<string, SceneSpec> _cache = new(StringComparer.Ordinal);
 
@@ -144,6 +144,7 @@ public sealed class SceneFactory(ParadigmModel paradigm, string? participantPhot
             ScreenKindSpec.Feedback => FeedbackScene(e, t, profile),
             // The loader gives every rating screen its rating, and the planner puts it on the event (handled above).
             ScreenKindSpec.Rating => throw new InvalidOperationException($"rating screen '{t.Name}' was planned without its rating"),
+            ScreenKindSpec.BallToss => BallToss(t),
         };
 #pragma warning restore CS8524
     }

@@ -40,6 +40,16 @@ public enum EventKind
     Audio,
     /// <summary>The session was interrupted and resumed here; Text says what was skipped.</summary>
     Interruption,
+    /// <summary>
+    /// A throw of a ball-toss game: TimeNs the flip the ball left on (release onset), DurationNs the flight to the flip
+    /// it arrived on (arrival onset = TimeNs + DurationNs; None when the screen ended first), IntendedNs a computer
+    /// player's planned release, Stimulus the thrower, Response the receiver, RtNs the participant's time from the ball's
+    /// arrival to their choice, Value the throw's number in its game, Text the label (ball_to_participant,
+    /// ball_to_other, participant_throw), Code 0, 1 when the participant's time limit passed, 2 when cut by the screen's end.
+    /// </summary>
+    Throw,
+    /// <summary>A ball-toss game ended: Code the throws made, Value the throws the participant received, Text the schedule kind.</summary>
+    GameEnded,
 }
 
 /// <summary>

@@ -134,7 +134,11 @@ public sealed record RatingSpec(
     int Marker,
     SourcePos Pos);
 
-public sealed record QuestionnaireItem(string Id, string Text, bool Reverse, SourcePos Pos);
+public sealed record QuestionnaireItem(string Id, string Text, bool Reverse, SourcePos Pos)
+{
+    /// <summary>The subscale the item belongs to (e.g. 'belonging' of the need-threat scale), or null; each subscale gets its own score.</summary>
+    public string? Subscale { get; init; }
+}
 
 public enum ScoreRule { Sum, Mean }
 
@@ -149,7 +153,7 @@ public sealed record QuestionnaireSpec(
     long TimeLimitNs,
     SourcePos Pos);
 
-public enum ScreenKindSpec { Fixation, Blank, Profile, Question, Feedback, Text, Image, Rating }
+public enum ScreenKindSpec { Fixation, Blank, Profile, Question, Feedback, Text, Image, Rating, BallToss }
 
 /// <summary>One screen of a trial template.</summary>
 public sealed record ScreenSpec(
@@ -166,7 +170,11 @@ public sealed record ScreenSpec(
     /// <summary>When true a response ends the screen early; the rest of its slot shows a fixation cross (non-slip).</summary>
     bool EndOnResponse,
     int? Marker,
-    SourcePos Pos);
+    SourcePos Pos)
+{
+    /// <summary>A <c>ball_toss</c> screen's game (a name from <c>games:</c>); null on other screens.</summary>
+    public string? Game { get; init; }
+}
 
 public sealed record TrialSpec(string Name, IReadOnlyList<ScreenSpec> Screens, SourcePos Pos);
 
@@ -260,6 +268,8 @@ public sealed record ParadigmModel
     public required string Caption { get; init; }
     /// <summary>Every image, sound and font a session of this paradigm opens (profile photos included), in file order.</summary>
     public IReadOnlyList<StimulusFile> StimulusFiles { get; init; } = [];
+    /// <summary>Ball-toss games (Cyberball) by name, from <c>games:</c>.</summary>
+    public IReadOnlyDictionary<string, BallTossSpec> Games { get; init; } = new Dictionary<string, BallTossSpec>();
 
     /// <summary>The response names whose keys include <paramref name="key"/>.</summary>
     public string? ResponseForKey(string key)

@@ -70,8 +70,10 @@ public static partial class ParadigmLoader
             var markers = BindMarkers(top);
             var ratings = BindRatings(top);
             var questionnaires = BindQuestionnaires(top);
+            var games = BindGames(top, conditions);
             var trials = BindTrials(top, conditions, ratings, sounds);
             var phases = BindPhases(top, trials, ratings, questionnaires, conditions, rows, scanner);
+            CheckGames(games, trials, phases);
             CheckMarkers(top, markers, conditions, ratings, trials, phases);
 
             if (!top.Has("phases")) d.Error(_start, "the paradigm needs 'phases': the list of what happens, in order");
@@ -102,6 +104,7 @@ public static partial class ParadigmLoader
                 ArmCodes = arms,
                 Caption = caption,
                 StimulusFiles = _opened,
+                Games = games,
             };
         }
 

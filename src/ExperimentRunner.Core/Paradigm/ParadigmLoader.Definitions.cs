@@ -74,10 +74,10 @@ public static partial class ParadigmLoader
                     if (seq.Items.Count > 500) d.Error(seq.Pos, "a questionnaire has at most 500 items");
                     foreach (var itemNode in seq.Items.Take(500))
                     {
-                        var ir = new MapReader(itemNode, "a questionnaire item", d, itemNode.Pos, "id", "text", "reverse");
+                        var ir = new MapReader(itemNode, "a questionnaire item", d, itemNode.Pos, "id", "text", "reverse", "subscale");
                         string id = ir.Required("id");
                         if (!ids.Add(id)) d.Error(ir.PosOf("id"), $"item id '{id}' appears twice");
-                        items.Add(new QuestionnaireItem(id, ir.Required("text"), ir.Bool("reverse", false), itemNode.Pos));
+                        items.Add(new QuestionnaireItem(id, ir.Required("text"), ir.Bool("reverse", false), itemNode.Pos) { Subscale = ir.OptString("subscale") });
                     }
                 }
                 else d.Error(r.PosOf("items"), $"questionnaire '{key.Value}' needs 'items': a list of {{id, text, reverse}}");
@@ -93,7 +93,7 @@ public static partial class ParadigmLoader
         {
             ["fixation"] = ScreenKindSpec.Fixation, ["blank"] = ScreenKindSpec.Blank, ["profile"] = ScreenKindSpec.Profile,
             ["question"] = ScreenKindSpec.Question, ["feedback"] = ScreenKindSpec.Feedback, ["text"] = ScreenKindSpec.Text,
-            ["image"] = ScreenKindSpec.Image, ["rating"] = ScreenKindSpec.Rating,
+            ["image"] = ScreenKindSpec.Image, ["rating"] = ScreenKindSpec.Rating, ["ball_toss"] = ScreenKindSpec.BallToss,
         };
 
         private Dictionary<string, TrialSpec> BindTrials(MapReader top, Dictionary<string, ConditionSpec> conditions,
@@ -114,7 +114,7 @@ public static partial class ParadigmLoader
                 foreach (var node in seq.Items.Take(50))
                 {
                     var s = new MapReader(node, "a screen", d, node.Pos,
-                        "name", "show", "duration", "text", "options", "image", "sound", "rating", "responses", "end_on_response", "marker");
+                        "name", "show", "duration", "text", "options", "image", "sound", "rating", "responses", "end_on_response", "marker", "game");
                     var show = s.Enum("show", ScreenKindSpec.Blank, ScreenKinds);
                     if (!s.Has("show")) d.Error(s.Pos, $"a screen needs 'show': one of {string.Join(", ", ScreenKinds.Keys)}");
                     string name = s.String("name", s.OptString("show") ?? "screen");
@@ -146,7 +146,7 @@ public static partial class ParadigmLoader
                     if (show != ScreenKindSpec.Image && s.Has("image")) d.Error(s.PosOf("image"), $"screen '{name}' shows {s.OptString("show")}, which draws no 'image'; use 'show: image' or remove 'image'");
                     if (show is ScreenKindSpec.Text && s.OptString("text") == null) d.Error(s.Pos, $"text screen '{name}' needs 'text'");
                     screens.Add(new ScreenSpec(name, show, duration ?? new FixedDuration(s.Pos, 0), s.OptString("text"), options, image, sound, rating,
-                        responses, s.Bool("end_on_response", false), s.OptInt("marker", 0, 255), node.Pos));
+                        responses, s.Bool("end_on_response", false), s.OptInt("marker", 0, 255), node.Pos) { Game = BallTossGameOf(s, show) });
                 }
                 result[key.Value] = new TrialSpec(key.Value, screens, key.Pos);
             }

@@ -56,6 +56,7 @@ public static class PlanWriter
                         e.Role.ToString().ToLowerInvariant(), e.StimulusLabel.Length == 0 ? "n/a" : e.StimulusLabel,
                         S(e.OnsetNs), L(e.OnsetFrame), S(e.DurationNs), L(e.DurationFrames), I(e.Marker),
                     ]).Append('\n');
+                    BallTossPlan.AppendTsv(sb, plan, phase.Spec.Name, e);
                 }
             }
         }

@@ -285,7 +285,7 @@ public static class Planner
 
     private static int Marker(ParadigmModel paradigm, string name) => paradigm.Markers.GetValueOrDefault(name);
 
-    private static long Draw(DurationSpec spec, DetRandom rng, Dictionary<ScreenSpec, Queue<long>>? lists, ScreenSpec? key)
+    internal static long Draw(DurationSpec spec, DetRandom rng, Dictionary<ScreenSpec, Queue<long>>? lists, ScreenSpec? key)
     {
         switch (spec)
         {

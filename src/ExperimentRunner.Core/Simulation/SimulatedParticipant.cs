@@ -151,6 +151,13 @@ public sealed class SimulatedParticipant : IInput
                 Press(onsetNs + rt, pick.Response);
                 return;
             }
+            case SceneKind.BallToss:
+            {
+                // A turn in a ball-toss game: throws to one of the other players, each equally likely.
+                if (miss) return;
+                Press(onsetNs + rt, scene.Responses[_rng.Next(scene.Responses.Count)]);
+                return;
+            }
             case SceneKind.Question:
             {
                 if (miss) return;

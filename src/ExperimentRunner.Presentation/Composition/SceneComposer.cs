@@ -116,6 +116,7 @@ public sealed partial class SceneComposer : IDisposable
                 SceneKind.Rating or SceneKind.Questionnaire => RatingScreen(canvas, scene),
                 SceneKind.Wait => WaitScreen(canvas, scene),
                 SceneKind.Image => ImageScreen(canvas, scene, images),
+                SceneKind.BallToss => BallTossScreen(canvas, scene, images),
             };
 #pragma warning restore CS8524
             layout.TextTruncated = _truncated;
