@@ -11,7 +11,7 @@ namespace ExperimentRunner.Cli.Commands;
 /// <summary>preview: one screen of a paradigm rendered to PNG, as the participant would see it.</summary>
 public static class PresentationCommands
 {
-    public static readonly string[] Screens = ["instructions", "selection", "fixation", "profile", "question", "feedback", "rating", "questionnaire", "wait", "end"];
+    public static readonly string[] Screens = ["instructions", "selection", "fixation", "profile", "question", "feedback", "rating", "questionnaire", "wait", "end", "ball_toss"];
 
     public static IEnumerable<Command> Create()
     {
@@ -94,6 +94,17 @@ public static class PresentationCommands
                     OnsetNs = 0, DurationNs = 0, OnsetFrame = 0, DurationFrames = 0,
                 };
                 return (scenes.ForEvent(ev, Profile()), state);
+            }
+            case "ball_toss":
+            {
+                // Mid-throw: the ball halfway through a flight from the N-th other player to the participant.
+                var game = p.Games.Values.FirstOrDefault() ?? throw new UserFacingException("the paradigm has no ball-toss game (games:)", ExitCodes.Invalid);
+                int you = game.ParticipantIndex;
+                var others = Enumerable.Range(0, game.Players.Count).Where(i => i != you).ToList();
+                if (index >= others.Count) throw new UserFacingException($"--index {index} is past the last thrower (there are {others.Count} other players; the first is 0)", ExitCodes.Invalid);
+                int from = others[index];
+                (state.BallX, state.BallY) = game.BallAt(from, you < 0 ? from : you, 0.5);
+                return (scenes.BallToss(game), state);
             }
             default:
                 throw new UserFacingException($"unknown screen '{screen}'; screens: {string.Join(", ", Screens)}", ExitCodes.Invalid);

@@ -208,21 +208,7 @@ internal sealed class BallTossRunner
         });
     }
 
-    private void PlaceHeld(int player)
-    {
-        var p = _spec.Players[player];
-        _window.State.BallX = BallTossGeometry.HeldX(p.X);
-        _window.State.BallY = BallTossGeometry.HeldY(p.Y);
-    }
+    private void PlaceHeld(int player) => (_window.State.BallX, _window.State.BallY) = _spec.BallAt(player, player, 0);
 
-    private void PlaceInFlight(double t)
-    {
-        if (t < 0) t = 0;
-        var a = _spec.Players[_from];
-        var b = _spec.Players[_to];
-        double ax = BallTossGeometry.HeldX(a.X), ay = BallTossGeometry.HeldY(a.Y);
-        double bx = BallTossGeometry.HeldX(b.X), by = BallTossGeometry.HeldY(b.Y);
-        _window.State.BallX = ax + (bx - ax) * t;
-        _window.State.BallY = ay + (by - ay) * t - _spec.Arc * 4 * t * (1 - t);
-    }
+    private void PlaceInFlight(double t) => (_window.State.BallX, _window.State.BallY) = _spec.BallAt(_from, _to, t);
 }

@@ -82,6 +82,21 @@ public sealed record BallTossSpec(
         }
     }
 
+    /// <summary>
+    /// The ball's centre (fractions of the screen) a share <paramref name="t"/> (0–1) of the way through a flight from
+    /// player <paramref name="from"/> to <paramref name="to"/>: a straight line from hands to hands, raised by the arc
+    /// (a parabola, highest halfway). t = 0 (or from = to) is the ball held by <paramref name="from"/>.
+    /// </summary>
+    public (double X, double Y) BallAt(int from, int to, double t)
+    {
+        t = Math.Clamp(t, 0, 1);
+        var a = Players[from];
+        var b = Players[to];
+        double ax = Devices.BallTossGeometry.HeldX(a.X), ay = Devices.BallTossGeometry.HeldY(a.Y);
+        double bx = Devices.BallTossGeometry.HeldX(b.X), by = Devices.BallTossGeometry.HeldY(b.Y);
+        return (ax + (bx - ax) * t, ay + (by - ay) * t - Arc * 4 * t * (1 - t));
+    }
+
     /// <summary>The longest time a player can hold the ball before throwing, ns (the computer's delay or the participant's limit).</summary>
     public long LongestHoldNs => Math.Max(Delay.MaxNs, TimeLimitNs);
 }
