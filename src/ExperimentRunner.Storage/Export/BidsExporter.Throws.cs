@@ -49,7 +49,6 @@ internal static partial class BidsExporter
             Set("intended_onset", Seconds(e.IntendedNs, t0));
             Set("onset_error_ms", e.IntendedNs == EventRecord.None ? Missing : Ms(e.TimeNs - e.IntendedNs));
             Set("response", Text(e.Response));
-            Set("missed_frame", "0");
             rows.Add((e.TimeNs - t0, se.Seq, values));
             games.Add((Int(e.Block), Int(e.Trial), Text(e.Screen)));
         }
