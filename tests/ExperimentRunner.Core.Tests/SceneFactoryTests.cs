@@ -40,8 +40,24 @@ public class SceneFactoryTests
     [Fact]
     public void EveryScreenKindIsCoveredAbove()
     {
-        // Rating screens are covered by the next two tests; the theory above names every other kind.
-        Assert.Equal(8, Enum.GetValues<ScreenKindSpec>().Length);
+        // Rating screens are covered by the next two tests, ball_toss by the one after; the theory above names every other kind.
+        Assert.Equal(9, Enum.GetValues<ScreenKindSpec>().Length);
+    }
+
+    [Fact]
+    public void ABallTossScreenShowsItsGamesPlayers()
+    {
+        var cyberball = ParadigmLoader.Load(Repo.Paradigm("cyberball-fmri.yaml")).Paradigm!;
+        var screen = cyberball.Trials.Values.SelectMany(t => t.Screens).Single(s => s.Show == ScreenKindSpec.BallToss);
+        var e = new PlannedEvent
+        {
+            Run = 1, Block = 1, Trial = 1, Condition = "inclusion", Screen = screen.Name, Role = PlannedRole.Screen,
+            Template = screen, OnsetNs = 0, DurationNs = 1, OnsetFrame = 0, DurationFrames = 1,
+        };
+        var scene = new SceneFactory(cyberball).ForEvent(e, null);
+        Assert.Equal(SceneKind.BallToss, scene.Kind);
+        Assert.Equal(["Anna", "Ben", "You"], scene.Game!.Players.Select(p => p.Name));
+        Assert.True(scene.Game.Players[2].IsParticipant);
     }
 
     [Fact]
