@@ -200,6 +200,45 @@ public class BallTossTests
         Assert.Equal([null, "belonging", "self_esteem", "meaningful_existence", "control"], scores.Select(s => s.Response));
     }
 
+    [Fact]
+    public void AlternatingInclusionAndExclusionBlocksOfOneRunStartAtTheirVolumes()
+    {
+        // Bolling et al. 2011's shape: inclusion and exclusion blocks alternate within a run; here each block is locked
+        // to a scanner volume (Presentation's mri_pulse), so the games start on those pulses.
+        var path = Variants.Write("bt-alternate.yaml", Variants.Shipped(Cyberball).Replace(
+            "        - {label: inclusion, condition: inclusion, trials: 1}\n",
+            "        - {label: inclusion, condition: inclusion, trials: 1, at_volume: 2}\n        - {label: exclusion, condition: exclusion, trials: 1, at_volume: 60}\n        - {label: inclusion2, condition: inclusion, trials: 1, at_volume: 118}\n")
+            .Replace("  volumes: 62", "  volumes: 180"));
+        var loaded = ParadigmLoader.Load(path);
+        Assert.True(loaded.IsValid, string.Join("\n", loaded.Diagnostics));
+        var paradigm = loaded.Paradigm!;
+        var clock = new VirtualClock();
+        var sink = new MemorySink();
+        var devices = new SessionDevices
+        {
+            Clock = clock, Display = new SimulatedDisplay(clock, 60), Sink = sink,
+            Input = new SimulatedParticipant(clock, paradigm, new ResponderPolicy(), 5),
+            Trigger = new ScannerEmulator(clock, paradigm.Scanner.TrNs, dropout: 0, seed: 3),
+            Operator = new ScriptedOperator([]),
+        };
+        var options = new SessionOptions { SessionId = "s", Mode = "simulate", SkipPhases = ["welcome", "watching_intro", "watching", "play_intro", "exclusion", "mood_after", "need_threat", "end"] };
+        var result = new SessionRunner(Planner.Make(paradigm, new SessionFacts("sub-04")), devices, options).Run();
+        Assert.Equal(SessionStatus.Completed, result.Status);
+        var games = sink.Events.Where(e => e.Kind == EventKind.GameEnded).ToList();
+        Assert.Equal(["inclusion", "exclusion", "inclusion"], games.Select(g => g.Condition));
+        Assert.Equal([10.0, 2.0, 10.0], games.Select(g => g.Value));
+        long t0 = sink.Events.Single(e => e.Kind == EventKind.RunStarted).TimeNs;
+        var onsets = sink.Events.Where(e => e.Kind == EventKind.ScreenOnset && e.Screen == "ball_toss").Select(e => e.TimeNs - t0).ToList();
+        long tr = paradigm.Scanner.TrNs, period = devices.Display.PeriodNs;
+        Assert.Equal(3, onsets.Count);
+        Assert.InRange(onsets[0], 2 * tr, 2 * tr + 2 * period);
+        Assert.InRange(onsets[1], 60 * tr, 60 * tr + 2 * period);
+        Assert.InRange(onsets[2], 118 * tr, 118 * tr + 2 * period);
+        // Each game's throws stay inside its own block.
+        foreach (var g in games)
+            Assert.Equal(30, sink.Events.Count(e => e.Kind == EventKind.Throw && e.Block == g.Block));
+    }
+
     private sealed class MemorySink : IEventSink
     {
         public readonly List<EventRecord> Events = [];
