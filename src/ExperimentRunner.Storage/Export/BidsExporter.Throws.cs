@@ -14,6 +14,10 @@ internal static partial class BidsExporter
         ["participant_throw"] = "the participant's throw (onset: release; duration: flight; response_time: from the ball's arrival at the participant to their choice, n/a when the time limit passed and the ball was thrown for them)",
     };
 
+    /// <summary>The event_type level of throw rows, for a sidecar whose file has any (none otherwise: other files stay as they were).</summary>
+    private static (string, string)[] ThrowEventTypes(List<string> trialTypes) =>
+        trialTypes.Any(ThrowTrialTypes.ContainsKey) ? [("throw", "a throw of a ball-toss game (Cyberball)")] : [];
+
     /// <summary>
     /// A row per throw of the acquisition's games (event_type "throw"): onset the release, duration the flight (n/a
     /// when the game's screen ended with the ball in the air), trial_type the label, response_time the participant's
