@@ -74,6 +74,7 @@ public sealed class PreviewSceneTests
     [InlineData("social-feedback-fmri.yaml")]
     [InlineData("social-feedback-pet.yaml")]
     [InlineData("social-judgment-fmri.yaml")]
+    [InlineData("cyberball-fmri.yaml")]
     public void EveryPreviewOfAScreenTheSessionShowsIsThatScreen(string file)
     {
         var p = ParadigmLoader.Load(Path.Combine(Exrun.Root, "paradigms", file)).Paradigm!;
@@ -99,5 +100,6 @@ public sealed class PreviewSceneTests
         Assert.Contains("end:0", compared);
         if (p.Phases.OfType<QuestionnairePhase>().Any()) Assert.Contains("questionnaire:0", compared);
         if (p.Phases.OfType<ScanPhase>().Any()) Assert.Contains("wait:0", compared);
+        if (p.Games.Count > 0) Assert.Contains("ball_toss:0", compared);
     }
 }

@@ -12,11 +12,12 @@ namespace ExperimentRunner.Core.Tests;
 public class FrameLoopAllocationTests
 {
     /// <summary>Counts what the runner allocates from one flip to the next when no screen changed in between.</summary>
-    private sealed class MeasuringDisplay(IClock clock) : IDisplay
+    private sealed class MeasuringDisplay(IClock clock, bool sameSceneIsSteady = false) : IDisplay
     {
         private readonly SimulatedDisplay _inner = new(clock, 60);
         private long _lastFlipAllocated = -1;
         private bool _showed;
+        private SceneSpec? _scene;
         public long SteadyFrames, SteadyBytes, AllocFrames;
         public List<long> Sizes = new(100);
 
@@ -28,7 +29,10 @@ public class FrameLoopAllocationTests
 
         public void Show(SceneSpec scene, in SceneState state)
         {
-            _showed = true;
+            // An animated screen (the ball of a ball-toss game) is shown again every frame with a new state: with
+            // sameSceneIsSteady only a change of scene ends a steady stretch, so the animation's frames are measured too.
+            if (!sameSceneIsSteady || !ReferenceEquals(scene, _scene)) _showed = true;
+            _scene = scene;
             _inner.Show(scene, state);
         }
 
@@ -123,6 +127,28 @@ public class FrameLoopAllocationTests
         var result = new SessionRunner(plan, devices, new SessionOptions { SessionId = "s", Mode = "simulate" }).Run();
         Assert.Equal(SessionStatus.Completed, result.Status);
         Assert.True(display.SteadyFrames > 20_000, $"{display.SteadyFrames} steady frames");
+        Assert.True(display.SteadyBytes == 0, $"{display.AllocFrames} frames allocated: {string.Join(",", display.Sizes)}");
+    }
+
+    [Fact]
+    public void TheFramesOfABallTossGameAllocateNothingWhileTheBallFlies()
+    {
+        var paradigm = ParadigmLoader.Load(Repo.Paradigm("cyberball-fmri.yaml")).Paradigm!;
+        var plan = Planner.Make(paradigm, new SessionFacts("sub-01"));
+        var clock = new VirtualClock();
+        var display = new MeasuringDisplay(clock, sameSceneIsSteady: true);
+        var sink = new CountingSink();
+        var devices = new SessionDevices
+        {
+            Clock = clock, Display = display, Sink = sink,
+            Input = new SimulatedParticipant(clock, paradigm, new ResponderPolicy { Miss = 0.1 }, 1),
+            Trigger = new ScannerEmulator(clock, paradigm.Scanner.TrNs, dropout: 0.05, seed: 3),
+            Operator = new ScriptedOperator([]),
+        };
+        var result = new SessionRunner(plan, devices, new SessionOptions { SessionId = "s", Mode = "simulate" }).Run();
+        Assert.Equal(SessionStatus.Completed, result.Status);
+        // Three games of 110 s at 60 Hz: throws, flights, the participant's turns and timeouts all in steady frames.
+        Assert.True(display.SteadyFrames > 19_000, $"{display.SteadyFrames} steady frames");
         Assert.True(display.SteadyBytes == 0, $"{display.AllocFrames} frames allocated: {string.Join(",", display.Sizes)}");
     }
 }

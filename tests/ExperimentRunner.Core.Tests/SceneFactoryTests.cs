@@ -40,11 +40,11 @@ public class SceneFactoryTests
     [Fact]
     public void EveryScreenKindIsCoveredAbove()
     {
-        // Rating screens are covered by the next two tests, parts screens by PartsTests, the phase-only kinds below;
+        // Rating screens are covered by the next two tests, parts screens by PartsTests, ball_toss by ABallTossScreenShowsItsGamesPlayers, the phase-only kinds below;
         // the theory above names every other kind.
-        Assert.Equal(12, Enum.GetValues<SceneKind>().Length);
+        Assert.Equal(13, Enum.GetValues<SceneKind>().Length);
         // `show:` takes every kind but the phase-only ones, by its snake_case name.
-        Assert.Equal(["blank", "feedback", "fixation", "image", "parts", "profile", "question", "rating", "text"], ScreenKinds.ShowNames.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["ball_toss", "blank", "feedback", "fixation", "image", "parts", "profile", "question", "rating", "text"], ScreenKinds.ShowNames.Keys.Order(StringComparer.Ordinal));
     }
 
     [Theory]
@@ -56,6 +56,22 @@ public class SceneFactoryTests
         Assert.DoesNotContain(kind, ScreenKinds.ShowNames.Values);
         var e = Assert.Throws<InvalidOperationException>(() => new SceneFactory(Paradigm).ForEvent(EventShowing(kind), Paradigm.ProfileRows[0]));
         Assert.Contains("only phases show", e.Message);
+    }
+
+    [Fact]
+    public void ABallTossScreenShowsItsGamesPlayers()
+    {
+        var cyberball = ParadigmLoader.Load(Repo.Paradigm("cyberball-fmri.yaml")).Paradigm!;
+        var screen = cyberball.Trials.Values.SelectMany(t => t.Screens).Single(s => s.Show == SceneKind.BallToss);
+        var e = new PlannedEvent
+        {
+            Run = 1, Block = 1, Trial = 1, Condition = "inclusion", Screen = screen.Name, Role = PlannedRole.Screen,
+            Template = screen, OnsetNs = 0, DurationNs = 1, OnsetFrame = 0, DurationFrames = 1,
+        };
+        var scene = new SceneFactory(cyberball).ForEvent(e, null);
+        Assert.Equal(SceneKind.BallToss, scene.Kind);
+        Assert.Equal(["Anna", "Ben", "You"], scene.Game!.Players.Select(p => p.Name));
+        Assert.True(scene.Game.Players[2].IsParticipant);
     }
 
     [Fact]

@@ -48,6 +48,8 @@ public sealed record SceneSpec
     public IReadOnlyList<PartSpec> Parts { get; init; } = [];
     /// <summary>True when a parts screen shows its <see cref="Profile"/>'s photo (a <c>{photo}</c> image or a card with its photo).</summary>
     public bool PartsShowPhoto { get; init; }
+    /// <summary>The players and ball of a <see cref="SceneKind.BallToss"/> screen.</summary>
+    public BallTossStyle? Game { get; init; }
 }
 
 /// <summary>The dynamic part of a screen, changed without recomposing: rating cursor, highlighted option, a counter.</summary>
@@ -59,6 +61,8 @@ public struct SceneState
     public int Highlight;
     /// <summary>A number to show (warm-up volumes still to come on the wait screen); -1 none.</summary>
     public int Counter;
+    /// <summary>The ball's centre on a ball-toss screen, fractions of the screen from its top-left corner; NaN hides it.</summary>
+    public double BallX, BallY;
 
-    public static SceneState Default => new() { Cursor = double.NaN, Highlight = -1, Counter = -1 };
+    public static SceneState Default => new() { Cursor = double.NaN, Highlight = -1, Counter = -1, BallX = double.NaN, BallY = double.NaN };
 }

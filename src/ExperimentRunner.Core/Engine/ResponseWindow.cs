@@ -82,6 +82,20 @@ internal sealed class ResponseWindow
         State.Cursor = cursor;
     }
 
+    /// <summary>
+    /// Opens the window again on the screen on display (a game's turn): it takes <paramref name="accepts"/> from now on,
+    /// with response times from <paramref name="onsetNs"/>. Allocates nothing.
+    /// </summary>
+    public void Reopen(ScreenMode mode, IReadOnlyList<string> accepts, long onsetNs)
+    {
+        Mode = mode;
+        Accepted = accepts;
+        Responded = false;
+        Response = null;
+        ResponseNs = EventRecord.None;
+        OnsetNs = onsetNs;
+    }
+
     /// <summary>Called after each flip: the first flip after <see cref="Begin"/> is the screen's onset.</summary>
     public void Flipped(long flipNs)
     {

@@ -78,6 +78,8 @@ internal sealed class ScanPhaseRunner(IScanHost runner, ScanPhase scan, PlannedR
             labels[i] = EventLabels.TrialType(e);
             scenes[i] = s.Scenes.ForEvent(e, profile);
         }
+        var games = BallTossRunner.ForRun(s, _window, events, _frames.PeriodNs);
+        BallTossRunner? game = null;
         var wait = s.Scenes.Wait(scan.Name, scan.WaitText);
         var fixation = s.Scenes.Fixation();
         var pausedScene = fixation;
@@ -114,9 +116,13 @@ internal sealed class ScanPhaseRunner(IScanHost runner, ScanPhase scan, PlannedR
                     filled = true;
                     dev.Display.Show(fixation, SceneState.Default);
                 }
-                runner.FlipAndPoll();
+                game?.Frame(predicted);
+                long shown = runner.FlipAndPoll();
+                game?.AfterFlip(shown);
                 continue;
             }
+            game?.Finish();
+            game = null;
             if (idx >= 0) FinishEvent(events[idx], profiles[idx]);
             for (int k = idx + 1; k < due; k++)
             {
@@ -204,12 +210,16 @@ internal sealed class ScanPhaseRunner(IScanHost runner, ScanPhase scan, PlannedR
                     _machine.Fire(_machine.ShowTrigger(ev.Screen));
                     var responses = ev.Template?.Responses ?? [];
                     runner.Begin(scenes[idx], responses.Count > 0 ? ScreenMode.Choice : ScreenMode.None, ev.Screen, responses);
+                    game = games[idx];
+                    game?.Begin();
                     break;
             }
             long flip = runner.FlipAndPoll();
             long limit = ev.Role == PlannedRole.Rating ? ev.DurationNs : ev.Template?.Responses.Count > 0 ? ev.DurationNs : 0;
             runner.Shown(flip, t0 + ev.OnsetNs + schedule.ShiftNs, ev.DurationNs, ev.Marker, ev.Sound, limit, labels[idx]);
+            game?.Started(flip);
         }
+        if (!Finished) game?.Finish();
         if (idx >= 0 && !Finished) FinishEvent(events[idx], profiles[idx]);
         if (blockOpen && !Finished) s.Write(SessionEvents.BlockEnded(s.Now, s.Run, currentBlock, s.PhaseName));
         _operator.EndPause();

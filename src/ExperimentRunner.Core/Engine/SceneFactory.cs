@@ -144,6 +144,7 @@ public sealed partial class SceneFactory(ParadigmModel paradigm, string? partici
             SceneKind.Parts => PartsScene(e, t, profile),
             // Phases show these; the loader refuses them in a trial's `show:`.
             SceneKind.Selection or SceneKind.Questionnaire or SceneKind.Wait => throw new InvalidOperationException($"screen '{t.Name}' shows {t.Show}, which only phases show"),
+            SceneKind.BallToss => BallToss(t),
         };
 #pragma warning restore CS8524
     }

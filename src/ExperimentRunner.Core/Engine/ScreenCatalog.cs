@@ -16,7 +16,7 @@ public sealed class UnknownScreenException(string message) : Exception(message);
 public static class ScreenCatalog
 {
     /// <summary>Words that name a screen by its kind; the index picks the N-th of it (page, profile, rating, item).</summary>
-    public static readonly string[] KindWords = ["instructions", "selection", "fixation", "profile", "question", "feedback", "rating", "questionnaire", "wait", "end"];
+    public static readonly string[] KindWords = ["instructions", "selection", "fixation", "profile", "question", "feedback", "rating", "questionnaire", "wait", "end", "ball_toss"];
 
     /// <summary>
     /// Every screen of the paradigm once, as a name and index that <see cref="Find"/> takes: each trial screen, each
@@ -111,6 +111,14 @@ public static class ScreenCatalog
         };
         var state = SceneState.Default;
         if (rating != null) state.Cursor = StartCursor(rating);
+        if (template.Show == SceneKind.BallToss && template.Game != null && p.Games.TryGetValue(template.Game, out var game))
+        {
+            // Mid-throw: the ball halfway through a flight from the index-th other player to the participant.
+            int you = game.ParticipantIndex;
+            var others = Enumerable.Range(0, game.Players.Count).Where(i => i != you).ToList();
+            int from = others[index % others.Count];
+            (state.BallX, state.BallY) = game.BallAt(from, you < 0 ? from : you, 0.5);
+        }
         return (scenes.ForEvent(ev, template.ShowsProfile || p.ProfileRows.Count > 0 ? Profile(p, index) : null), state);
     }
 

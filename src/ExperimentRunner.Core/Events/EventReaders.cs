@@ -98,6 +98,9 @@ public readonly record struct QuestionnaireAnswerEvent(long TimeNs, string? Ques
 /// <summary>A questionnaire's score by its rule (NaN when nothing was answered).</summary>
 public readonly record struct QuestionnaireScoreEvent(long TimeNs, string? Questionnaire, double Score, string? Description)
 {
+    /// <summary>The subscale this score is of; null for the questionnaire's total.</summary>
+    public string? Subscale { get; init; }
+
     /// <summary>The <see cref="EventRecord.Screen"/> that marks a score among questionnaire events.</summary>
     public const string ScreenName = "score";
 }
@@ -180,7 +183,7 @@ public static class EventReaders
         new(Expect(e, EventKind.Questionnaire).TimeNs, e.Screen, e.Stimulus, e.Value, e.Response, e.RtNs, e.Code == 1, e.Text);
 
     public static QuestionnaireScoreEvent AsQuestionnaireScore(this in EventRecord e) =>
-        new(Expect(e, EventKind.Questionnaire).TimeNs, e.Stimulus, e.Value, e.Text);
+        new(Expect(e, EventKind.Questionnaire).TimeNs, e.Stimulus, e.Value, e.Text) { Subscale = e.Response };
 
     public static ScoredEvent AsScored(this in EventRecord e) =>
         new(Expect(e, EventKind.Scored).TimeNs, e.Screen, e.Condition, e.Response, e.Text, e.RtNs, e.IntendedNs, e.Value == 1);

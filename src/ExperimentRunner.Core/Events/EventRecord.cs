@@ -46,12 +46,23 @@ public enum EventKind
     /// IntendedNs the screen's onset (ns of the run clock), which ties it to its screen.
     /// </summary>
     Scored,
+    /// <summary>
     /// A trial's expectancy from an earlier answer (a scan's <c>earlier:</c>): Stimulus the profile, Response the answer
     /// it was given, Text the feedback that answer expects ("positive", "negative"; absent when it expects none),
     /// Condition the trial's condition, Value 1 when the condition's valence confirms the expectancy, 0 when it
     /// violates it, NaN when either has no valence.
     /// </summary>
     Expectancy,
+    /// <summary>
+    /// A throw of a ball-toss game: TimeNs the flip the ball left on (release onset), DurationNs the flight to the flip
+    /// it arrived on (arrival onset = TimeNs + DurationNs; None when the screen ended first), IntendedNs a computer
+    /// player's planned release, Stimulus the thrower, Response the receiver, RtNs the participant's time from the ball's
+    /// arrival to their choice, Value the throw's number in its game, Text the label (ball_to_participant,
+    /// ball_to_other, participant_throw), Code 0, 1 when the participant's time limit passed, 2 when cut by the screen's end.
+    /// </summary>
+    Throw,
+    /// <summary>A ball-toss game ended: Code the throws made, Value the throws the participant received, Text the schedule kind.</summary>
+    GameEnded,
 }
 
 /// <summary>

@@ -210,10 +210,11 @@ public static class SessionEvents
     };
 
     /// <summary>A questionnaire's score by its rule; NaN when no item was answered.</summary>
-    public static EventRecord QuestionnaireScore(long timeNs, string phase, string questionnaire, double score, string description) => new()
+    /// <param name="subscale">The subscale scored; null for the questionnaire's total.</param>
+    public static EventRecord QuestionnaireScore(long timeNs, string phase, string questionnaire, double score, string description, string? subscale = null) => new()
     {
         Kind = EventKind.Questionnaire, TimeNs = timeNs, Phase = phase, Screen = QuestionnaireScoreEvent.ScreenName, Stimulus = questionnaire,
-        Value = score, Text = description,
+        Response = subscale, Value = score, Text = description,
     };
 
     /// <summary>Feedback targets filled by the selection's fallback: <paramref name="filled"/> from <paramref name="source"/>.</summary>

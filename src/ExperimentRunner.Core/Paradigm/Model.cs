@@ -147,7 +147,11 @@ public sealed partial record RatingSpec(
     int Marker,
     SourcePos Pos);
 
-public sealed record QuestionnaireItem(string Id, string Text, bool Reverse, SourcePos Pos);
+public sealed record QuestionnaireItem(string Id, string Text, bool Reverse, SourcePos Pos)
+{
+    /// <summary>The subscale the item belongs to (e.g. 'belonging' of the need-threat scale), or null; each subscale gets its own score.</summary>
+    public string? Subscale { get; init; }
+}
 
 public enum ScoreRule { Sum, Mean }
 
@@ -199,6 +203,9 @@ public sealed partial record ScreenSpec(
     /// <summary>The declared <c>event:</c> label of the screen for analysis (BIDS trial_type), or null for the default
     /// <c>&lt;condition&gt;_&lt;screen&gt;</c> (<see cref="Planning.EventLabels"/>).</summary>
     public string? Event { get; init; }
+
+    /// <summary>A <c>ball_toss</c> screen's game (a name from <c>games:</c>); null on other screens.</summary>
+    public string? Game { get; init; }
 }
 
 public sealed record TrialSpec(string Name, IReadOnlyList<ScreenSpec> Screens, SourcePos Pos);
@@ -308,6 +315,8 @@ public sealed partial record ParadigmModel
     public required string Caption { get; init; }
     /// <summary>Every image, sound and font a session of this paradigm opens (profile photos included), in file order.</summary>
     public IReadOnlyList<StimulusFile> StimulusFiles { get; init; } = [];
+    /// <summary>Ball-toss games (Cyberball) by name, from <c>games:</c>.</summary>
+    public IReadOnlyDictionary<string, BallTossSpec> Games { get; init; } = new Dictionary<string, BallTossSpec>();
 
     /// <summary>Named stimuli the operator gives per session (<c>session_stimuli:</c>, <c>--stimulus NAME=PATH</c>), in file order.</summary>
     public IReadOnlyList<string> SessionStimulusSlots { get; init; } = [];

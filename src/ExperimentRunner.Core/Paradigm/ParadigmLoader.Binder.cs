@@ -71,10 +71,12 @@ public static partial class ParadigmLoader
             var markers = BindMarkers(top);
             var ratings = BindRatings(top);
             var questionnaires = BindQuestionnaires(top);
+            var games = BindGames(top, conditions);
             var trials = BindTrials(top, conditions, ratings, sounds);
             CheckSlotsShown(top, trials);
             var phases = BindPhases(top, trials, ratings, questionnaires, conditions, rows, scanner);
             CheckTrialColumns(phases, trials, conditions, sounds);
+            CheckGames(games, trials, phases);
             CheckMarkers(top, markers, conditions, ratings, trials, phases);
             CheckProfileColumns(profiles, caption, conditions, trials, phases);
 
@@ -108,6 +110,7 @@ public static partial class ParadigmLoader
                 StimulusFiles = _opened,
                 TableImages = _tableImages,
                 SessionStimulusSlots = _slots,
+                Games = games,
             };
         }
 

@@ -73,10 +73,10 @@ public static partial class ParadigmLoader
                     if (seq.Items.Count > 500) d.Error(seq.Pos, "a questionnaire has at most 500 items");
                     foreach (var itemNode in seq.Items.Take(500))
                     {
-                        var ir = new MapReader(itemNode, "a questionnaire item", d, itemNode.Pos, "id", "text", "reverse");
+                        var ir = new MapReader(itemNode, "a questionnaire item", d, itemNode.Pos, "id", "text", "reverse", "subscale");
                         string id = ir.Required("id");
                         if (!ids.Add(id)) d.Error(ir.PosOf("id"), $"item id '{id}' appears twice");
-                        items.Add(new QuestionnaireItem(id, ir.Required("text"), ir.Bool("reverse", false), itemNode.Pos));
+                        items.Add(new QuestionnaireItem(id, ir.Required("text"), ir.Bool("reverse", false), itemNode.Pos) { Subscale = ir.OptString("subscale") });
                     }
                 }
                 else d.Error(r.PosOf("items"), $"questionnaire '{key.Value}' needs 'items': a list of {{id, text, reverse}}");
@@ -106,7 +106,7 @@ public static partial class ParadigmLoader
                 foreach (var node in seq.Items.Take(50))
                 {
                     var s = new MapReader(node, "a screen", d, node.Pos,
-                        "name", "show", "duration", "text", "options", "image", "sound", "rating", "responses", "end_on_response", "marker", "correct", "series", "parts", "event", "expects");
+                        "name", "show", "duration", "text", "options", "image", "sound", "rating", "responses", "end_on_response", "marker", "correct", "series", "parts", "event", "expects", "game");
                     var show = s.Enum("show", SceneKind.Blank, ScreenKinds.ShowNames);
                     if (!s.Has("show")) d.Error(s.Pos, $"a screen needs 'show': one of {string.Join(", ", ScreenKinds.ShowNames.Keys)}");
                     string name = s.String("name", s.OptString("show") ?? "screen");
@@ -147,7 +147,7 @@ public static partial class ParadigmLoader
                     if (show is SceneKind.Text && s.OptString("text") == null) d.Error(s.Pos, $"text screen '{name}' needs 'text'");
                     screens.Add(BindScreenExtras(s, new ScreenSpec(name, show, duration ?? new FixedDuration(s.Pos, 0), s.OptString("text"), options, image, sound, rating,
                         responses, s.Bool("end_on_response", false), IsTemplate(s.OptString("marker")) ? null : s.OptInt("marker", 0, 255), node.Pos)
-                        { Parts = parts, Event = EventLabel(s, name), Expects = OptionExpects(s, name, options), ImageSlot = slot }));
+                        { Parts = parts, Event = EventLabel(s, name), Expects = OptionExpects(s, name, options), ImageSlot = slot, Game = BallTossGameOf(s, show) }));
                 }
                 result[key.Value] = new TrialSpec(key.Value, screens, key.Pos);
             }

@@ -32,6 +32,8 @@ public enum SceneKind
     Image,
     /// <summary>A screen composed from declared parts (image, text, shape, rating, choices, profile card) placed in normalised coordinates.</summary>
     Parts,
+    /// <summary>A ball-toss game (Game): the players composed once; the ball drawn per frame from <see cref="Devices.SceneState.BallX"/>, <see cref="Devices.SceneState.BallY"/>.</summary>
+    BallToss,
 }
 
 /// <summary>The names of <see cref="SceneKind"/> in paradigm files.</summary>

@@ -57,6 +57,7 @@ public static class PlanWriter
                         S(e.OnsetNs), L(e.OnsetFrame), S(e.DurationNs), L(e.DurationFrames), I(e.Marker),
                         e.Row ?? "n/a", e.Correct ?? "n/a",
                     ]).Append('\n');
+                    BallTossPlan.AppendTsv(sb, plan, phase.Spec.Name, e);
                 }
             }
         }

@@ -325,7 +325,7 @@ public static class Planner
         return merged;
     }
 
-    private static long Draw(DurationSpec spec, DetRandom rng, Dictionary<ScreenSpec, Queue<long>>? lists, ScreenSpec? key)
+    internal static long Draw(DurationSpec spec, DetRandom rng, Dictionary<ScreenSpec, Queue<long>>? lists, ScreenSpec? key)
     {
         switch (spec)
         {

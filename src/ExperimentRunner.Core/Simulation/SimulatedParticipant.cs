@@ -154,6 +154,13 @@ public sealed class SimulatedParticipant : IInput
                 Press(onsetNs + rt, pick.Response);
                 return;
             }
+            case SceneKind.BallToss:
+            {
+                // A turn in a ball-toss game: throws to one of the other players, each equally likely.
+                if (miss) return;
+                Press(onsetNs + rt, scene.Responses[_rng.Next(scene.Responses.Count)]);
+                return;
+            }
             case SceneKind.Question:
             case SceneKind.Parts when scene.Rating is null && scene.Options.Count > 1:
             {

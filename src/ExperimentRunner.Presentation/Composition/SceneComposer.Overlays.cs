@@ -49,6 +49,7 @@ public sealed partial class SceneComposer
             float baseline = layout.Counter.Y + (layout.Counter.Height - (m.Descent - m.Ascent)) / 2 - m.Ascent;
             canvas.DrawText(digits, layout.Counter.CenterX, baseline, SKTextAlign.Center, font, paint);
         }
+        DrawBall(canvas, layout, state);
     }
 }
 

@@ -118,6 +118,7 @@ public sealed partial class SceneComposer : IDisposable
                 SceneKind.Wait => WaitScreen(canvas, scene),
                 SceneKind.Image => ImageScreen(canvas, scene, images),
                 SceneKind.Parts => PartsScreen(canvas, scene, images),
+                SceneKind.BallToss => BallTossScreen(canvas, scene, images),
             };
 #pragma warning restore CS8524
             layout.TextTruncated = _truncated;

@@ -50,6 +50,10 @@ public sealed class SceneLayout
     public PixelRect Title { get; init; } = PixelRect.Empty;
     /// <summary>The image (Image); empty when none.</summary>
     public PixelRect Image { get; init; } = PixelRect.Empty;
+    /// <summary>The ball's diameter on a ball-toss screen, pixels; 0 on other screens.</summary>
+    public float BallDiameter { get; init; }
+    /// <summary>The ball's colour on a ball-toss screen.</summary>
+    public SkiaSharp.SKColor BallColor { get; init; }
 
     /// <summary>
     /// True when some text did not fit and was cut with "…" (a profile's bio on its card excepted): a paradigm

@@ -302,6 +302,14 @@ public sealed class GlDisplay : IDisplay
             NineSlice(layout.Options[_state.Highlight]);
 
         if (_state.Counter >= 0 && !layout.Counter.IsEmpty) DrawCounter(layout.Counter, _state.Counter);
+
+        // A ball-toss screen's ball, moved per frame by the runner (SceneState.BallX/BallY, fractions of the screen).
+        if (layout.BallDiameter > 0 && !double.IsNaN(_state.BallX) && !double.IsNaN(_state.BallY))
+        {
+            float d = layout.BallDiameter, c = 1 / 255f;
+            var color = layout.BallColor;
+            Sprite(_atlas.Disc, (float)(_state.BallX * Size.Width) - d / 2, (float)(_state.BallY * Size.Height) - d / 2, d, d, color.Red * c, color.Green * c, color.Blue * c, 1);
+        }
     }
 
     private void Sprite(in OverlayAtlas.Sprite s, float x, float y, float w, float h, float r, float g, float b, float a) =>

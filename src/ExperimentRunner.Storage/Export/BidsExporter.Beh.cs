@@ -41,7 +41,7 @@ internal static partial class BidsExporter
                 if (s.Event.IsQuestionnaireScore())
                 {
                     QuestionnaireScoreEvent score = s.Event.AsQuestionnaireScore();
-                    table.Add(Text(score.Questionnaire), "score", "score", Number(score.Score), Missing);
+                    table.Add(Text(score.Questionnaire), score.Subscale is { } subscale ? "score_" + subscale : "score", "score", Number(score.Score), Missing);
                 }
                 else
                 {
@@ -53,7 +53,7 @@ internal static partial class BidsExporter
             WriteJson(dir, $"{stem}_acq-questionnaire_beh.json", files, w =>
             {
                 Describe(w, "questionnaire", "Questionnaire", "The questionnaire, by its name in the paradigm.");
-                Describe(w, "item", "Item", "The item's id in the paradigm; \"score\" for the questionnaire's computed score.");
+                Describe(w, "item", "Item", "The item's id in the paradigm; \"score\" for the questionnaire's computed score, \"score_<subscale>\" for a subscale's (e.g. score_belonging).");
                 DescribeLevels(w, "row_type", "Row type", "Whether the row is one answer or the computed score.", [("item", "one item's answer"), ("score", "the score computed by the paradigm's rule (reverse-scored items included)")]);
                 Describe(w, "answer", "Answer", "The item's answer on its scale, or the computed score; n/a when not answered.");
                 Describe(w, "response_time", "Response time", "From the item's onset until the answer; n/a for scores.", "s");

@@ -104,6 +104,7 @@ internal static partial class BidsExporter
                 ]));
             }
         }
+        AddThrowRows(own, t0, run, acquisitionNumber, rows, levels);
         var table = new TableWriter([.. EventColumns, "correct"]);
         foreach (var row in rows.OrderBy(r => r.OnsetNs).ThenBy(r => r.Seq)) table.Add(row.Values);
         SaveTable(dir, name + ".tsv", table, files, root);

@@ -19,7 +19,7 @@ internal static partial class BidsExporter
         Describe(w, "response_time", "Response time", "From the onset of the screen the answer belongs to until the answer (a key press, a yes/no prediction, or the confirmation of a rating); n/a when no answer came in time (a miss) or none was asked for.", "s");
         Describe(w, "stim_file", "Stimulus file", "The image shown on this screen, relative to the dataset's /stimuli folder (the paradigm's stimuli root); n/a for screens without an image.");
         Describe(w, "value", "Rating value", "The final value of the rating given on this screen (scale as in the paradigm); n/a on other rows and when the rating timed out.");
-        DescribeLevels(w, "event_type", "Event type", "What the row records.", [("screen", "a screen appeared"), ("response", "a key or button press")]);
+        DescribeLevels(w, "event_type", "Event type", "What the row records.", [("screen", "a screen appeared"), ("response", "a key or button press"), .. ThrowEventTypes(trialTypes)]);
         Describe(w, "run", "Run", "1-based run index within the session (also in the file name).");
         Describe(w, "acquisition", "Acquisition", "Which attempt at the run this file records: 1 for the first, one more for each resume that went back into the run (each attempt is its own scanner series with its own t0; a run with several has one file per attempt, named _acq-attempt<n>).");
         Describe(w, "block", "Block", "1-based block index within the run; 0 outside blocks.");

@@ -23,6 +23,7 @@ internal static class TableExporter
         progress("trials", sessions.Count / 2);
         Save(EventsTable(sessions), "events");
         Save(FlipsTable(sessions), "flips");
+        if (GameTables.GamesTable(sessions) is { } games) Save(games, "games");
         progress("events and flips", sessions.Count);
     }
 
