@@ -1,3 +1,4 @@
+using ExperimentRunner.Core.Devices;
 using ExperimentRunner.Core.Engine;
 using ExperimentRunner.Core.Events;
 using ExperimentRunner.Core.Paradigm;

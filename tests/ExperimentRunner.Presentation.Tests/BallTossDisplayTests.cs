@@ -1,4 +1,5 @@
 using ExperimentRunner.Core.Devices;
+using ExperimentRunner.Core.Paradigm;
 using ExperimentRunner.Presentation.Gl;
 using ExperimentRunner.Presentation.Preview;
 using SkiaSharp;

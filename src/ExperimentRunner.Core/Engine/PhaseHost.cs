@@ -46,7 +46,7 @@ internal interface IScanHost : IPhaseHost
     void Begin(SceneSpec scene, ScreenMode mode, string screenName, IReadOnlyList<string> accepts, RatingSpec? rating = null, double cursor = double.NaN);
 
     /// <summary>After the flip that showed a scene: its onset logged, its marker and sound sent.</summary>
-    void Shown(long flipNs, long intendedNs, long durationNs, int marker, string? sound, long timeLimitNs);
+    void Shown(long flipNs, long intendedNs, long durationNs, int marker, string? sound, long timeLimitNs, string? label);
 }
 
 // The runner as the phases' host: each member forwards to the runner's own.
@@ -72,6 +72,6 @@ public sealed partial class SessionRunner : IScanHost
     void IScanHost.Begin(SceneSpec scene, ScreenMode mode, string screenName, IReadOnlyList<string> accepts, RatingSpec? rating, double cursor) =>
         Begin(scene, mode, screenName, accepts, rating, cursor);
 
-    void IScanHost.Shown(long flipNs, long intendedNs, long durationNs, int marker, string? sound, long timeLimitNs) =>
-        Shown(flipNs, intendedNs, durationNs, marker, sound, timeLimitNs);
+    void IScanHost.Shown(long flipNs, long intendedNs, long durationNs, int marker, string? sound, long timeLimitNs, string? label) =>
+        Shown(flipNs, intendedNs, durationNs, marker, sound, timeLimitNs, label);
 }

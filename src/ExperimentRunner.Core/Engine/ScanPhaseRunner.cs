@@ -259,7 +259,7 @@ internal sealed class ScanPhaseRunner(IScanHost runner, ScanPhase scan, PlannedR
         long waitStart = s.Now;
         bool warned = false;
         runner.FlipAndPoll();
-        runner.Shown(_frames.LastFlipNs, EventRecord.None, EventRecord.None, 0, null, 0);
+        runner.Shown(_frames.LastFlipNs, EventRecord.None, EventRecord.None, 0, null, 0, null);
         while (_scanner.WaitingForT0 && !Finished)
         {
             runner.FlipAndPoll();
