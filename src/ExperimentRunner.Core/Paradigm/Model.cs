@@ -260,6 +260,8 @@ public sealed record ParadigmModel
     public required string Caption { get; init; }
     /// <summary>Every image, sound and font a session of this paradigm opens (profile photos included), in file order.</summary>
     public IReadOnlyList<StimulusFile> StimulusFiles { get; init; } = [];
+    /// <summary>The optional <c>design:</c> section: contrasts and settings of <c>exrun design</c> (issue 16).</summary>
+    public DesignSpec Design { get; init; } = DesignSpec.Default;
 
     /// <summary>The response names whose keys include <paramref name="key"/>.</summary>
     public string? ResponseForKey(string key)

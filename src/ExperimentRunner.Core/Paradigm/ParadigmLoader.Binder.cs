@@ -73,6 +73,7 @@ public static partial class ParadigmLoader
             var trials = BindTrials(top, conditions, ratings, sounds);
             var phases = BindPhases(top, trials, ratings, questionnaires, conditions, rows, scanner);
             CheckMarkers(top, markers, conditions, ratings, trials, phases);
+            var design = BindDesign(top);
 
             if (!top.Has("phases")) d.Error(_start, "the paradigm needs 'phases': the list of what happens, in order");
 
@@ -102,6 +103,7 @@ public static partial class ParadigmLoader
                 ArmCodes = arms,
                 Caption = caption,
                 StimulusFiles = _opened,
+                Design = design,
             };
         }
 

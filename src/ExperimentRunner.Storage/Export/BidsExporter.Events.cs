@@ -95,7 +95,7 @@ internal static partial class BidsExporter
                 if (!string.IsNullOrEmpty(e.Text)) stimFiles.Add(e.Text);
                 rows.Add((e.TimeNs - t0, se.Seq,
                 [
-                    Seconds(e.TimeNs, t0), Duration(e.DurationNs), Present(e.Condition) ?? Present(trial?.Condition) ?? screen,
+                    Seconds(e.TimeNs, t0), Duration(e.DurationNs), TrialTypes.Of(Present(e.Condition) ?? trial?.Condition, screen),
                     Duration(rt), Text(e.Text), rating is null ? Missing : Number(rating.Value.Value), "screen",
                     Int(run), acquisitionNumber, Int(e.Block), Int(e.Trial), screen, condition, stimulus, Seconds(e.IntendedNs, t0),
                     e.IntendedNs == EventRecord.None ? Missing : Ms(e.TimeNs - e.IntendedNs),
