@@ -17,14 +17,14 @@ public static class DesignPlots
     {
         var m = run.Matrix;
         int rows = m.Scans, cols = m.Columns.Count;
-        // ScottPlot draws a heatmap's first row at the top of its rectangle in y-up terms; the axis here runs down
-        // (time from the top), so the rows go in reversed.
+        // The y axis runs down (time from the top, as SPM shows a design); with the rectangle given bottom-up, ScottPlot
+        // then draws the first row (t0) at the top.
         var scaled = new double[rows, cols];
         for (int j = 0; j < cols; j++)
         {
             double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
             for (int i = 0; i < rows; i++) { lo = Math.Min(lo, m.X[i, j]); hi = Math.Max(hi, m.X[i, j]); }
-            for (int i = 0; i < rows; i++) scaled[rows - 1 - i, j] = hi - lo < 1e-12 ? 1 : (m.X[i, j] - lo) / (hi - lo);
+            for (int i = 0; i < rows; i++) scaled[i, j] = hi - lo < 1e-12 ? 1 : (m.X[i, j] - lo) / (hi - lo);
         }
         using var plot = new Plot();
         var map = plot.Add.Heatmap(scaled);
@@ -68,7 +68,7 @@ public static class DesignPlots
         var names = run.Regressors;
         using var plot = new Plot();
         var values = new double[p, p];
-        for (int i = 0; i < p; i++) for (int j = 0; j < p; j++) values[p - 1 - i, j] = r[i, j];
+        for (int i = 0; i < p; i++) for (int j = 0; j < p; j++) values[i, j] = r[i, j];
         var map = plot.Add.Heatmap(values);
         map.Colormap = new ScottPlot.Colormaps.Balance();
         map.ManualRange = new ScottPlot.Range(-1, 1);
@@ -80,11 +80,13 @@ public static class DesignPlots
                 var label = plot.Add.Text(text, j + 0.5, i + 0.5);
                 label.LabelFontSize = 13;
                 label.LabelAlignment = Alignment.MiddleCenter;
-                label.LabelFontColor = i != j && Math.Abs(r[i, j]) > threshold ? Colors.Red : Colors.Black;
-                label.LabelBold = i != j && Math.Abs(r[i, j]) > threshold;
+                bool flagged = i != j && Math.Abs(r[i, j]) > threshold;
+                // Black on the pale middle of the map, white on its dark ends; a warning's value in bold (red where pale).
+                label.LabelFontColor = Math.Abs(r[i, j]) > 0.6 ? Colors.White : flagged ? Colors.Red : Colors.Black;
+                label.LabelBold = flagged;
             }
         plot.Add.ColorBar(map);
-        plot.Title(F($"Run {run.Run}: correlations between regressors (|r| above {threshold:0.##} in bold red)"), 13);
+        plot.Title(F($"Run {run.Run}: correlations between regressors (values with |r| above {threshold:0.##} in bold)"), 13);
         var ticks = Enumerable.Range(0, p).Select(j => j + 0.5).ToArray();
         plot.Axes.Bottom.SetTicks(ticks, names.ToArray());
         plot.Axes.Left.SetTicks(ticks, names.ToArray());
