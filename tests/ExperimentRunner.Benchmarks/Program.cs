@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using ExperimentRunner.Benchmarks;
 
-// dotnet run -c Release --project tests/ExperimentRunner.Benchmarks -- [all|frames|preload|simulation|logging|clock|memory] [--quick] [--flips N]
+// dotnet run -c Release --project tests/ExperimentRunner.Benchmarks -- [all|frames|preload|simulation|logging|clock|memory|design] [--quick] [--flips N]
 var benchmarks = new (string Name, string What, Action<BenchContext> Run)[]
 {
     // Memory first in "all": its peak is cleanest in a process that has not yet held textures or a large heap.
