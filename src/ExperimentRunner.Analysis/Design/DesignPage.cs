@@ -43,11 +43,12 @@ public static class DesignPage
         return files;
     }
 
-    /// <summary>The filtered design matrix: a column per regressor and the constant, a row per volume (time in s from t0).</summary>
+    /// <summary>The filtered design matrix: a column per regressor and the constant, a row per volume (its onset in s
+    /// from t0; the regressors are sampled at its middle).</summary>
     public static string Tsv(RunDesign run)
     {
         var m = run.Matrix;
-        var sb = new StringBuilder("time");
+        var sb = new StringBuilder("volume_onset");
         foreach (var c in m.Columns) sb.Append('\t').Append(c);
         sb.Append('\n');
         for (int i = 0; i < m.Scans; i++)
