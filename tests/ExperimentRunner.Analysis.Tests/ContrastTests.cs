@@ -66,6 +66,9 @@ public class ContrastTests
         Assert.Equal(["b - a", "a"], report.Settings.Contrasts.Select(c => c.Text));
         var e = Assert.Throws<DesignException>(() => DesignCheck.Run(paradigm, new DesignOptions { ParticipantId = "sub-01", Contrasts = ["a - c"] }));
         Assert.StartsWith("--contrast 'a - c' names 'c'", e.Message);
+        // A contrast that does not read is an error too, never a silent fall-back to the default contrasts.
+        var unread = Assert.Throws<DesignException>(() => DesignCheck.Run(paradigm, new DesignOptions { ParticipantId = "sub-01", Contrasts = ["a -"] }));
+        Assert.StartsWith("--contrast 'a -': 'a -' in contrast 'a -' is not a term", unread.Message);
     }
 
     [Fact]

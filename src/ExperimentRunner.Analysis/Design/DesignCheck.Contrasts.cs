@@ -22,6 +22,7 @@ public static partial class DesignCheck
             }
         }
         else contrasts.AddRange(paradigm.Design.Contrasts);
+        if (errors.Count > 0) throw new DesignException(string.Join("\n", errors));
         if (contrasts.Count == 0)
         {
             defaulted = true;
