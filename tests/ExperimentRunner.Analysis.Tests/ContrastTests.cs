@@ -41,6 +41,16 @@ public class ContrastTests
     }
 
     [Fact]
+    public void AHighPassValueThatRunsOverSeveralLinesIsOneLocatedLine()
+    {
+        // What a fuzzed copy of a shipped paradigm once did: list items indented under high_pass join its value.
+        var result = TestParadigms.TryLoad(TestParadigms.EventRelated("2s", extra: "design:\n  high_pass: 128s\n\n    - a + b\n"));
+        var error = Assert.Single(result.Diagnostics, d => d.Severity == Severity.Error);
+        Assert.DoesNotContain("\n", error.ToString());
+        Assert.Contains("design.high_pass must be one duration", error.Message);
+    }
+
+    [Fact]
     public void AContrastNamingNoModelledLabelIsAnErrorAtItsPositionWithASuggestion()
     {
         var paradigm = TestParadigms.Load(TestParadigms.EventRelated("2s", extra: """

@@ -37,6 +37,10 @@ public static partial class ParadigmLoader
             {
                 var hp = m.Node("high_pass")!;
                 if (hp is YScalar { Value: "none" or "off" }) highPass = 0;
+                // A value that runs over several lines (a list item indented under it) would put a line break into
+                // the message, leaving its second line without a position.
+                else if (hp is YScalar multi && multi.Value.Contains('\n'))
+                    d.Error(hp.Pos, "design.high_pass must be one duration such as 128s (or 'none') on its own line; the lines under it are read as part of its value");
                 else
                 {
                     long? ns = _dur.ParseFixed(hp, "design.high_pass", allowZero: false);
