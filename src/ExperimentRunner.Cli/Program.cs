@@ -19,6 +19,7 @@ public static class Program
         foreach (var command in DemoCommands.Create()) root.Subcommands.Add(command);
         foreach (var command in ReportCommands.Create()) root.Subcommands.Add(command);
         foreach (var command in TimingTestCommands.Create()) root.Subcommands.Add(command);
+        foreach (var command in DesignCommands.Create()) root.Subcommands.Add(command);
         return root;
     }
 

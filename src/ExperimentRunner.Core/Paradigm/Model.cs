@@ -321,6 +321,9 @@ public sealed partial record ParadigmModel
     /// <summary>Named stimuli the operator gives per session (<c>session_stimuli:</c>, <c>--stimulus NAME=PATH</c>), in file order.</summary>
     public IReadOnlyList<string> SessionStimulusSlots { get; init; } = [];
 
+    /// <summary>The optional <c>design:</c> section: contrasts and settings of <c>exrun design</c> (issue 16).</summary>
+    public DesignSpec Design { get; init; } = DesignSpec.Default;
+
     /// <summary>The response names whose keys include <paramref name="key"/>.</summary>
     public string? ResponseForKey(string key)
     {

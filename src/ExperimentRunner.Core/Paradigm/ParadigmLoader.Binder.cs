@@ -79,6 +79,7 @@ public static partial class ParadigmLoader
             CheckGames(games, trials, phases);
             CheckMarkers(top, markers, conditions, ratings, trials, phases);
             CheckProfileColumns(profiles, caption, conditions, trials, phases);
+            var design = BindDesign(top);
 
             if (!top.Has("phases")) d.Error(_start, "the paradigm needs 'phases': the list of what happens, in order");
 
@@ -111,6 +112,7 @@ public static partial class ParadigmLoader
                 TableImages = _tableImages,
                 SessionStimulusSlots = _slots,
                 Games = games,
+                Design = design,
             };
         }
 

@@ -34,7 +34,7 @@ public static partial class ParadigmLoader
     private static readonly string[] TopKeys =
     [
         "version", "metadata", "display", "responses", "keys", "scanner", "stimuli", "session", "conditions",
-        "markers", "ratings", "questionnaires", "trials", "phases", "session_stimuli", "games",
+        "markers", "ratings", "questionnaires", "trials", "phases", "session_stimuli", "games", "design",
     ];
 
     /// <summary>Loads a file. <paramref name="stimuliRoot"/> defaults to the nearest 'stimuli' folder above the file.</summary>
