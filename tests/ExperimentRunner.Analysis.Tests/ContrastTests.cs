@@ -97,7 +97,7 @@ public class ContrastTests
         var paradigm = ParadigmLoader.Load(TestParadigms.Shipped("social-feedback-fmri.yaml")).Paradigm!;
         var plan = ExperimentRunner.Core.Planning.Planner.Make(paradigm, new("sub-01"));
         var expected = plan.Runs.SelectMany(r => r.Events)
-            .Where(e => e.Role is ExperimentRunner.Core.Planning.PlannedRole.Screen or ExperimentRunner.Core.Planning.PlannedRole.Rating && e.Template?.Show != ScreenKindSpec.Fixation)
+            .Where(e => e.Role is ExperimentRunner.Core.Planning.PlannedRole.Screen or ExperimentRunner.Core.Planning.PlannedRole.Rating && e.Template?.Show != SceneKind.Fixation)
             .Select(e => ExperimentRunner.Core.Planning.EventLabels.TrialType(e)).Order(StringComparer.Ordinal).Distinct().ToList();
         var report = DesignCheck.Run(paradigm, new DesignOptions { ParticipantId = "sub-01" });
         Assert.Equal(expected, report.First.Runs.SelectMany(r => r.Regressors).Distinct().Order(StringComparer.Ordinal).ToList());

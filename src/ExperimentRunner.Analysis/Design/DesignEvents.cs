@@ -24,7 +24,7 @@ public static class DesignEvents
     {
         if (e.Role is PlannedRole.LeadIn or PlannedRole.LeadOut or PlannedRole.Rest) return true;
         if (spec.Baseline is { } names) return names.Contains(e.Screen) || names.Contains(Label(e));
-        return e.Template?.Show is ScreenKindSpec.Fixation or ScreenKindSpec.Blank;
+        return e.Template?.Show is SceneKind.Fixation or SceneKind.Blank;
     }
 
     /// <summary>The runs of every scan phase of <paramref name="plan"/>, in order.</summary>
