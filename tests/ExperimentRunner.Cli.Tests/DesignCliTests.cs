@@ -45,14 +45,14 @@ public class DesignCliTests
         string path = Path.Combine(Exrun.Root, "paradigms", "social-judgment-fmri.yaml");
         string before = File.ReadAllText(path);
         var r = Exrun.Run("design", "paradigms/social-judgment-fmri.yaml", "--participant", "sub-01", "--participants", "12",
-            "--search", "10", "--criterion", "max-correlation", "--contrast", "negative - positive");
+            "--search", "10", "--criterion", "max-correlation", "--contrast", "negative_feedback - positive_feedback");
         Assert.True(r.ExitCode == 0, r.Out + r.Err);
         Assert.Contains("over 12 participants (sub-01 … sub-12), session efficiency min / median / max:", r.Out);
         Assert.Contains("search over 10 other seeds for sub-01, criterion max-correlation", r.Out);
         Assert.Equal(before, File.ReadAllText(path));
 
-        var bad = Exrun.Run("design", "paradigms/social-judgment-fmri.yaml", "--participant", "sub-01", "--contrast", "negative - postive");
+        var bad = Exrun.Run("design", "paradigms/social-judgment-fmri.yaml", "--participant", "sub-01", "--contrast", "negative_feedback - postive_feedback");
         Assert.Equal(2, bad.ExitCode);
-        Assert.Contains("did you mean 'positive'", bad.Err);
+        Assert.Contains("did you mean 'positive_feedback'", bad.Err);
     }
 }
