@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using ExperimentRunner.Benchmarks;
 
-// dotnet run -c Release --project tests/ExperimentRunner.Benchmarks -- [all|frames|preload|simulation|logging|clock|memory] [--quick] [--flips N]
+// dotnet run -c Release --project tests/ExperimentRunner.Benchmarks -- [all|frames|preload|simulation|logging|clock|memory|keys] [--quick] [--flips N]
 var benchmarks = new (string Name, string What, Action<BenchContext> Run)[]
 {
     // Memory first in "all": its peak is cleanest in a process that has not yet held textures or a large heap.
@@ -11,6 +11,7 @@ var benchmarks = new (string Name, string What, Action<BenchContext> Run)[]
     ("clock", "cost and resolution of the run clock (BenchmarkDotNet)", ClockBenchmark.Run),
     ("preload", "300 profile cards composed and uploaded (GlDisplay.Prepare, offscreen)", PreloadBenchmark.Run),
     ("frames", "frame-deadline precision, offscreen real time, store logging every flip", FramesBenchmark.Run),
+    ("keys", "key stamp - XTEST injection and phase in the frame: XInput2 reader vs SDL frame-polled (under X or an own Xvfb)", KeysBenchmark.Run),
 };
 
 string which = "all";
@@ -96,6 +97,6 @@ foreach (var fig in ctx.Figures)
 return failed > 0 ? 1 : 0;
 
 static void Usage() => Console.WriteLine(
-    "usage: dotnet run -c Release --project tests/ExperimentRunner.Benchmarks -- [all|frames|preload|simulation|logging|clock|memory] [--quick] [--flips N]\n" +
+    "usage: dotnet run -c Release --project tests/ExperimentRunner.Benchmarks -- [all|frames|preload|simulation|logging|clock|memory|keys] [--quick] [--flips N]\n" +
     "  --quick     short runs (each benchmark about 10 s or less)\n" +
     "  --flips N   flips for the frames benchmark (default 10000, about 167 s at 60 Hz; --quick 600)");

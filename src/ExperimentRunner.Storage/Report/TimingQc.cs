@@ -87,6 +87,8 @@ public sealed class SessionQc
     public required IReadOnlyList<RunQc> Runs { get; init; }
     /// <summary>Missed frames outside scan runs (instructions, selection, questionnaires).</summary>
     public required int MissedFramesOutsideRuns { get; init; }
+    /// <summary>Where the session's response stamps fall in the frame (<see cref="TimingQc.KeyPhase"/>); null without responses.</summary>
+    public KeyPhaseStats? KeyStamps { get; init; }
     /// <summary>The worst verdict of the runs; pass when there are none.</summary>
     public QcVerdict Verdict => Runs.Count == 0 ? QcVerdict.Pass : Runs.Max(r => r.Verdict);
 }
@@ -114,6 +116,7 @@ public static partial class TimingQc
         {
             Session = session, Thresholds = thresholds, RefreshPeriodMs = periodNs / NsPerMs, Runs = runs,
             MissedFramesOutsideRuns = events.Count(e => e.Event.Kind == EventKind.MissedFrame && e.Event.Run <= 0),
+            KeyStamps = KeyPhase(events, chunks, periodNs),
         };
     }
 
