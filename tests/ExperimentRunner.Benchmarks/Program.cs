@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using ExperimentRunner.Benchmarks;
 
-// dotnet run -c Release --project tests/ExperimentRunner.Benchmarks -- [all|frames|preload|simulation|logging|clock|memory|design] [--quick] [--flips N]
+// dotnet run -c Release --project tests/ExperimentRunner.Benchmarks -- [all|frames|preload|simulation|logging|clock|memory|design|keys] [--quick] [--flips N]
 var benchmarks = new (string Name, string What, Action<BenchContext> Run)[]
 {
     // Memory first in "all": its peak is cleanest in a process that has not yet held textures or a large heap.
@@ -12,6 +12,7 @@ var benchmarks = new (string Name, string What, Action<BenchContext> Run)[]
     ("preload", "300 profile cards composed and uploaded (GlDisplay.Prepare, offscreen)", PreloadBenchmark.Run),
     ("frames", "frame-deadline precision, offscreen real time, store logging every flip", FramesBenchmark.Run),
     ("design", "exrun design of the shipped fMRI paradigm for 100 participants (issue 16)", DesignBenchmark.Run),
+    ("keys", "key stamp - XTEST injection and phase in the frame: XInput2 reader vs SDL frame-polled (under X or an own Xvfb)", KeysBenchmark.Run),
 };
 
 string which = "all";
@@ -97,6 +98,6 @@ foreach (var fig in ctx.Figures)
 return failed > 0 ? 1 : 0;
 
 static void Usage() => Console.WriteLine(
-    "usage: dotnet run -c Release --project tests/ExperimentRunner.Benchmarks -- [all|frames|preload|simulation|logging|clock|memory|design] [--quick] [--flips N]\n" +
+    "usage: dotnet run -c Release --project tests/ExperimentRunner.Benchmarks -- [all|frames|preload|simulation|logging|clock|memory|design|keys] [--quick] [--flips N]\n" +
     "  --quick     short runs (each benchmark about 10 s or less)\n" +
     "  --flips N   flips for the frames benchmark (default 10000, about 167 s at 60 Hz; --quick 600)");

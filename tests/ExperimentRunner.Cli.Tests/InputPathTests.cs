@@ -108,10 +108,11 @@ public sealed partial class InputPathTests
             Assert.Equal("xinput2", info.InputTiming);
             var pulses = events.Where(e => e.Kind == EventKind.Pulse).Select(e => e.TimeNs).ToList();
             Assert.True(pulses.Count >= 6, $"{pulses.Count} pulses");
-            // Each pulse is stamped after its key was typed and soon after; a frame-polled stamp would be 0–16.7 ms
-            // later (median 8 ms). The 1 ms target is the timing-test's figure: this machine may be busy.
+            // Each pulse is stamped after its key was typed, and most within a couple of ms; a frame-polled stamp would
+            // be 0–16.7 ms later (median 8 ms). The 1 ms target is the timing-test's figure: on a machine shared with
+            // many builds a press now and then waits tens of ms for a core (up to 59 ms seen at load 50 on 2 cores).
             var delays = pulses.Select(p => Ns.ToMs(p - injected.Last(i => i <= p))).Order().ToList();
-            Assert.All(delays, d => Assert.InRange(d, 0, 50));
+            Assert.All(delays, d => Assert.InRange(d, 0, 500));
             Assert.True(delays[delays.Count / 2] < 2, "median stamp - injection " + string.Join(", ", delays.Select(d => d.ToString("0.000"))));
             var flipSet = flips.ToHashSet();
             Assert.DoesNotContain(pulses, flipSet.Contains);

@@ -167,6 +167,50 @@ public sealed class PreciseInputTests(ITestOutputHelper output)
         Assert.Equal(402, reader.Events);
     }
 
+    [FactNeedingXvfb]
+    public void WithAParticipantWindowKeysCountOnlyWhileItHasTheKeyboardFocus()
+    {
+        using var x = new VirtualXServer();
+        string? oldDisplay = Environment.GetEnvironmentVariable("DISPLAY");
+        try
+        {
+            SdlEnvironment.Set("DISPLAY", x.Name);
+            var clock = new MonotonicClock();
+            using var display = new Gl.GlDisplay(TestSupport.Style(320, 180), new Gl.GlDisplayOptions { Mode = Gl.DisplayMode.Window, MeasureRefresh = false }, clock);
+            Assert.NotEqual(0u, display.X11Window);
+            var (reader, injector) = Open(x, clock);
+            using var _ = reader;
+            using var __ = injector;
+            reader.FocusWindow = display.X11Window;
+            byte kc = injector.Keycode("1");
+            var buffer = new InputEvent[8];
+            void Press()
+            {
+                injector.Key(kc, true);
+                injector.Key(kc, false);
+            }
+
+            injector.Focus(0); // the root window has the keyboard: say, the operator's terminal
+            Press();
+            var watch = Stopwatch.StartNew();
+            while (reader.IgnoredWithoutFocus < 2 && watch.ElapsedMilliseconds < 5000) Thread.Sleep(5);
+            Assert.Equal(2, reader.IgnoredWithoutFocus);
+            Assert.Equal(0, reader.Ring.Read(buffer));
+
+            injector.Focus(display.X11Window);
+            Press();
+            Assert.Equal(2, WaitFor(reader.Ring, buffer, 2));
+            injector.Focus(Native.X11.PointerRoot); // no window manager: the keyboard follows the pointer
+            Press();
+            Assert.Equal(2, WaitFor(reader.Ring, buffer, 2));
+            Assert.Equal(2, reader.IgnoredWithoutFocus);
+        }
+        finally
+        {
+            SdlEnvironment.Set("DISPLAY", oldDisplay ?? "");
+        }
+    }
+
     [Fact]
     public void WithoutAnXServerTheReaderSaysWhyAndTheFallbackIsFramePolled()
     {

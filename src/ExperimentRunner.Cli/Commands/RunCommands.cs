@@ -213,7 +213,9 @@ public static class RunCommands
         InputChoice? keys = null;
         try
         {
-            keys = InputPaths.Open(clock, display?.RefreshHz ?? paradigm.Display.ExpectedRefreshHz);
+            // With --realtime-priority the key reader runs above the frame loop, so a spinning flip never delays a stamp.
+            keys = InputPaths.Open(clock, display?.RefreshHz ?? paradigm.Display.ExpectedRefreshHz, display?.X11Window ?? 0,
+                r.RealtimePriority ? () => RealtimeScheduling.TryEnter(50) : null);
             if (keys.Precise) pre.Pass("input path", keys.Detail);
             else pre.Warn("input path", keys.Detail, keys.Remedy ?? "");
         }

@@ -35,9 +35,10 @@ public static class TimingTestCommands
         display.AcceptOnlyFromAmong("paced", "window");
         var refresh = new Option<double>("--refresh") { Description = "Refresh rate of the paced display, Hz.", DefaultValueFactory = _ => 60 };
         var seed = new Option<int>("--seed") { Description = "Seeds the moments of the presses.", DefaultValueFactory = _ => 1 };
+        var priority = new Option<bool>("--realtime-priority") { Description = "Run the key reader under the real-time FIFO scheduler, as run --realtime-priority does (root or CAP_SYS_NICE)." };
         var command = new Command("timing-test", "Measure this machine's timing paths (keys today): figures for the benchmark README, not a session.")
         {
-            keys, key, input, display, refresh, seed,
+            keys, key, input, display, refresh, seed, priority,
         };
         command.SetAction(parse =>
         {
@@ -46,7 +47,7 @@ public static class TimingTestCommands
             if (n > 100_000) throw new UserFacingException("--keys: at most 100000 presses", ExitCodes.Invalid);
             double hz = parse.GetValue(refresh);
             if (hz is < 10 or > 1000) throw new UserFacingException("--refresh must be from 10 to 1000 Hz", ExitCodes.Invalid);
-            return Keys(AnsiConsole.Console, n, parse.GetValue(key)!, parse.GetValue(input)!, parse.GetValue(display)!, hz, parse.GetValue(seed));
+            return Keys(AnsiConsole.Console, n, parse.GetValue(key)!, parse.GetValue(input)!, parse.GetValue(display)!, hz, parse.GetValue(seed), parse.GetValue(priority));
         });
         return command;
     }
@@ -62,7 +63,7 @@ public static class TimingTestCommands
         return "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
     }
 
-    private static int Keys(IAnsiConsole console, int presses, string key, string inputPath, string displayKind, double hz, int seed)
+    private static int Keys(IAnsiConsole console, int presses, string key, string inputPath, string displayKind, double hz, int seed, bool realtime)
     {
         if (!Core.Vocabulary.KeyNames.TryNormalize(key, out string name) || name.StartsWith("mouse", StringComparison.Ordinal))
             throw new UserFacingException($"--key: '{key}' is not a key name ({Core.Vocabulary.KeyNames.Hint})", ExitCodes.Invalid);
@@ -88,7 +89,7 @@ public static class TimingTestCommands
         IInput input;
         if (inputPath == InputTimings.XInput2)
         {
-            var reader = X11KeyReader.TryOpen(clock, null, out why) ?? throw new UserFacingException($"--input xinput2: {why}", ExitCodes.Failure);
+            var reader = X11KeyReader.TryOpen(clock, null, out why, onReaderThread: realtime ? () => Operator.RealtimeScheduling.TryEnter(50) : null) ?? throw new UserFacingException($"--input xinput2: {why}", ExitCodes.Failure);
             var precise = new PreciseInput(reader, null);
             (input, owner) = (precise, precise);
         }
@@ -101,11 +102,13 @@ public static class TimingTestCommands
 
         console.MarkupLine($"timing-test: {presses} presses of '{Markup.Escape(name)}' through XTEST, input {inputPath}, display {displayKind} ({display.RefreshHz.ToString("0.##", CultureInfo.InvariantCulture)} Hz, {display.Timing}); about {presses * 0.12:0} s");
         var result = KeyTimingTest.Run(display, input, injector, clock, presses, name, seed);
+        string scheduling = input is PreciseInput p && realtime ? p.Reader.ThreadSetup is "" ? "real-time (SCHED_FIFO 50)" : $"normal ({p.Reader.ThreadSetup})" : "normal";
         var t = new Table().Border(TableBorder.Rounded).Title("[bold]keys: stamp - injection[/]");
         t.AddColumn("figure");
         t.AddColumn("value");
         var inv = CultureInfo.InvariantCulture;
         t.AddRow("input path", result.InputTiming);
+        t.AddRow("key reader scheduling", Markup.Escape(scheduling));
         t.AddRow("presses stamped", $"{result.Stamped} of {result.Injected}");
         t.AddRow("mean / SD (ms)", $"{result.MeanMs.ToString("0.000", inv)} / {result.SdMs.ToString("0.000", inv)}");
         t.AddRow("p50 / p99 / max (ms)", $"{result.P50Ms.ToString("0.000", inv)} / {result.P99Ms.ToString("0.000", inv)} / {result.MaxMs.ToString("0.000", inv)}");

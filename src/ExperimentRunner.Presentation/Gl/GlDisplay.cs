@@ -180,6 +180,7 @@ public sealed class GlDisplay : IDisplay
             PeriodNs = Measurement.Synchronised ? Measurement.MedianIntervalNs : expectedPeriod;
             RefreshHz = 1e9 / PeriodNs;
             Timing = Measurement.Synchronised ? "vsync" : "unsynchronised";
+            X11Window = Sdl.X11WindowOf(_window);
             ok = true;
         }
         finally
@@ -196,6 +197,8 @@ public sealed class GlDisplay : IDisplay
     /// <summary>GL_RENDERER and GL_VERSION, for the session record.</summary>
     public string Renderer { get; } = "";
     public RefreshMeasurement Measurement { get; }
+    /// <summary>The participant's window on the X server (for the key reader's focus rule), or 0 (offscreen, not X11).</summary>
+    public nuint X11Window { get; }
     public double RefreshHz { get; }
     public long PeriodNs { get; }
     public string Timing { get; }

@@ -54,11 +54,15 @@ public static class InputPaths
     /// Opens the precise path (<see cref="X11KeyReader"/> on $DISPLAY) or, where it cannot be had (no X server, no
     /// libXi), SDL's queue polled by the frame loop, with what to do about it. Throws when SDL's queue cannot start either.
     /// </summary>
-    public static InputChoice Open(IClock clock, double refreshHz)
+    /// <param name="onReaderThread">Runs first on the key reader's thread (e.g. real-time scheduling with --realtime-priority).</param>
+    /// <param name="focusWindow">The participant's X11 window (<see cref="Gl.GlDisplay.X11Window"/>): keys count only while it
+    /// has the keyboard focus; 0 (offscreen) for every key.</param>
+    public static InputChoice Open(IClock clock, double refreshHz, nuint focusWindow = 0, Func<string?>? onReaderThread = null)
     {
-        var reader = X11KeyReader.TryOpen(clock, null, out string why);
+        var reader = X11KeyReader.TryOpen(clock, null, out string why, onReaderThread: onReaderThread);
         if (reader != null)
         {
+            reader.FocusWindow = focusWindow;
             var precise = new PreciseInput(reader, new SdlInput(clock, keys: false));
             return new InputChoice(precise, precise, InputTimings.XInput2,
                 $"XInput2 raw key events on a connection of its own to {reader.Server}, stamped on arrival by a reader thread " +

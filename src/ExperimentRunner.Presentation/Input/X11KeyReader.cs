@@ -36,9 +36,13 @@ public sealed class X11KeyReader : IDisposable
     private long _events;
     private string? _fault;
 
-    private X11KeyReader(IClock clock, nint display, int opcode, int ringCapacity)
+    private readonly Func<string?>? _onThread;
+    private string? _threadSetup;
+
+    private X11KeyReader(IClock clock, nint display, int opcode, int ringCapacity, Func<string?>? onThread)
     {
         _clock = clock;
+        _onThread = onThread;
         _display = display;
         _opcode = opcode;
         _ring = new InputRing(ringCapacity);
@@ -51,8 +55,10 @@ public sealed class X11KeyReader : IDisposable
     /// <summary>
     /// Opens the reader on <paramref name="displayName"/> (null: $DISPLAY), or returns null with what is missing in
     /// <paramref name="why"/> (no X server, no libXi, XInput 2 not offered), for preflight and the fallback.
+    /// <paramref name="onReaderThread"/> runs first on the reader's thread (real-time scheduling: null when it worked,
+    /// else why not; see <see cref="ThreadSetup"/>).
     /// </summary>
-    public static X11KeyReader? TryOpen(IClock clock, string? displayName, out string why, int ringCapacity = 1024)
+    public static X11KeyReader? TryOpen(IClock clock, string? displayName, out string why, int ringCapacity = 1024, Func<string?>? onReaderThread = null)
     {
         if (!X11.TryOpen(displayName, out nint display, out why)) return null;
         try
@@ -71,7 +77,7 @@ public sealed class X11KeyReader : IDisposable
                 return null;
             }
             SelectRawKeys(display);
-            return new X11KeyReader(clock, display, opcode, ringCapacity);
+            return new X11KeyReader(clock, display, opcode, ringCapacity, onReaderThread);
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
@@ -109,6 +115,27 @@ public sealed class X11KeyReader : IDisposable
     /// <summary>Bytes the reader thread allocated after its start-up (0: reading allocates nothing per event).</summary>
     public long AllocatedWhileReading => Interlocked.Read(ref _allocatedWhileReading);
 
+    private long _focusWindow;
+    private long _ignoredUnfocused;
+
+    /// <summary>
+    /// The participant's window (<see cref="Gl.GlDisplay.X11Window"/>), or 0 for none (offscreen: every key counts).
+    /// With a window, a key counts only while the X input focus is that window (or follows the pointer), as with SDL:
+    /// raw events come from every keyboard whatever has focus, and keys typed into the operator's terminal on the same
+    /// X server (its p, a, m, s) must not also reach the session. The focus is asked for after the stamp is taken.
+    /// </summary>
+    public nuint FocusWindow
+    {
+        get => (nuint)Interlocked.Read(ref _focusWindow);
+        set => Interlocked.Exchange(ref _focusWindow, (long)value);
+    }
+
+    /// <summary>Key events dropped because another window than <see cref="FocusWindow"/> had the keyboard focus.</summary>
+    public long IgnoredWithoutFocus => Interlocked.Read(ref _ignoredUnfocused);
+
+    /// <summary>What the thread set-up said: null before it ran or without one, "" when it worked, else why not.</summary>
+    public string? ThreadSetup => Volatile.Read(ref _threadSetup);
+
     /// <summary>Why the reader stopped (the X connection failed), or null while it reads.</summary>
     public string? Fault => Volatile.Read(ref _fault);
 
@@ -126,6 +153,7 @@ public sealed class X11KeyReader : IDisposable
 
     private void Read()
     {
+        if (_onThread != null) Volatile.Write(ref _threadSetup, _onThread() ?? "");
         var pfd = new X11.PollFd { Fd = X11.XConnectionNumber(_display), Events = X11.PollIn };
         long startBytes = GC.GetAllocatedBytesForCurrentThread();
         try
@@ -168,6 +196,16 @@ public sealed class X11KeyReader : IDisposable
             bool down = e.EvType == X11.XIRawKeyPress;
             if (down && _down[keycode]) return; // auto-repeat: one press is one response
             _down[keycode] = down;
+            nuint window = FocusWindow;
+            if (window != 0)
+            {
+                X11.XGetInputFocus(_display, out nuint focus, out _);
+                if (focus != window && focus != X11.PointerRoot)
+                {
+                    Interlocked.Increment(ref _ignoredUnfocused);
+                    return;
+                }
+            }
             _ring.TryWrite(new InputEvent(now, _names[keycode], down, InputSource.Keyboard));
             Interlocked.Increment(ref _events);
         }

@@ -57,5 +57,12 @@ public sealed class XTestInjector : IDisposable
         return sentNs;
     }
 
+    /// <summary>Gives the keyboard focus to <paramref name="window"/> (0: the root window; <see cref="X11.PointerRoot"/>: follow the pointer), as a window manager would.</summary>
+    public void Focus(nuint window)
+    {
+        X11.XSetInputFocus(_display, window == 0 ? X11.XDefaultRootWindow(_display) : window, 1 /* RevertToPointerRoot */, 0);
+        X11.XSync(_display, 0);
+    }
+
     public void Dispose() => X11.XCloseDisplay(_display);
 }

@@ -101,6 +101,15 @@ internal static partial class X11
     [LibraryImport(LibX11)]
     public static partial int XRefreshKeyboardMapping(ref XEvent mappingEvent);
 
+    /// <summary>PointerRoot as a focus: the keyboard goes to the window under the pointer.</summary>
+    public const nuint PointerRoot = 1;
+
+    [LibraryImport(LibX11)]
+    public static partial int XSetInputFocus(nint display, nuint focus, int revertTo, nuint time);
+
+    [LibraryImport(LibX11)]
+    public static partial int XGetInputFocus(nint display, out nuint focus, out int revertTo);
+
     [LibraryImport(LibX11)]
     public static partial nuint XkbKeycodeToKeysym(nint display, byte keycode, int group, int level);
 

@@ -138,7 +138,7 @@ public static class QcIndex
             new[] { "seed", info.Seed.ToString(inv) },
             new[] { "mode", info.Mode },
             new[] { "timing", $"{info.Timing} ({TimingMeaning(info.Timing)})" },
-            new[] { "input", $"{(string.IsNullOrEmpty(info.InputTiming) ? "not recorded" : info.InputTiming)} ({ExperimentRunner.Core.Devices.InputTimings.Meaning(info.InputTiming)})" },
+            new[] { "input", $"{(string.IsNullOrEmpty(info.InputTiming) ? "not recorded" : info.InputTiming)} ({ExperimentRunner.Core.Devices.InputTimings.Meaning(info.InputTiming)})" + KeyPhaseText(qc.KeyStamps) },
             new[] { "refresh rate", $"measured {F(info.MeasuredRefreshHz)} Hz (expected {F(info.ExpectedRefreshHz, "0.###")} Hz); period used below {F(period)} ms" },
             new[] { "scanner", info.RepetitionTimeS > 0 ? $"{info.Modality}, nominal TR {F(info.RepetitionTimeS, "0.###")} s" : $"{info.Modality}, no TR" },
             new[] { "trigger", string.IsNullOrEmpty(info.Trigger) ? "n/a" : info.Trigger },
@@ -208,6 +208,10 @@ public static class QcIndex
             foreach (QcPlot p in plots.Where(p => p.Run == r.Run)) yield return new Image(p.FileName, p.Caption);
         }
     }
+
+    /// <summary>Where the response stamps fall in the frame: spread when stamped on arrival, just after flips when frame-polled.</summary>
+    private static string KeyPhaseText(KeyPhaseStats? k) => k is null ? "" : string.Create(CultureInfo.InvariantCulture,
+        $"; response stamps after a flip, by tenth of the frame: {string.Join(" ", k.Deciles)} ({k.EarlyShare * 100:0}% of {k.Responses} in the first three tenths: {(k.ClusteredAfterFlips ? "clustered after flips" : "spread over the frame")}; about 30% when stamped on arrival)");
 
     private static string TimingMeaning(string timing) => timing switch
     {

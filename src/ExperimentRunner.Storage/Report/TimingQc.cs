@@ -87,6 +87,8 @@ public sealed class SessionQc
     public required IReadOnlyList<RunQc> Runs { get; init; }
     /// <summary>Missed frames outside scan runs (instructions, selection, questionnaires).</summary>
     public required int MissedFramesOutsideRuns { get; init; }
+    /// <summary>Where the session's response stamps fall in the frame (<see cref="TimingQc.KeyPhase"/>); null without responses.</summary>
+    public KeyPhaseStats? KeyStamps { get; init; }
     /// <summary>The worst verdict of the runs; pass when there are none.</summary>
     /// <summary>Accuracy and response time per condition over the session's scored screens (<c>correct:</c>); empty when none.</summary>
     public IReadOnlyList<Export.ConditionAccuracy> Accuracy { get; init; } = [];
@@ -116,6 +118,7 @@ public static partial class TimingQc
             Session = session, Thresholds = thresholds, RefreshPeriodMs = periodNs / NsPerMs, Runs = runs,
             MissedFramesOutsideRuns = events.Count(e => e.Event.Kind == EventKind.MissedFrame && e.Event.Run <= 0),
             Accuracy = Export.Scoring.ByCondition(assembly.Trials),
+            KeyStamps = KeyPhase(events, chunks, periodNs),
         };
     }
 
