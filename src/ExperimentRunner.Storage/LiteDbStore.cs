@@ -119,6 +119,29 @@ public sealed partial class LiteDbStore : IEventSink
         return true;
     }
 
+    /// <summary>Cells of the event ring: events that can wait for the writer before any spills to the overflow list.</summary>
+    public int QueueCapacity => _ring.Capacity;
+
+    /// <summary>Blocks while more than <paramref name="backlog"/> written events still wait for their commit, or until
+    /// the timeout passes (then returns false). For bulk writers that outrun the disk (a cohort simulated on the virtual
+    /// clock replays whole sessions): kept below <see cref="QueueCapacity"/>, nothing spills to the overflow list. Not
+    /// for the frame loop.</summary>
+    public bool WaitForBacklog(int backlog, TimeSpan timeout)
+    {
+        var watch = Stopwatch.StartNew();
+        lock (_durableGate)
+        {
+            while (Volatile.Read(ref _lastSeq) - _seqBase - _committedCount > backlog)
+            {
+                TimeSpan left = timeout - watch.Elapsed;
+                if (left <= TimeSpan.Zero || !_writer.IsAlive) return false;
+                _wake.Set();
+                Monitor.Wait(_durableGate, left < TimeSpan.FromMilliseconds(20) ? left : TimeSpan.FromMilliseconds(20));
+            }
+        }
+        return true;
+    }
+
     /// <summary>Commits everything pending, checkpoints the log into the data file and closes the files.</summary>
     public void Dispose()
     {

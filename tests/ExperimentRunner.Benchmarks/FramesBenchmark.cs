@@ -49,11 +49,9 @@ public static class FramesBenchmark
         string dbDir = Scenario.TempDir("frames");
         using var store = LiteDbStore.Open(Path.Combine(dbDir, "frames.db"));
         store.SessionStarted(Scenario.Session("bench-frames", clock.NowNs, display.RefreshHz, display.Timing));
-
-        var deadlines = new long[flips];
-        var logged = new long[flips];
-        var returned = new long[flips];
-        long period = display.PeriodNs;
+        Console.WriteLine($"  settings     GC {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, concurrent {AppContext.TryGetSwitch("System.GC.Concurrent", out bool c) && c}, " +
+            $"GCgen0size {Environment.GetEnvironmentVariable("DOTNET_GCgen0size") ?? "default"}; TieredPGO {Environment.GetEnvironmentVariable("DOTNET_TieredPGO") ?? "default"}, " +
+            $"TieredCompilation {Environment.GetEnvironmentVariable("DOTNET_TieredCompilation") ?? "default"}; LP_NUM_THREADS {Environment.GetEnvironmentVariable("LP_NUM_THREADS") ?? "default"}");
 
         // Warm-up: JIT, first texture binds, the store's first commits.
         for (int i = 0; i < 60; i++)
@@ -62,16 +60,45 @@ public static class FramesBenchmark
             display.Flip();
         }
 
+        Measure(ctx, display, scenes, store, clock, flips, "");
+        if (WithLoad)
+        {
+            using var load = CompetingLoad.Start(Environment.ProcessorCount);
+            Console.WriteLine($"  --load       {load.Processes} busy processes at nice 10 (one per core) from now on");
+            Thread.Sleep(1000); // let the load reach the scheduler's steady state
+            Measure(ctx, display, scenes, store, clock, flips, $" (nice-10 load x{load.Processes})");
+        }
+    }
+
+    /// <summary>Set by `frames --load` (through the environment, so the child process of `all` sees it too).</summary>
+    public const string LoadVariable = "EXRUN_BENCH_LOAD";
+
+    private static bool WithLoad => Environment.GetEnvironmentVariable(LoadVariable) == "1";
+
+    private static void Measure(BenchContext ctx, GlDisplay display, SceneSpec[] scenes, LiteDbStore store, MonotonicClock clock, int flips, string label)
+    {
+        var deadlines = new long[flips];
+        var logged = new long[flips];
+        var returned = new long[flips];
+        var gcDuring = new bool[flips];
+        var jitDuring = new bool[flips];
+        long period = display.PeriodNs;
+        var before0 = store.Stats;
+
         using var stop = new CancellationTokenSource();
         long otherEvents = 0;
         var other = new Thread(() => otherEvents = WriteOtherEvents(store, clock, stop.Token)) { Name = "bench-other-events", IsBackground = true };
         other.Start();
 
         long allocatedBefore, allocatedAfter;
+        StallSnapshot stallsBefore = StallSnapshot.Take(), stallsAfter;
+        long loopStart = clock.NowNs;
         using (LowLatencyScope.Enter())
         {
             allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
             long previous = display.Flip();
+            int gcs = GC.CollectionCount(0);
+            long jitted = System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: false);
             for (int i = 0; i < flips; i++)
             {
                 // The session runner's deadline: the next refresh after the previous flip (SessionRunner.Frame).
@@ -87,9 +114,18 @@ public static class FramesBenchmark
                 logged[i] = flip;
                 returned[i] = after;
                 store.Write(new EventRecord { Kind = EventKind.Flip, TimeNs = flip, IntendedNs = deadline, Value = i, Run = 1 });
+                // A collection (any generation counts in gen0's count) or a JIT compilation since the last frame.
+                int gcsNow = GC.CollectionCount(0);
+                long jittedNow = System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: false);
+                gcDuring[i] = gcsNow != gcs;
+                jitDuring[i] = jittedNow != jitted;
+                gcs = gcsNow;
+                jitted = jittedNow;
             }
             allocatedAfter = GC.GetAllocatedBytesForCurrentThread();
         }
+        double loopSeconds = (clock.NowNs - loopStart) / 1e9;
+        stallsAfter = StallSnapshot.Take();
         stop.Cancel();
         other.Join();
         bool flushed = store.Flush(TimeSpan.FromSeconds(30));
@@ -97,28 +133,38 @@ public static class FramesBenchmark
 
         var onsetError = new long[flips];
         var loggedError = new long[flips];
-        int missed = 0, lateReturns = 0;
+        int missed = 0, lateReturns = 0, lateWithGc = 0, lateWithJit = 0, framesWithGc = 0;
         for (int i = 0; i < flips; i++)
         {
             onsetError[i] = returned[i] - deadlines[i];
             loggedError[i] = logged[i] - deadlines[i];
+            if (gcDuring[i]) framesWithGc++;
             if (loggedError[i] > period / 2) missed++;
-            if (onsetError[i] > period / 2) lateReturns++;
+            if (onsetError[i] > period / 2)
+            {
+                lateReturns++;
+                if (gcDuring[i]) lateWithGc++;
+                if (jitDuring[i]) lateWithJit++;
+            }
         }
         var onset = new Sample(onsetError);
         var log = new Sample(loggedError);
         double allocPerFrame = (allocatedAfter - allocatedBefore) / (double)flips;
+        Console.WriteLine($"  --{label}");
         Console.WriteLine($"  onset error = time Flip returned - deadline: {onset.Ms()}");
         Console.WriteLine($"  logged flip time - deadline (the pacing grid): {log.Ms()}");
-        Console.WriteLine($"  store: {stats.EventsDurable} events durable of {stats.EventsWritten} (flushed {flushed}), {otherEvents} other events, " +
-            $"{stats.Commits} commits (max {stats.CommitNsMax / 1e6:0.0} ms), {stats.Fsyncs} fsyncs (max {stats.FsyncNsMax / 1e6:0.0} ms), overflow {stats.OverflowEvents}");
+        Console.WriteLine($"  store: {stats.EventsDurable - before0.EventsDurable} events durable of {stats.EventsWritten - before0.EventsWritten} (flushed {flushed}), {otherEvents} other events, " +
+            $"{stats.Commits - before0.Commits} commits (max so far {stats.CommitNsMax / 1e6:0.0} ms), {stats.Fsyncs - before0.Fsyncs} fsyncs (max so far {stats.FsyncNsMax / 1e6:0.0} ms), overflow {stats.OverflowEvents - before0.OverflowEvents}");
+        StallSnapshot.Print(stallsBefore, stallsAfter, loopSeconds);
+        Console.WriteLine($"  late frames (returned > half a period late): {lateReturns}; of them with a GC during the frame {lateWithGc}, with a JIT compilation {lateWithJit}; frames with a GC {framesWithGc}");
 
         const string b = "frames";
-        ctx.Add(b, "onset error p99", $"{BenchContext.F(onset.Percentile(99) / 1e6)} ms", "< 0.5 ms", onset.Percentile(99) < 0.5e6);
-        ctx.Add(b, "onset error mean / SD", $"{BenchContext.F(onset.Mean / 1e6)} / {BenchContext.F(onset.Sd / 1e6)} ms");
-        ctx.Add(b, "onset error p50 / max", $"{BenchContext.F(onset.Percentile(50) / 1e6)} / {BenchContext.F(onset.Max / 1e6)} ms");
-        ctx.Add(b, "missed frames (> half a period late)", $"{missed} of {flips} (returns > half a period late: {lateReturns})", "0", missed == 0);
-        ctx.Add(b, "allocated bytes per frame", BenchContext.F(allocPerFrame, "0.0"), "0", allocatedAfter == allocatedBefore);
+        ctx.Add(b, $"onset error p99{label}", $"{BenchContext.F(onset.Percentile(99) / 1e6)} ms", label.Length == 0 ? "< 0.5 ms" : "< 1 ms", onset.Percentile(99) < (label.Length == 0 ? 0.5e6 : 1e6));
+        ctx.Add(b, $"onset error mean / SD{label}", $"{BenchContext.F(onset.Mean / 1e6)} / {BenchContext.F(onset.Sd / 1e6)} ms");
+        ctx.Add(b, $"onset error p50 / max{label}", $"{BenchContext.F(onset.Percentile(50) / 1e6)} / {BenchContext.F(onset.Max / 1e6)} ms");
+        ctx.Add(b, $"missed frames{label}", $"{missed} of {flips} (returns > half a period late: {lateReturns})", "0", missed == 0);
+        ctx.Add(b, $"GC collections / pause in loop{label}", $"{stallsAfter.Collections[0] - stallsBefore.Collections[0]} / {(stallsAfter.GcPause - stallsBefore.GcPause).TotalMilliseconds:0.00} ms");
+        ctx.Add(b, $"allocated bytes per frame{label}", BenchContext.F(allocPerFrame, "0.0"), "0", allocatedAfter == allocatedBefore);
     }
 
     /// <summary>Writes 1,000 events a second (in 1 ms steps, catching up after a late wake) until cancelled.</summary>

@@ -14,7 +14,7 @@ using ExperimentRunner.Storage;
 namespace ExperimentRunner.Cli.Commands;
 
 /// <summary>simulate (and the shared pieces of run and resume): sessions stored in the study database.</summary>
-public static class SessionCommands
+public static partial class SessionCommands
 {
     public static IEnumerable<Command> Create()
     {
@@ -106,7 +106,8 @@ public static class SessionCommands
     private static Command Simulate()
     {
         var file = new Argument<string>("FILE") { Description = "Paradigm file." };
-        var participant = ParadigmCommands.ParticipantOption();
+        var participant = ParadigmCommands.ParticipantOption(required: false);
+        var participants = ParticipantsOption();
         var session = ParadigmCommands.SessionOption();
         var db = DbOption();
         var refresh = new Option<double?>("--refresh") { Description = "Refresh rate of the simulated display, Hz (default: the paradigm's)." };
@@ -132,9 +133,12 @@ public static class SessionCommands
         var command = new Command("simulate", "Runs the whole session with a simulated participant, scanner and display, stored like a real session.")
         {
             file, participant, session, db, refresh, responder, dropout, dropFrames, realtime, seed, arm, maxSeconds, markers, skip, faultAtFlip, stimulus,
+            participants,
         };
         command.SetAction(parse =>
         {
+            if (CohortOrNull(parse, participant, participants, realtime, markers, faultAtFlip) is { } cohort)
+                return SimulateCohort(parse, new CohortOptions(file, session, db, refresh, responder, dropout, dropFrames, seed, arm, maxSeconds, skip), cohort);
             var paradigm = ParadigmCommands.LoadOrThrow(parse.GetValue(file)!);
             // Per-session stimuli: every slot filled, every file decoded, before the plan (no prompt in a simulation).
             var sessionStimuli = SessionStimulusArguments.Resolve(paradigm, parse.GetValue(stimulus), ask: null);

@@ -35,6 +35,10 @@ public sealed record GlDisplayOptions
     public int MeasureFlips { get; init; } = 60;
     /// <summary>Most GPU memory for composed screens, bytes (default 1 GiB: about 130 screens at 1920×1080).</summary>
     public long TextureBudgetBytes { get; init; } = 1L << 30;
+
+    /// <summary>Threads that compose screens in <see cref="GlDisplay.Prepare"/> (the GL thread uploads them as they are
+    /// ready): 0 (the default) one per core; 1 composes on the calling thread, as before issue 17.</summary>
+    public int ComposeThreads { get; init; }
     public string Title { get; init; } = "ExperimentRunner";
 
     /// <summary>
@@ -78,6 +82,9 @@ public sealed class GlDisplay : IDisplay
     private readonly nint _context;
     private readonly GL _gl;
     private readonly GlRenderer _renderer;
+
+    /// <summary>The renderer, for the benchmarks' same-work figure (plain images uploaded as textures).</summary>
+    internal GlRenderer GlRenderer => _renderer;
     private readonly SceneComposer _composer;
     private readonly OverlayAtlas _atlas;
     private readonly TextureCache _cache;
@@ -171,7 +178,9 @@ public sealed class GlDisplay : IDisplay
             (_acR, _acG, _acB) = Unit(_composer.Palette.Accent);
             _renderer = new GlRenderer(_gl, es);
             _atlas = new OverlayAtlas(_renderer, _composer);
-            _cache = new TextureCache(_renderer, _composer, options.TextureBudgetBytes);
+            (int composeW, int composeH) = Size;
+            _cache = new TextureCache(_renderer, _composer, options.TextureBudgetBytes,
+                options.ComposeThreads == 1 ? null : () => new SceneComposer(style, composeW, composeH), options.ComposeThreads);
 
             Sdl.GetCurrentDisplayMode(Math.Max(0, Sdl.GetWindowDisplayIndex(_window)), out var mode);
             long expectedPeriod = (long)Math.Round(1e9 / (style.ExpectedRefreshHz > 0 ? style.ExpectedRefreshHz : 60));

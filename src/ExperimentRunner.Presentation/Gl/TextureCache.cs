@@ -8,7 +8,7 @@ namespace ExperimentRunner.Presentation.Gl;
 /// images) and uploads ahead of time; GPU memory is bounded by a budget: scenes outside the current Prepare set are
 /// evicted, least recently shown first, to make room. Lookups in the frame loop are allocation-free.
 /// </summary>
-internal sealed class TextureCache : IDisposable
+internal sealed partial class TextureCache : IDisposable
 {
     public sealed class Entry
     {
@@ -26,8 +26,10 @@ internal sealed class TextureCache : IDisposable
     private long _clock;
     private int _generation;
 
-    public TextureCache(GlRenderer renderer, SceneComposer composer, long budgetBytes)
+    public TextureCache(GlRenderer renderer, SceneComposer composer, long budgetBytes, Func<SceneComposer>? newComposer = null, int composeThreads = 0)
     {
+        _newComposer = newComposer;
+        _composeThreads = composeThreads > 0 ? composeThreads : Environment.ProcessorCount;
         if (budgetBytes <= 0) throw new ArgumentOutOfRangeException(nameof(budgetBytes), "the texture budget must be positive");
         _renderer = renderer;
         _composer = composer;
@@ -78,6 +80,7 @@ internal sealed class TextureCache : IDisposable
         Evict(needed);
 
         progress?.Report(0);
+        if (ComposeInParallel(missing, each, progress, betweenScenes)) return;
         using var images = new ImageStore();
         int done = 0;
         foreach (var scene in missing)

@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace ExperimentRunner.Benchmarks;
+
+/// <summary>
+/// Where a frame loop's stalls come from (issue 17): GC pauses and collections per generation, methods the JIT
+/// compiled, CPU time of every thread of the process grouped by name (store writer and fsync threads, llvmpipe's
+/// render threads, the thread pool), and the frame thread's own scheduling (time it waited runnable for a CPU,
+/// involuntary context switches) from /proc. Snapshots are taken outside the loop; inside it only
+/// <see cref="GC.CollectionCount"/> and <see cref="System.Runtime.JitInfo.GetCompiledMethodCount"/> are read per
+/// frame (neither allocates), so a late frame can be matched with a GC or a JIT compilation during it.
+/// </summary>
+public sealed class StallSnapshot
+{
+    public readonly int[] Collections = new int[3];
+    public TimeSpan GcPause;
+    public long JitMethods;
+    public TimeSpan JitTime;
+    public Dictionary<string, double> ThreadCpuMs = new(StringComparer.Ordinal);
+    public long FrameRunDelayNs, FrameInvoluntary;
+
+    /// <summary>Takes a snapshot; call it on the frame thread (its /proc/thread-self figures are the frame thread's).</summary>
+    public static StallSnapshot Take()
+    {
+        var s = new StallSnapshot();
+        for (int g = 0; g < 3; g++) s.Collections[g] = GC.CollectionCount(g);
+        s.GcPause = GC.GetTotalPauseDuration();
+        s.JitMethods = System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: false);
+        s.JitTime = System.Runtime.JitInfo.GetCompilationTime(currentThread: false);
+        s.ThreadCpuMs = ThreadCpu();
+        (s.FrameRunDelayNs, s.FrameInvoluntary) = ThisThreadScheduling();
+        return s;
+    }
+
+    /// <summary>CPU time (user + system, ms) of the process's threads, grouped by name with trailing digits dropped
+    /// (llvmpipe-0 and llvmpipe-1 are "llvmpipe-*").</summary>
+    private static Dictionary<string, double> ThreadCpu()
+    {
+        var byName = new Dictionary<string, double>(StringComparer.Ordinal);
+        double msPerTick = 1000.0 / 100; // USER_HZ is 100 on Linux
+        try
+        {
+            foreach (string task in Directory.EnumerateDirectories("/proc/self/task"))
+            {
+                try
+                {
+                    string stat = File.ReadAllText(Path.Combine(task, "stat"));
+                    int open = stat.IndexOf('('), close = stat.LastIndexOf(')');
+                    string name = stat[(open + 1)..close];
+                    string trimmed = name.TrimEnd('0', '1', '2', '3', '4', '5', '6', '7', '8', '9');
+                    if (trimmed.Length < name.Length) name = trimmed + "*";
+                    string[] f = stat[(close + 2)..].Split(' ');
+                    // After the name: state is field 3, utime field 14, stime field 15 (1-based over the whole line).
+                    double ms = (long.Parse(f[11], CultureInfo.InvariantCulture) + long.Parse(f[12], CultureInfo.InvariantCulture)) * msPerTick;
+                    byName[name] = byName.GetValueOrDefault(name) + ms;
+                }
+                catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException) { /* a thread that ended */ }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* no /proc */ }
+        return byName;
+    }
+
+    private static (long RunDelayNs, long Involuntary) ThisThreadScheduling()
+    {
+        long delay = -1, involuntary = -1;
+        try
+        {
+            string[] schedstat = File.ReadAllText("/proc/thread-self/schedstat").Split(' ');
+            delay = long.Parse(schedstat[1], CultureInfo.InvariantCulture);
+            foreach (string line in File.ReadAllLines("/proc/thread-self/status"))
+                if (line.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
+                    involuntary = long.Parse(line.Split(':')[1].Trim(), CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException or IndexOutOfRangeException) { }
+        return (delay, involuntary);
+    }
+
+    /// <summary>Prints what changed between <paramref name="before"/> and <paramref name="after"/>.</summary>
+    public static void Print(StallSnapshot before, StallSnapshot after, double seconds)
+    {
+        Console.WriteLine($"  GC during the loop: {after.Collections[0] - before.Collections[0]} / {after.Collections[1] - before.Collections[1]} / {after.Collections[2] - before.Collections[2]} collections (gen0/1/2), " +
+            $"total pause {(after.GcPause - before.GcPause).TotalMilliseconds:0.00} ms");
+        Console.WriteLine($"  JIT during the loop: {after.JitMethods - before.JitMethods} methods compiled, {(after.JitTime - before.JitTime).TotalMilliseconds:0.0} ms compiling");
+        if (after.FrameRunDelayNs >= 0 && before.FrameRunDelayNs >= 0)
+            Console.WriteLine($"  frame thread: waited {(after.FrameRunDelayNs - before.FrameRunDelayNs) / 1e6:0.0} ms runnable for a CPU (preempted), {after.FrameInvoluntary - before.FrameInvoluntary} involuntary context switches");
+        var rows = after.ThreadCpuMs.Select(kv => (Name: kv.Key, Ms: kv.Value - before.ThreadCpuMs.GetValueOrDefault(kv.Key)))
+            .Where(r => r.Ms > 0).OrderByDescending(r => r.Ms).ToList();
+        Console.WriteLine($"  CPU of the process's threads during the loop ({seconds:0} s): " +
+            string.Join(", ", rows.Select(r => $"{r.Name} {r.Ms / 1000:0.00} s ({r.Ms / 10 / seconds:0.0}%)")));
+    }
+}
+
+/// <summary>
+/// A competing CPU load for <c>frames --load</c>: one busy shell loop per core, each at nice 10 (what other software on a
+/// lab PC looks like to the scheduler: antivirus scans, file sync). Killed, by process id, on dispose.
+/// </summary>
+public sealed class CompetingLoad : IDisposable
+{
+    private readonly List<Process> _children = new();
+
+    public int Processes => _children.Count;
+
+    public static CompetingLoad Start(int processes)
+    {
+        var load = new CompetingLoad();
+        for (int i = 0; i < processes; i++)
+        {
+            var psi = new ProcessStartInfo("nice") { UseShellExecute = false, RedirectStandardInput = true };
+            foreach (string a in new[] { "-n", "10", "sh", "-c", "while :; do :; done" }) psi.ArgumentList.Add(a);
+            load._children.Add(Process.Start(psi) ?? throw new InvalidOperationException("nice could not be started"));
+        }
+        return load;
+    }
+
+    public void Dispose()
+    {
+        foreach (Process p in _children)
+        {
+            try { p.Kill(entireProcessTree: true); p.WaitForExit(5000); }
+            catch (InvalidOperationException) { /* ended already */ }
+            p.Dispose();
+        }
+        _children.Clear();
+    }
+}
