@@ -290,15 +290,19 @@ internal sealed class ScanPhaseRunner(SessionRunner runner, ScanPhase scan, Plan
             // The derived field analysts need: did the planned feedback confirm or violate the prediction? Only from what
             // the paradigm declares: the option's expects: and the condition's valence:, never names or symbols.
             string? outcome = null;
-            bool predictedYes = _window.Responded && t.Options.Count > 0 && _window.Response == t.Options[0];
-            if (_window.Responded && _window.Response != null && t.Expects.TryGetValue(_window.Response, out var expects)
-                && _session.Paradigm.Conditions.TryGetValue(e.Condition, out var c) && c.Valence is { } valence)
-                outcome = valence == expects ? "consistent" : "violated";
+            // Value: 1 when the answer expects positive feedback, 0 negative, NaN when it expects none (or no answer).
+            double expected = double.NaN;
+            if (_window.Responded && _window.Response != null && t.Expects.TryGetValue(_window.Response, out var expects))
+            {
+                expected = expects == Valence.Positive ? 1 : 0;
+                if (_session.Paradigm.Conditions.TryGetValue(e.Condition, out var c) && c.Valence is { } valence)
+                    outcome = valence == expects ? "consistent" : "violated";
+            }
             _session.Write(new EventRecord
             {
                 Kind = EventKind.Choice, TimeNs = _window.Responded ? _window.ResponseNs : _session.Now, Run = _session.Run, Block = _session.Block, Trial = _session.Trial, Phase = _session.PhaseName,
                 Screen = e.Screen, Condition = e.Condition, Stimulus = profile, Response = _window.Response,
-                RtNs = _window.Responded ? _window.ResponseNs - _window.OnsetNs : EventRecord.None, Value = _window.Responded ? (predictedYes ? 1 : 0) : double.NaN,
+                RtNs = _window.Responded ? _window.ResponseNs - _window.OnsetNs : EventRecord.None, Value = expected,
                 Code = _window.Responded ? 0 : 1, Text = outcome,
             });
         }
