@@ -1,3 +1,4 @@
+using ExperimentRunner.Core.Paradigm;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using ExperimentRunner.Core.Devices;

@@ -1,3 +1,4 @@
+using ExperimentRunner.Core.Paradigm;
 using ExperimentRunner.Core.Devices;
 using ExperimentRunner.Presentation.Gl;
 using SkiaSharp;
