@@ -55,14 +55,14 @@ public class ContrastTests
     {
         var paradigm = TestParadigms.Load(TestParadigms.EventRelated("2s", extra: """
             design:
-              contrasts: ["a - bb", "a - iti"]
+              contrasts: ["a_stim - b_stm", "a_stim - a_iti"]
             """));
         var e = Assert.Throws<DesignException>(() => DesignCheck.Run(paradigm, new DesignOptions { ParticipantId = "sub-01" }));
         Assert.False(e.NotApplicable);
         var lines = e.Message.Split('\n');
         int at = TestParadigms.EventRelated("2s").Split('\n').Length + 1;
-        Assert.Contains(lines, l => l.StartsWith($"{paradigm.FilePath}:{at}:") && l.Contains("'bb'") && l.Contains("did you mean 'b'"));
-        Assert.Contains(lines, l => l.Contains("'iti'") && l.Contains("is baseline"));
+        Assert.Contains(lines, l => l.StartsWith($"{paradigm.FilePath}:{at}:") && l.Contains("'b_stm'") && l.Contains("did you mean 'b_stim'"));
+        Assert.Contains(lines, l => l.Contains("'a_iti'") && l.Contains("is baseline"));
     }
 
     [Fact]
@@ -70,12 +70,12 @@ public class ContrastTests
     {
         var paradigm = TestParadigms.Load(TestParadigms.EventRelated("{uniform: [2s, 6s]}", extra: """
             design:
-              contrasts: ["a - b"]
+              contrasts: ["a_stim - b_stim"]
             """));
-        var report = DesignCheck.Run(paradigm, new DesignOptions { ParticipantId = "sub-01", Contrasts = ["b - a", "a"] });
-        Assert.Equal(["b - a", "a"], report.Settings.Contrasts.Select(c => c.Text));
-        var e = Assert.Throws<DesignException>(() => DesignCheck.Run(paradigm, new DesignOptions { ParticipantId = "sub-01", Contrasts = ["a - c"] }));
-        Assert.StartsWith("--contrast 'a - c' names 'c'", e.Message);
+        var report = DesignCheck.Run(paradigm, new DesignOptions { ParticipantId = "sub-01", Contrasts = ["b_stim - a_stim", "a_stim"] });
+        Assert.Equal(["b_stim - a_stim", "a_stim"], report.Settings.Contrasts.Select(c => c.Text));
+        var e = Assert.Throws<DesignException>(() => DesignCheck.Run(paradigm, new DesignOptions { ParticipantId = "sub-01", Contrasts = ["a_stim - c"] }));
+        Assert.StartsWith("--contrast 'a_stim - c' names 'c'", e.Message);
         // A contrast that does not read is an error too, never a silent fall-back to the default contrasts.
         var unread = Assert.Throws<DesignException>(() => DesignCheck.Run(paradigm, new DesignOptions { ParticipantId = "sub-01", Contrasts = ["a -"] }));
         Assert.StartsWith("--contrast 'a -': 'a -' in contrast 'a -' is not a term", unread.Message);
@@ -87,7 +87,7 @@ public class ContrastTests
         var paradigm = TestParadigms.Load(TestParadigms.EventRelated("{uniform: [2s, 6s]}"));
         var report = DesignCheck.Run(paradigm, new DesignOptions { ParticipantId = "sub-01" });
         Assert.True(report.Settings.ContrastsDefaulted);
-        Assert.Equal(["a", "b"], report.Settings.Contrasts.Select(c => c.Text));
+        Assert.Equal(["a_stim", "b_stim"], report.Settings.Contrasts.Select(c => c.Text));
     }
 
     [Fact]

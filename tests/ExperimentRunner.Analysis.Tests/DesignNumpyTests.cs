@@ -15,12 +15,12 @@ public class DesignNumpyTests
     {
         var paradigm = TestParadigms.Load(TestParadigms.EventRelated("{uniform: [2s, 6s]}", extra: """
             design:
-              contrasts: ["a - b", "a + b", "2*a"]
+              contrasts: ["a_stim - b_stim", "a_stim + b_stim", "2*a_stim"]
             """));
         var report = DesignCheck.Run(paradigm, new DesignOptions { ParticipantId = "sub-01", TemporalDerivative = derivative, HighPassS = highPass });
         var run = Assert.Single(report.First.Runs);
         var labels = run.Matrix.Roles.Where(r => r.Label != null && !r.Derivative).Select(r => r.Label!).ToList();
-        Assert.Equal(["a", "b"], labels);
+        Assert.Equal(["a_stim", "b_stim"], labels);
 
         var input = new
         {

@@ -41,7 +41,7 @@ public class DesignWarningTests
         var run = Assert.Single(report.First.Runs);
 
         Assert.True(run.Stats.Correlation[0, 1] < -0.7, $"r = {run.Stats.Correlation[0, 1]}");
-        Assert.Contains(run.Warnings, w => w.Contains("'a' and 'b' correlate") && w.Contains("above 0.7"));
+        Assert.Contains(run.Warnings, w => w.Contains("'a_stim' and 'b_stim' correlate") && w.Contains("above 0.7"));
         // A laxer declared threshold silences the same design: the thresholds are the paradigm's to set.
         var lax = DesignCheck.Run(paradigm, new DesignOptions { ParticipantId = "sub-01", MaxCorrelation = 0.99, MaxVif = 1000 });
         Assert.Empty(lax.First.Warnings);
@@ -55,7 +55,7 @@ public class DesignWarningTests
         // the low frequencies the HRF passes, and a longer jitter puts back more. The same number of events, the
         // same mean interval (3 s): the expected efficiency (here the median over 15 participants' draws) must grow
         // with the jitter's length. A single draw may be unlucky, so the claim is about the middle of the spread.
-        var options = new DesignOptions { ParticipantId = "sub-01", Participants = 15, Contrasts = ["a"] };
+        var options = new DesignOptions { ParticipantId = "sub-01", Participants = 15, Contrasts = ["a_stim"] };
         Spread Efficiency(string iti) => Assert.Single(DesignCheck.Run(TestParadigms.Load(TestParadigms.EventRelated(iti, "{a: 40}")), options).Distribution!.Contrasts).Efficiency;
 
         var none = Efficiency("3s");
@@ -73,7 +73,7 @@ public class DesignWarningTests
         // Run 1 (its own scan phase) has only 'a'; run 2 has both. "a - b" in run 1 must not report the efficiency of "a".
         string text = TestParadigms.EventRelated("{uniform: [2s, 6s]}", "{a: 12}", extra: """
             design:
-              contrasts: ["a - b"]
+              contrasts: ["a_stim - b_stim"]
             """);
         text = text.Replace("      lead_out: 12s\n", "      lead_out: 12s\n  - scan:\n      name: task2\n      runs: 1\n      trial: t\n      blocks:\n        - label: both\n          mix: {a: 12, b: 12}\n      lead_in: 4s\n      lead_out: 12s\n");
         var report = DesignCheck.Run(TestParadigms.Load(text), new DesignOptions { ParticipantId = "sub-01" });
@@ -82,7 +82,7 @@ public class DesignWarningTests
         var first = report.First.Runs[0].Stats.Contrasts.Single();
         Assert.False(first.Estimable);
         Assert.Equal(0, first.Efficiency);
-        Assert.Contains(report.First.Runs[0].Warnings, w => w.Contains("no event of 'b' in it"));
+        Assert.Contains(report.First.Runs[0].Warnings, w => w.Contains("no event of 'b_stim' in it"));
         Assert.True(report.First.Runs[1].Stats.Contrasts.Single().Estimable);
         Assert.True(report.First.Session.Single().Estimable);
         Assert.True(report.First.Session.Single().Efficiency > report.First.Runs[1].Stats.Contrasts.Single().Efficiency);

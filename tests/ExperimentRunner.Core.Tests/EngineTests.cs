@@ -151,7 +151,7 @@ public class EngineTests
     [Fact]
     public void RatingsRecordTheirCursorHistoryAndTimeouts()
     {
-        var (_, sink, _, _) = Run("social-feedback-fmri.yaml", new SimulationSettings { Responder = new ResponderPolicy { Miss = 0.3 } });
+        var (_, sink, _, _) = Run("social-feedback-fmri.yaml", new SimulationSettings { Responder = new ResponderPolicy { Miss = 0.6 } });
         var ratings = sink.Events.Where(e => e.Kind == EventKind.Rating).Select(e => e.AsRating()).ToList();
         Assert.Contains(ratings, r => double.IsNaN(r.Value) && !r.Answered);
         Assert.Contains(ratings, r => r.Answered && r.History!.Contains(';'));

@@ -201,7 +201,8 @@ public class PartsTests
     {
         var path = Variants.Replace("social-judgment-fmri.yaml", "text-nme.yaml", "text: Do you think this person would like you?", "text: Do you think {nme} would like you?");
         var e = Assert.Single(Errors(path));
-        Assert.Contains("the text of screen 'question' has '{nme}', which is no placeholder (did you mean 'name'?)", e.Message);
+        Assert.Contains("screen 'question' uses '{nme}'", e.Message);
+        Assert.Contains("(did you mean 'name'?)", e.Message);
         Assert.Equal(Variants.LineOf(path, "{nme}"), e.Pos.Line);
     }
 

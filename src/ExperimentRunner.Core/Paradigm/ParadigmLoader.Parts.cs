@@ -45,8 +45,8 @@ public static partial class ParadigmLoader
         /// </summary>
         private List<PartSpec> BindParts(MapReader screen, SceneKind show, string name, string trial, Dictionary<string, RatingSpec> ratings)
         {
-            // A text screen's and a question's text is filled like a part's: a misspelt placeholder would show as typed.
-            if (screen.OptString("text") is { } text) CheckPlaceholders(text, screen.Node("text")!.Pos, $"the text of screen '{name}'");
+            // A text screen's and a question's text is checked with the trial's table and condition columns
+            // (CheckTrialColumns): a misspelt placeholder would show as typed.
             var parts = new List<PartSpec>();
             var node = screen.Node("parts");
             if (show != SceneKind.Parts)
