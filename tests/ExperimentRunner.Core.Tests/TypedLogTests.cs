@@ -55,6 +55,22 @@ public sealed class TypedLogTests
         Assert.Equal(new OperatorEvent(37, "pause_requested", "t"), SessionEvents.Operator(37, At, "pause_requested", "t").AsOperator());
         Assert.Equal(new AudioEvent(39, 38, "feedback", "chime"), SessionEvents.Audio(39, 38, 2, 3, 4, "feedback", "chime").AsAudio());
         Assert.Equal(new InterruptionEvent(40, 2, 3, "why"), SessionEvents.Interruption(40, 2, 3, "scan", "why").AsInterruption());
+        var scored = SessionEvents.Scored(41, At, "arrows", "congruent", null, "left", "left", 420, 40).AsScored();
+        Assert.Equal(new ScoredEvent(41, "arrows", "congruent", "left", "left", 420, 40, true), scored);
+        Assert.True(scored.Answered);
+        var missed = SessionEvents.Scored(42, At, "arrows", "congruent", null, null, "left", EventRecord.None, 40).AsScored();
+        Assert.Equal((false, false), (missed.Answered, missed.IsCorrect));
+        Assert.Equal(new ExpectancyEvent(43, "acceptance", "p01", "interested", "positive", true),
+            SessionEvents.Expectancy(43, At, "acceptance", "p01", "interested", "positive", 1).AsExpectancy());
+        Assert.Null(SessionEvents.Expectancy(44, At, "acceptance", "p01", "interested", null, double.NaN).AsExpectancy().Confirms);
+        var thrown = SessionEvents.Throw(45, 1000, 44, At, "ball_toss", "inclusion", "Anna", "You", EventRecord.None, 3, "ball_to_participant", ThrowEnd.Thrown).AsThrow();
+        Assert.Equal(new ThrowEvent(45, 1000, 44, "ball_toss", "inclusion", "Anna", "You", EventRecord.None, 3, "ball_to_participant", ThrowEnd.Thrown), thrown);
+        Assert.Equal(1045, thrown.ArrivalNs);
+        Assert.Equal(EventRecord.None, SessionEvents.Throw(46, EventRecord.None, EventRecord.None, At, "ball_toss", "inclusion", "You", "Ben", 700, 4,
+            "participant_throw", ThrowEnd.CutByScreenEnd).AsThrow().ArrivalNs);
+        Assert.Equal(new GameEndedEvent(47, "ball_toss", "exclusion", 30, 2, "exclusion"),
+            SessionEvents.GameEnded(47, At, "ball_toss", "exclusion", 30, 2, "exclusion").AsGameEnded());
+        Assert.Equal("subscale_a", SessionEvents.QuestionnaireScore(48, "q", "nts", 3.5, "mean", "subscale_a").AsQuestionnaireScore().Subscale);
     }
 
     [Fact]

@@ -146,11 +146,7 @@ internal sealed class BallTossRunner
         }
         _window.Reopen(ScreenMode.None, [], _window.OnsetNs);
         _stage = Stage.Done;
-        _s.Write(new EventRecord
-        {
-            Kind = EventKind.GameEnded, TimeNs = _s.Now, Run = _s.Run, Block = _s.Block, Trial = _s.Trial, Phase = _s.PhaseName,
-            Screen = _event.Screen, Condition = _event.Condition, Code = _game.ThrowsDone, Value = _game.Received, Text = KindText(_game.Plan.Schedule.Kind),
-        });
+        _s.Write(SessionEvents.GameEnded(_s.Now, _s.Place, _event.Screen, _event.Condition, _game.ThrowsDone, _game.Received, KindText(_game.Plan.Schedule.Kind)));
     }
 
     private static string KindText(GameScheduleKind kind) => kind switch
@@ -198,14 +194,8 @@ internal sealed class BallTossRunner
 
     private void Log(long flightNs)
     {
-        _s.Write(new EventRecord
-        {
-            Kind = EventKind.Throw, TimeNs = _releaseNs, DurationNs = flightNs,
-            IntendedNs = _from == _game.ParticipantIndex ? EventRecord.None : _releaseDueNs,
-            Run = _s.Run, Block = _s.Block, Trial = _s.Trial, Phase = _s.PhaseName, Screen = _event.Screen, Condition = _event.Condition,
-            Stimulus = _spec.Players[_from].Name, Response = _spec.Players[_to].Name, RtNs = _rtNs,
-            Value = _game.ThrowsDone, Code = _code, Text = _labels[(int)_label],
-        });
+        _s.Write(SessionEvents.Throw(_releaseNs, flightNs, _from == _game.ParticipantIndex ? EventRecord.None : _releaseDueNs, _s.Place,
+            _event.Screen, _event.Condition, _spec.Players[_from].Name, _spec.Players[_to].Name, _rtNs, _game.ThrowsDone, _labels[(int)_label], (ThrowEnd)_code));
     }
 
     private void PlaceHeld(int player) => (_window.State.BallX, _window.State.BallY) = _spec.BallAt(player, player, 0);

@@ -63,6 +63,19 @@ public readonly record struct ResponseEvent(long TimeNs, string? Screen, string?
 /// ("positive", "negative", null none); <see cref="Confirms"/> whether the trial's condition confirms it (null: no valence).</summary>
 public readonly record struct ExpectancyEvent(long TimeNs, string? Condition, string? StimulusId, string? Answer, string? Expected, bool? Confirms);
 
+/// <summary>How a throw came about: as planned (or chosen), by the participant's time limit passing, or cut by the screen's end.</summary>
+public enum ThrowEnd { Thrown = 0, TimedOut = 1, CutByScreenEnd = 2 }
+
+/// <summary>A throw of a ball-toss game: <see cref="ArrivalNs"/> is None when the screen ended with the ball in the air.</summary>
+public readonly record struct ThrowEvent(long ReleaseNs, long FlightNs, long PlannedReleaseNs, string? Screen, string? Condition,
+    string? Thrower, string? Receiver, long RtNs, int Number, string? Label, ThrowEnd End)
+{
+    public long ArrivalNs => FlightNs == EventRecord.None ? EventRecord.None : ReleaseNs + FlightNs;
+}
+
+/// <summary>A ball-toss game's end: throws made, throws the participant received, the schedule's kind.</summary>
+public readonly record struct GameEndedEvent(long TimeNs, string? Screen, string? Condition, int Made, int Received, string? Schedule);
+
 /// <summary>A scored screen: <see cref="Answer"/> null when unanswered; <see cref="IsCorrect"/> the answer was <see cref="Correct"/>.</summary>
 public readonly record struct ScoredEvent(long TimeNs, string? Screen, string? Condition, string? Answer, string? Correct, long RtNs,
     long ScreenOnsetNs, bool IsCorrect)
@@ -184,6 +197,12 @@ public static class EventReaders
 
     public static QuestionnaireScoreEvent AsQuestionnaireScore(this in EventRecord e) =>
         new(Expect(e, EventKind.Questionnaire).TimeNs, e.Stimulus, e.Value, e.Text) { Subscale = e.Response };
+
+    public static ThrowEvent AsThrow(this in EventRecord e) =>
+        new(Expect(e, EventKind.Throw).TimeNs, e.DurationNs, e.IntendedNs, e.Screen, e.Condition, e.Stimulus, e.Response, e.RtNs, (int)e.Value, e.Text, (ThrowEnd)e.Code);
+
+    public static GameEndedEvent AsGameEnded(this in EventRecord e) =>
+        new(Expect(e, EventKind.GameEnded).TimeNs, e.Screen, e.Condition, e.Code, (int)e.Value, e.Text);
 
     public static ScoredEvent AsScored(this in EventRecord e) =>
         new(Expect(e, EventKind.Scored).TimeNs, e.Screen, e.Condition, e.Response, e.Text, e.RtNs, e.IntendedNs, e.Value == 1);

@@ -149,6 +149,28 @@ public static class SessionEvents
         Value = answer == null ? double.NaN : answer == correct ? 1 : 0,
     };
 
+    /// <summary>A throw of a ball-toss game.</summary>
+    /// <param name="releaseNs">The flip the ball left on.</param>
+    /// <param name="flightNs">From release to the flip it arrived on; <see cref="EventRecord.None"/> when the screen ended first.</param>
+    /// <param name="plannedReleaseNs">A computer player's planned release; <see cref="EventRecord.None"/> for the participant's throws.</param>
+    /// <param name="rtNs">The participant's time from the ball's arrival to their choice; <see cref="EventRecord.None"/> otherwise.</param>
+    /// <param name="number">The throw's number in its game (1 the first).</param>
+    /// <param name="label">ball_to_participant, ball_to_other or participant_throw (the BIDS trial_type).</param>
+    public static EventRecord Throw(long releaseNs, long flightNs, long plannedReleaseNs, in EventPlace at, string screen, string? condition,
+        string thrower, string receiver, long rtNs, int number, string label, ThrowEnd end) => new()
+    {
+        Kind = EventKind.Throw, TimeNs = releaseNs, DurationNs = flightNs, IntendedNs = plannedReleaseNs, Run = at.Run, Block = at.Block,
+        Trial = at.Trial, Phase = at.Phase, Screen = screen, Condition = condition, Stimulus = thrower, Response = receiver, RtNs = rtNs,
+        Value = number, Code = (int)end, Text = label,
+    };
+
+    /// <summary>A ball-toss game ended: <paramref name="made"/> throws, <paramref name="received"/> of them to the participant.</summary>
+    public static EventRecord GameEnded(long timeNs, in EventPlace at, string screen, string? condition, int made, int received, string schedule) => new()
+    {
+        Kind = EventKind.GameEnded, TimeNs = timeNs, Run = at.Run, Block = at.Block, Trial = at.Trial, Phase = at.Phase,
+        Screen = screen, Condition = condition, Code = made, Value = received, Text = schedule,
+    };
+
     /// <summary>A choice about a profile in the selection phase.</summary>
     /// <param name="choice">The choice's name; null when the screen timed out.</param>
     /// <param name="selects">The choice makes the profile a feedback target.</param>

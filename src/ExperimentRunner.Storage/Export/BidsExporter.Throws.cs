@@ -34,6 +34,7 @@ internal static partial class BidsExporter
         {
             EventRecord e = se.Event;
             if (e.Kind != EventKind.Throw) continue;
+            ThrowEvent th = e.AsThrow();
             var values = new string[columns.Length];
             Array.Fill(values, Missing);
             void Set(string column, string value)
@@ -41,11 +42,11 @@ internal static partial class BidsExporter
                 int at = Col(column);
                 if (at >= 0) values[at] = value;
             }
-            Set("onset", Seconds(e.TimeNs, t0));
-            Set("duration", Duration(e.DurationNs));
-            Set("trial_type", Text(e.Text));
-            if (e.Text != null) levels.TryAdd(e.Text, ThrowTrialTypes.TryGetValue(e.Text, out string? meaning) ? meaning : "a ball-toss throw");
-            Set("response_time", Duration(e.RtNs));
+            Set("onset", Seconds(th.ReleaseNs, t0));
+            Set("duration", Duration(th.FlightNs));
+            Set("trial_type", Text(th.Label));
+            if (th.Label != null) levels.TryAdd(th.Label, ThrowTrialTypes.TryGetValue(th.Label, out string? meaning) ? meaning : "a ball-toss throw");
+            Set("response_time", Duration(th.RtNs));
             Set("event_type", "throw");
             Set("run", Int(run));
             Set("acquisition", acquisitionNumber);
@@ -53,10 +54,10 @@ internal static partial class BidsExporter
             Set("trial", Int(e.Trial));
             Set("screen", Text(e.Screen));
             Set("condition", Text(e.Condition));
-            Set("stimulus_id", Text(e.Stimulus));
-            Set("intended_onset", Seconds(e.IntendedNs, t0));
-            Set("onset_error_ms", e.IntendedNs == EventRecord.None ? Missing : Ms(e.TimeNs - e.IntendedNs));
-            Set("response", Text(e.Response));
+            Set("stimulus_id", Text(th.Thrower));
+            Set("intended_onset", Seconds(th.PlannedReleaseNs, t0));
+            Set("onset_error_ms", th.PlannedReleaseNs == EventRecord.None ? Missing : Ms(th.ReleaseNs - th.PlannedReleaseNs));
+            Set("response", Text(th.Receiver));
             rows.Add((e.TimeNs - t0, se.Seq, values));
             games.Add((Int(e.Block), Int(e.Trial), Text(e.Screen)));
         }
@@ -96,12 +97,13 @@ internal static class GameTables
                 any = true;
                 var own = throws.Where(x => x.Run == e.Run && x.Block == e.Block && x.Trial == e.Trial && x.Screen == e.Screen).ToList();
                 throws.Clear();
-                var mine = own.Where(x => x.Text == "participant_throw").ToList();
+                var mine = own.Select(x => x.AsThrow()).Where(x => x.Label == "participant_throw").ToList();
                 var rts = mine.Where(x => x.RtNs != EventRecord.None).Select(x => x.RtNs / 1e9).ToList();
-                int made = e.Code, received = (int)e.Value;
+                GameEndedEvent ended = e.AsGameEnded();
+                int made = ended.Made, received = ended.Received;
                 t.Add(ParticipantId(s.Info.ParticipantId), s.Info.SessionLabel, s.Info.SessionId, Text(e.Phase), Int(e.Run), Int(e.Block), Int(e.Trial),
-                    Text(e.Condition), Text(e.Text), Int(made), Int(received), made == 0 ? Missing : Number(Math.Round((double)received / made, 6)),
-                    Int(mine.Count), Int(mine.Count(x => x.Code == 1)), rts.Count == 0 ? Missing : Number(Math.Round(rts.Average(), 6)));
+                    Text(e.Condition), Text(ended.Schedule), Int(made), Int(received), made == 0 ? Missing : Number(Math.Round((double)received / made, 6)),
+                    Int(mine.Count), Int(mine.Count(x => x.End == ThrowEnd.TimedOut)), rts.Count == 0 ? Missing : Number(Math.Round(rts.Average(), 6)));
             }
         }
         return any ? t : null;
