@@ -68,4 +68,37 @@ public sealed class SessionStimulusTests
         using var reader = StudyReader.Open(db);
         Assert.Equal($"partner={sha}", reader.Sessions().Single().Info.SessionStimuli);
     }
+
+    [Fact]
+    public void A_session_with_a_per_session_stimulus_resumes_after_a_crash_with_the_studys_copy_of_the_file()
+    {
+        using var temp = new TempFolder();
+        string paradigm = PartnerParadigm(temp), db = temp.File("study.db");
+        string photo = temp.File("partner.png");
+        File.Copy(Path.Combine(Repo, "stimuli", "profiles", "images", "p003.png"), photo);
+        (int code, string stdout, string stderr) = Exrun.Run(temp.Path, Env, "simulate", paradigm, "--participant", "sub-02", "--db", db,
+            "--stimulus", "partner=" + photo, "--fault-at-flip", "12000");
+        Assert.True(code == 1, stdout + stderr);
+        File.Delete(photo); // the operator no longer has the file: the study's copy must serve
+        string id;
+        using (var reader = StudyReader.Open(db))
+        {
+            var session = Assert.Single(reader.Sessions());
+            Assert.Equal("crashed", session.Status);
+            id = session.SessionId;
+        }
+        (code, stdout, stderr) = Exrun.Run(temp.Path, Env, "resume", "--db", db, "--session", id, "--paradigm", paradigm);
+        Assert.True(code == 0, stdout + stderr);
+        using (var reader = StudyReader.Open(db))
+        {
+            var session = Assert.Single(reader.Sessions());
+            Assert.Equal("completed", session.Status);
+            string sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(Repo, "stimuli", "profiles", "images", "p003.png"))));
+            Assert.Equal($"partner={sha}", session.Info.SessionStimuli);
+            // Every partner screen, before the crash and after the resume, showed the same file.
+            var shown = reader.Assemble(id).Events.Select(e => e.Event).Where(e => e.Kind == ExperimentRunner.Core.Events.EventKind.ScreenOnset && e.Screen == "partner").ToList();
+            Assert.True(shown.Count >= 40, $"{shown.Count} partner screens");
+            Assert.All(shown, e => Assert.Equal($"session/{sha}.png", e.Text));
+        }
+    }
 }

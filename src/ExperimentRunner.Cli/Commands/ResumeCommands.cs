@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ExperimentRunner.Core.Engine;
+using ExperimentRunner.Core.Paradigm;
 using ExperimentRunner.Core.Simulation;
 using ExperimentRunner.Storage;
 using ExperimentRunner.Storage.Resume;
@@ -16,8 +17,9 @@ public static class ResumeCommands
     }
 
     /// <summary>Plans the resume (<see cref="SessionResume.Find"/>), mapping its refusals to exit 2.</summary>
-    public static ResumePlan Find(string db, string sessionId, string? paradigmPath)
+    public static ResumePlan Find(string db, string sessionId, string? paradigmPath, out IReadOnlyList<SessionStimulus> restored)
     {
+        restored = [];
         StudyReader reader;
         try { reader = StudyReader.Open(db, StudyFiles.PasswordFromEnvironment()); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or LiteDB.LiteException)
@@ -28,7 +30,19 @@ public static class ResumeCommands
         {
             try
             {
-                return SessionResume.Find(reader, sessionId, paradigmPath, Path.Combine(Environment.CurrentDirectory, "paradigms"), ParadigmCommands.LoadOrThrow);
+                // A paradigm with per-session stimuli resumes with the very files the session started with: the copies
+                // the study keeps (by their SHA-256), written to a private folder, so nobody has to find them again.
+                IReadOnlyList<SessionStimulus> filled = [];
+                ParadigmModel Load(string path)
+                {
+                    var paradigm = ParadigmCommands.LoadOrThrow(path);
+                    if (paradigm.SessionStimulusSlots.Count == 0) return paradigm;
+                    filled = RestoreSessionStimuli(reader, sessionId);
+                    return SessionStimuli.Fill(paradigm, filled);
+                }
+                var plan = SessionResume.Find(reader, sessionId, paradigmPath, Path.Combine(Environment.CurrentDirectory, "paradigms"), Load);
+                restored = filled;
+                return plan;
             }
             catch (ResumeException e)
             {
@@ -57,7 +71,7 @@ public static class ResumeCommands
         command.SetAction(parse =>
         {
             string dbPath = parse.GetValue(db)!;
-            var found = Find(dbPath, parse.GetValue(session)!, parse.GetValue(paradigm));
+            var found = Find(dbPath, parse.GetValue(session)!, parse.GetValue(paradigm), out var restored);
             var info = found.Session.Info;
             Console.Out.WriteLine($"session {info.SessionId} ({info.ParticipantId}, ses-{info.SessionLabel}, {found.Session.Status}): {found.Explanation}");
             if (info.Mode == "simulate")
@@ -71,6 +85,7 @@ public static class ResumeCommands
                 {
                     SessionId = info.SessionId, Mode = "simulate", ArmCode = info.ArmCode, Resume = found.Point, SoftwareVersion = SessionCommands.SoftwareVersion, SoftwareCommit = SessionCommands.SoftwareCommit,
                     MaxDurationNs = parse.GetValue(maxSeconds) is double s ? Core.Time.Ns.FromSeconds(s) : 0,
+                    SessionStimuli = restored,
                 };
                 // A session that took its selection from an earlier record (--skip, --run) resumes with it again (run: in RunCommands).
                 if (found.Point is { Selections.Count: 0 } point)
@@ -86,8 +101,43 @@ public static class ResumeCommands
                 Display = parse.GetValue(display)!, Scanner = parse.GetValue(scanner), Markers = parse.GetValue(markers) ?? [],
                 MaxSeconds = parse.GetValue(maxSeconds), Responder = parse.GetValue(responder), Arm = info.ArmCode,
                 Overrides = parse.GetValue(overrides) ?? [], Resume = found.Point, SessionId = info.SessionId, Seed = info.Seed,
+                Stimuli = restored.Select(r => $"{r.Slot}={r.Path}").ToList(),
             }, AnsiConsole.Console);
         });
         return command;
     }
+
+    /// <summary>
+    /// The per-session stimuli session <paramref name="sessionId"/> started with (its provenance: slot=sha256), each
+    /// written from the study's copy to a private folder and checked against its hash.
+    /// </summary>
+    private static IReadOnlyList<SessionStimulus> RestoreSessionStimuli(StudyReader reader, string sessionId)
+    {
+        string? recorded = reader.Session(sessionId)?.Info.SessionStimuli;
+        if (string.IsNullOrWhiteSpace(recorded))
+            throw new UserFacingException($"session {sessionId} recorded no per-session stimuli, but its paradigm declares some; it cannot be resumed as it was", ExitCodes.Invalid);
+        string folder = Path.Combine(Path.GetTempPath(), $"exrun-resume-{Environment.UserName}", sessionId);
+        Directory.CreateDirectory(folder);
+        var result = new List<SessionStimulus>();
+        foreach (string entry in recorded.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            int eq = entry.IndexOf('=');
+            if (eq <= 0) throw new UserFacingException($"session {sessionId}: its record of per-session stimuli is damaged ('{entry}')", ExitCodes.Invalid);
+            string slot = entry[..eq], sha = entry[(eq + 1)..];
+            (string StimFile, byte[] Data)? stored = null;
+            foreach (string ext in StoredExtensions)
+                if (reader.StoredStimulus($"session/{sha}{ext}") is { } data) { stored = ($"session/{sha}{ext}", data); break; }
+            if (stored is not { } found)
+                throw new UserFacingException($"session {sessionId}: the study has no copy of its per-session stimulus '{slot}' (sha256 {sha[..Math.Min(12, sha.Length)]}…)", ExitCodes.Invalid);
+            if (Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(found.Data)) != sha)
+                throw new UserFacingException($"session {sessionId}: the study's copy of per-session stimulus '{slot}' does not match its hash; the study is damaged (exrun db check)", ExitCodes.Invalid);
+            string path = Path.Combine(folder, slot + Path.GetExtension(found.StimFile));
+            PrivateFiles.WriteAllBytes(path, found.Data);
+            result.Add(new SessionStimulus(slot, path, sha, found.StimFile));
+        }
+        return result;
+    }
+
+    /// <summary>The extensions a stored per-session stimulus may have (<see cref="SessionStimuli.StimFileOf"/> keeps the file's, lower case).</summary>
+    private static readonly string[] StoredExtensions = [".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ""];
 }
