@@ -183,4 +183,21 @@ public class ParadigmErrorTests
         var path = Variants.Replace(Fmri, "huge.yaml", "condition: acceptance, trials: 8", "condition: acceptance, trials: 100000000");
         Assert.Contains(Errors(path), e => e.Message.Contains("between 0 and 1000"));
     }
+
+    [Fact]
+    public void AQuestionnairePhaseWithoutAnyRatingIsAValidateErrorNotACrashAtRunTime()
+    {
+        // Its answers move with the first rating's keys: without a rating the session could not take one.
+        var text = Variants.Shipped("cyberball-fmri.yaml");
+        int ratingsAt = text.IndexOf("\nratings:\n", StringComparison.Ordinal), questionnairesAt = text.IndexOf("\nquestionnaires:\n", StringComparison.Ordinal);
+        Assert.True(ratingsAt > 0 && questionnairesAt > ratingsAt);
+        text = text[..ratingsAt] + "\n" + text[questionnairesAt..];
+        text = text.Replace("  - rating:\n      name: mood_after\n      ratings: [mood]\n", "");
+        var path = Variants.Write("questionnaire-no-rating.yaml", text);
+        var result = ParadigmLoader.Load(path);
+        Assert.False(result.IsValid);
+        var e = Assert.Single(result.Diagnostics, d => d.Severity == Severity.Error);
+        Assert.Contains("a questionnaire phase needs a rating", e.Message);
+        Assert.Equal(Variants.LineOf(path, "  - questionnaire:") + 1, e.Pos.Line);
+    }
 }

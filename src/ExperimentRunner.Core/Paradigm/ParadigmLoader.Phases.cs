@@ -41,7 +41,7 @@ public static partial class ParadigmLoader
                 {
                     "instructions" => BindInstructions(body, defaultName),
                     "selection" => selection = BindSelection(body, defaultName, profiles),
-                    "questionnaire" => BindQuestionnairePhase(body, defaultName, questionnaires),
+                    "questionnaire" => BindQuestionnairePhase(body, defaultName, questionnaires, ratings),
                     "rating" => BindRatingPhase(body, defaultName, ratings),
                     "scan" => BindScan(body, defaultName, trials, ratings, conditions, selection, profiles, scanner),
                     "break" => BindBreak(body, defaultName),
@@ -114,11 +114,15 @@ public static partial class ParadigmLoader
                 r.String("prompt", "Would you like to meet this person?"), r.Pos);
         }
 
-        private QuestionnairePhase BindQuestionnairePhase(YNode body, string defaultName, Dictionary<string, QuestionnaireSpec> questionnaires)
+        private QuestionnairePhase BindQuestionnairePhase(YNode body, string defaultName, Dictionary<string, QuestionnaireSpec> questionnaires,
+            Dictionary<string, RatingSpec> ratings)
         {
             var r = new MapReader(body, "questionnaire phase", d, body.Pos, "name", "questionnaire");
             string q = r.Required("questionnaire");
             if (q.Length > 0 && !questionnaires.ContainsKey(q)) d.Error(r.PosOf("questionnaire"), $"no questionnaire named '{q}'{Suggest.DidYouMean(q, questionnaires.Keys)}");
+            // Its answers are moved and confirmed with the first rating's decrease/increase/confirm responses.
+            if (ratings.Count == 0)
+                d.Error(r.Pos, "a questionnaire phase needs a rating under 'ratings:': the first rating's decrease, increase and confirm responses move and confirm each answer");
             return new QuestionnairePhase(r.String("name", defaultName), q, r.Pos);
         }
 
