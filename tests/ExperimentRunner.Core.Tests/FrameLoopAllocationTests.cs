@@ -94,19 +94,32 @@ public class FrameLoopAllocationTests
     {
         var paradigm = ParadigmLoader.Load(Repo.Paradigm("social-feedback-fmri.yaml")).Paradigm!;
         var plan = Planner.Make(paradigm, new SessionFacts("sub-01"));
-        var clock = new VirtualClock();
-        var display = new MeasuringDisplay(clock);
-        var input = new RingInput(new SimulatedParticipant(clock, paradigm, new ResponderPolicy { Stray = 0.3 }, 1));
-        var devices = new SessionDevices
+        (SessionResult, MeasuringDisplay, RingInput) RunOnce()
         {
-            Clock = clock, Display = display, Sink = new CountingSink(), Input = input,
-            Trigger = new ScannerEmulator(clock, paradigm.Scanner.TrNs, dropout: 0, seed: 3),
-            Operator = new ScriptedOperator([]),
-        };
-        var result = new SessionRunner(plan, devices, new SessionOptions { SessionId = "s", Mode = "run" }).Run();
+            var clock = new VirtualClock();
+            var measuring = new MeasuringDisplay(clock);
+            var ring = new RingInput(new SimulatedParticipant(clock, paradigm, new ResponderPolicy { Stray = 0.3 }, 1));
+            var devices = new SessionDevices
+            {
+                Clock = clock, Display = measuring, Sink = new CountingSink(), Input = ring,
+                Trigger = new ScannerEmulator(clock, paradigm.Scanner.TrNs, dropout: 0, seed: 3),
+                Operator = new ScriptedOperator([]),
+            };
+            return (new SessionRunner(plan, devices, new SessionOptions { SessionId = "s", Mode = "run" }).Run(), measuring, ring);
+        }
+        // A loop that allocates does so in every run. Now and then (about one run in ten, at a moment no input of ours
+        // decides) the runtime allocates a few KB on this thread in one frame; such a one-off is told apart by
+        // measuring the same session again, at most twice, and every run's sizes are in the message.
+        var (result, display, input) = RunOnce();
+        var sizes = new List<string> { string.Join(",", display.Sizes) };
+        for (int again = 0; again < 2 && display.SteadyBytes != 0; again++)
+        {
+            (result, display, input) = RunOnce();
+            sizes.Add(string.Join(",", display.Sizes));
+        }
         Assert.Equal(SessionStatus.Completed, result.Status);
         Assert.True(input.Passed > 200, $"{input.Passed} key events through the ring");
-        Assert.True(display.SteadyBytes == 0, $"{display.AllocFrames} frames allocated: {string.Join(",", display.Sizes)}");
+        Assert.True(display.SteadyBytes == 0, $"{display.AllocFrames} frames allocated in each of {sizes.Count} runs: {string.Join(" | ", sizes)}");
     }
 
     [Fact]
@@ -114,20 +127,32 @@ public class FrameLoopAllocationTests
     {
         var paradigm = ParadigmLoader.Load(Repo.Paradigm("social-feedback-fmri.yaml")).Paradigm!;
         var plan = Planner.Make(paradigm, new SessionFacts("sub-01"));
-        var clock = new VirtualClock();
-        var display = new MeasuringDisplay(clock);
-        var sink = new CountingSink();
-        var devices = new SessionDevices
+        (SessionResult, MeasuringDisplay) RunOnce()
         {
-            Clock = clock, Display = display, Sink = sink,
-            Input = new SimulatedParticipant(clock, paradigm, new ResponderPolicy(), 1),
-            Trigger = new ScannerEmulator(clock, paradigm.Scanner.TrNs, dropout: 0.05, seed: 3),
-            Operator = new ScriptedOperator([]),
-        };
-        var result = new SessionRunner(plan, devices, new SessionOptions { SessionId = "s", Mode = "simulate" }).Run();
+            var clock = new VirtualClock();
+            var measuring = new MeasuringDisplay(clock);
+            var devices = new SessionDevices
+            {
+                Clock = clock, Display = measuring, Sink = new CountingSink(),
+                Input = new SimulatedParticipant(clock, paradigm, new ResponderPolicy(), 1),
+                Trigger = new ScannerEmulator(clock, paradigm.Scanner.TrNs, dropout: 0.05, seed: 3),
+                Operator = new ScriptedOperator([]),
+            };
+            return (new SessionRunner(plan, devices, new SessionOptions { SessionId = "s", Mode = "simulate" }).Run(), measuring);
+        }
+        // A loop that allocates does so in every run. Now and then (about one run in ten, at a moment no input of ours
+        // decides) the runtime allocates a few KB on this thread in one frame; such a one-off is told apart by
+        // measuring the same session again, at most twice, and every run's sizes are in the message.
+        var (result, display) = RunOnce();
+        var sizes = new List<string> { string.Join(",", display.Sizes) };
+        for (int again = 0; again < 2 && display.SteadyBytes != 0; again++)
+        {
+            (result, display) = RunOnce();
+            sizes.Add(string.Join(",", display.Sizes));
+        }
         Assert.Equal(SessionStatus.Completed, result.Status);
         Assert.True(display.SteadyFrames > 20_000, $"{display.SteadyFrames} steady frames");
-        Assert.True(display.SteadyBytes == 0, $"{display.AllocFrames} frames allocated: {string.Join(",", display.Sizes)}");
+        Assert.True(display.SteadyBytes == 0, $"{display.AllocFrames} frames allocated in each of {sizes.Count} runs: {string.Join(" | ", sizes)}");
     }
 
     [Fact]
@@ -135,20 +160,32 @@ public class FrameLoopAllocationTests
     {
         var paradigm = ParadigmLoader.Load(Repo.Paradigm("cyberball-fmri.yaml")).Paradigm!;
         var plan = Planner.Make(paradigm, new SessionFacts("sub-01"));
-        var clock = new VirtualClock();
-        var display = new MeasuringDisplay(clock, sameSceneIsSteady: true);
-        var sink = new CountingSink();
-        var devices = new SessionDevices
+        (SessionResult, MeasuringDisplay) RunOnce()
         {
-            Clock = clock, Display = display, Sink = sink,
-            Input = new SimulatedParticipant(clock, paradigm, new ResponderPolicy { Miss = 0.1 }, 1),
-            Trigger = new ScannerEmulator(clock, paradigm.Scanner.TrNs, dropout: 0.05, seed: 3),
-            Operator = new ScriptedOperator([]),
-        };
-        var result = new SessionRunner(plan, devices, new SessionOptions { SessionId = "s", Mode = "simulate" }).Run();
+            var clock = new VirtualClock();
+            var measuring = new MeasuringDisplay(clock, sameSceneIsSteady: true);
+            var devices = new SessionDevices
+            {
+                Clock = clock, Display = measuring, Sink = new CountingSink(),
+                Input = new SimulatedParticipant(clock, paradigm, new ResponderPolicy { Miss = 0.1 }, 1),
+                Trigger = new ScannerEmulator(clock, paradigm.Scanner.TrNs, dropout: 0.05, seed: 3),
+                Operator = new ScriptedOperator([]),
+            };
+            return (new SessionRunner(plan, devices, new SessionOptions { SessionId = "s", Mode = "simulate" }).Run(), measuring);
+        }
+        // A loop that allocates does so in every run. Now and then (about one run in ten, at a moment no input of ours
+        // decides) the runtime allocates a few KB on this thread in one frame; such a one-off is told apart by
+        // measuring the same session again, at most twice, and every run's sizes are in the message.
+        var (result, display) = RunOnce();
+        var sizes = new List<string> { string.Join(",", display.Sizes) };
+        for (int again = 0; again < 2 && display.SteadyBytes != 0; again++)
+        {
+            (result, display) = RunOnce();
+            sizes.Add(string.Join(",", display.Sizes));
+        }
         Assert.Equal(SessionStatus.Completed, result.Status);
         // Three games of 110 s at 60 Hz: throws, flights, the participant's turns and timeouts all in steady frames.
         Assert.True(display.SteadyFrames > 19_000, $"{display.SteadyFrames} steady frames");
-        Assert.True(display.SteadyBytes == 0, $"{display.AllocFrames} frames allocated: {string.Join(",", display.Sizes)}");
+        Assert.True(display.SteadyBytes == 0, $"{display.AllocFrames} frames allocated in each of {sizes.Count} runs: {string.Join(" | ", sizes)}");
     }
 }
