@@ -54,6 +54,24 @@ public class FrameLoopAllocationTests
         public void Dispose() { }
     }
 
+    /// <summary>
+    /// Runs a session and measures its steady frames. A loop that allocates does so in every run. Now and then (about
+    /// one run in ten, at a moment no input of ours decides) the runtime allocates a few KB on this thread in one
+    /// frame; such a one-off is told apart by measuring the same session again, at most twice. Every run's sizes are
+    /// returned for the message.
+    /// </summary>
+    private static (SessionResult Result, MeasuringDisplay Display, List<string> Sizes) Measured(Func<(SessionResult, MeasuringDisplay)> run)
+    {
+        var (result, display) = run();
+        var sizes = new List<string> { string.Join(",", display.Sizes) };
+        for (int again = 0; again < 2 && display.SteadyBytes != 0; again++)
+        {
+            (result, display) = run();
+            sizes.Add(string.Join(",", display.Sizes));
+        }
+        return (result, display, sizes);
+    }
+
     /// <summary>A sink that keeps nothing (a list growing would allocate): the store's own Write is tested for zero allocation.</summary>
     private sealed class CountingSink : IEventSink
     {
@@ -107,16 +125,8 @@ public class FrameLoopAllocationTests
             };
             return (new SessionRunner(plan, devices, new SessionOptions { SessionId = "s", Mode = "run" }).Run(), measuring, ring);
         }
-        // A loop that allocates does so in every run. Now and then (about one run in ten, at a moment no input of ours
-        // decides) the runtime allocates a few KB on this thread in one frame; such a one-off is told apart by
-        // measuring the same session again, at most twice, and every run's sizes are in the message.
-        var (result, display, input) = RunOnce();
-        var sizes = new List<string> { string.Join(",", display.Sizes) };
-        for (int again = 0; again < 2 && display.SteadyBytes != 0; again++)
-        {
-            (result, display, input) = RunOnce();
-            sizes.Add(string.Join(",", display.Sizes));
-        }
+        RingInput input = null!;
+        var (result, display, sizes) = Measured(() => { var (r, d, i) = RunOnce(); input = i; return (r, d); });
         Assert.Equal(SessionStatus.Completed, result.Status);
         Assert.True(input.Passed > 200, $"{input.Passed} key events through the ring");
         Assert.True(display.SteadyBytes == 0, $"{display.AllocFrames} frames allocated in each of {sizes.Count} runs: {string.Join(" | ", sizes)}");
@@ -140,16 +150,7 @@ public class FrameLoopAllocationTests
             };
             return (new SessionRunner(plan, devices, new SessionOptions { SessionId = "s", Mode = "simulate" }).Run(), measuring);
         }
-        // A loop that allocates does so in every run. Now and then (about one run in ten, at a moment no input of ours
-        // decides) the runtime allocates a few KB on this thread in one frame; such a one-off is told apart by
-        // measuring the same session again, at most twice, and every run's sizes are in the message.
-        var (result, display) = RunOnce();
-        var sizes = new List<string> { string.Join(",", display.Sizes) };
-        for (int again = 0; again < 2 && display.SteadyBytes != 0; again++)
-        {
-            (result, display) = RunOnce();
-            sizes.Add(string.Join(",", display.Sizes));
-        }
+        var (result, display, sizes) = Measured(RunOnce);
         Assert.Equal(SessionStatus.Completed, result.Status);
         Assert.True(display.SteadyFrames > 20_000, $"{display.SteadyFrames} steady frames");
         Assert.True(display.SteadyBytes == 0, $"{display.AllocFrames} frames allocated in each of {sizes.Count} runs: {string.Join(" | ", sizes)}");
@@ -173,16 +174,7 @@ public class FrameLoopAllocationTests
             };
             return (new SessionRunner(plan, devices, new SessionOptions { SessionId = "s", Mode = "simulate" }).Run(), measuring);
         }
-        // A loop that allocates does so in every run. Now and then (about one run in ten, at a moment no input of ours
-        // decides) the runtime allocates a few KB on this thread in one frame; such a one-off is told apart by
-        // measuring the same session again, at most twice, and every run's sizes are in the message.
-        var (result, display) = RunOnce();
-        var sizes = new List<string> { string.Join(",", display.Sizes) };
-        for (int again = 0; again < 2 && display.SteadyBytes != 0; again++)
-        {
-            (result, display) = RunOnce();
-            sizes.Add(string.Join(",", display.Sizes));
-        }
+        var (result, display, sizes) = Measured(RunOnce);
         Assert.Equal(SessionStatus.Completed, result.Status);
         // Three games of 110 s at 60 Hz: throws, flights, the participant's turns and timeouts all in steady frames.
         Assert.True(display.SteadyFrames > 19_000, $"{display.SteadyFrames} steady frames");
