@@ -200,4 +200,36 @@ public class ParadigmErrorTests
         Assert.Contains("a questionnaire phase needs a rating", e.Message);
         Assert.Equal(Variants.LineOf(path, "  - questionnaire:") + 1, e.Pos.Line);
     }
+
+    [Fact]
+    public void AQuestionWithoutExpectsInAFileWithFeedbackIsWarnedThatItsPredictionOutcomeIsNa()
+    {
+        // Version 0.1 derived the outcome from the first option and the symbol; such a file still runs, with n/a outcomes.
+        var text = Variants.Shipped("social-judgment-fmri.yaml").Replace("        expects: {\"yes\": positive, \"no\": negative}\n", "");
+        var path = Variants.Write("question-without-expects.yaml", text);
+        var result = ParadigmLoader.Load(path);
+        Assert.True(result.IsValid);
+        var w = Assert.Single(result.Diagnostics, d => d.Severity == Severity.Warning);
+        Assert.Contains("screen 'question' asks a question whose options declare no 'expects:'", w.Message);
+        Assert.Contains("expects: {yes: positive, no: negative}", w.Message);
+        Assert.Equal(Variants.LineOf(path, "      - name: question"), w.Pos.Line);
+    }
+
+    [Fact]
+    public void AFeedbackConditionWithoutValenceBesideAQuestionThatExpectsIsWarned()
+    {
+        var text = Variants.Shipped("social-judgment-fmri.yaml").Replace("    valence: negative\n", "");
+        var path = Variants.Write("condition-without-valence.yaml", text);
+        var result = ParadigmLoader.Load(path);
+        Assert.True(result.IsValid);
+        var w = Assert.Single(result.Diagnostics, d => d.Severity == Severity.Warning);
+        Assert.Contains("condition 'negative' has feedback but no 'valence:'", w.Message);
+    }
+
+    [Fact]
+    public void NoShippedParadigmHasAPredictionWithoutItsDeclarations()
+    {
+        foreach (var file in Repo.ShippedParadigms())
+            Assert.DoesNotContain(ParadigmLoader.Load(file).Diagnostics, d => d.Message.Contains("prediction_outcome", StringComparison.Ordinal));
+    }
 }

@@ -74,6 +74,7 @@ public static partial class ParadigmLoader
             var games = BindGames(top, conditions);
             var trials = BindTrials(top, conditions, ratings, sounds);
             CheckSlotsShown(top, trials);
+            CheckPredictionsDeclared(trials, conditions);
             var phases = BindPhases(top, trials, ratings, questionnaires, conditions, rows, scanner);
             CheckTrialColumns(phases, trials, conditions, sounds);
             CheckGames(games, trials, phases);

@@ -122,6 +122,26 @@ public static partial class ParadigmLoader
                     d.Error(item.Pos, $"session stimulus '{item.Value}' is shown by no screen; show it with 'show: image' and 'image: \"{{{item.Value}}}\"', or remove it");
         }
 
+        /// <summary>
+        /// A prediction's outcome comes only from what the file declares: the options' <c>expects:</c> and the conditions'
+        /// <c>valence:</c>. Files written before both keys existed had it derived from the first option and the feedback
+        /// symbol; such a file still runs, but its <c>prediction_outcome</c> is n/a, so validate says what to add.
+        /// </summary>
+        private void CheckPredictionsDeclared(Dictionary<string, TrialSpec> trials, Dictionary<string, ConditionSpec> conditions)
+        {
+            var questions = trials.Values.SelectMany(t => t.Screens).Where(s => s.Show == SceneKind.Question && s.Options.Count > 0).ToList();
+            if (questions.Count == 0) return;
+            var withFeedback = conditions.Values.Where(c => c.Symbol != FeedbackSymbol.None || c.Message != null).ToList();
+            if (withFeedback.Count == 0) return;
+            foreach (var q in questions.Where(q => q.Expects.Count == 0))
+                d.Warning(q.Pos, $"screen '{q.Name}' asks a question whose options declare no 'expects:', so its prediction_outcome is n/a "
+                    + $"(files of version 0.1 had it derived from the first option and the feedback symbol); to keep it, add "
+                    + $"expects: {{{q.Options[0]}: positive{(q.Options.Count > 1 ? $", {q.Options[1]}: negative" : "")}}} and a 'valence:' to each feedback condition");
+            if (questions.Any(q => q.Expects.Count > 0))
+                foreach (var c in withFeedback.Where(c => c.Valence is null))
+                    d.Warning(c.Pos, $"condition '{c.Name}' has feedback but no 'valence:', so the prediction_outcome of its trials is n/a; add valence: positive or valence: negative");
+        }
+
         /// <summary>An image screen's <c>image: "{slot}"</c>: the slot's name, checked against <c>session_stimuli</c>; null for a path.</summary>
         private string? ImageSlot(MapReader s, string screen)
         {
