@@ -51,6 +51,20 @@ public class BallTossTests
     }
 
     [Fact]
+    public void AThrowMarkerOfAnUnknownKindOrOutOfRangeIsAnErrorAtIt()
+    {
+        var path = Variants.Replace(Cyberball, "bt-marker-kind.yaml", "markers: {ball_to_participant: 41,", "markers: {ball_to_participants: 41,");
+        var e = SingleError(path);
+        Assert.Contains("'ball_to_participants' is not a kind of throw (did you mean 'ball_to_participant'?)", e.Message);
+        Assert.Equal(Variants.LineOf(path, "ball_to_participants: 41"), e.Pos.Line);
+
+        path = Variants.Replace(Cyberball, "bt-marker-code.yaml", "participant_throw: 43}", "participant_throw: 300}");
+        e = SingleError(path);
+        Assert.Contains("the marker of 'participant_throw' must be a code from 1 to 255", e.Message);
+        Assert.Equal(ParadigmLoader.Load(Repo.Paradigm(Cyberball)).Paradigm!.Games["cyberball"].ThrowMarkers, [41, 42, 43]);
+    }
+
+    [Fact]
     public void KLargerThanTheThrowsIsAnErrorAtK()
     {
         var path = Variants.Replace(Cyberball, "bt-k.yaml", "throws: 30, first: 2}", "throws: 30, first: 40}");

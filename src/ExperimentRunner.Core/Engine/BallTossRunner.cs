@@ -27,6 +27,7 @@ internal sealed class BallTossRunner
     private readonly int[] _receiverOfChoice;
     private readonly string[] _labels;
     private readonly long _periodNs;
+    private readonly Action<int, string, long> _sendMarker;
 
     private Stage _stage = Stage.Waiting;
     private int _from, _to;
@@ -35,8 +36,9 @@ internal sealed class BallTossRunner
     private bool _releasePending, _arrivalPending;
     private ThrowLabel _label;
 
-    private BallTossRunner(SessionContext s, ResponseWindow window, PlannedEvent e, BallTossPlan plan, long periodNs)
+    private BallTossRunner(SessionContext s, ResponseWindow window, PlannedEvent e, BallTossPlan plan, long periodNs, Action<int, string, long> sendMarker)
     {
+        _sendMarker = sendMarker;
         _s = s;
         _window = window;
         _event = e;
@@ -54,13 +56,14 @@ internal sealed class BallTossRunner
     public int ThrowsDone => _game.ThrowsDone;
 
     /// <summary>The games of a run's events, built before the run (null where an event is no ball_toss screen).</summary>
-    public static BallTossRunner?[] ForRun(SessionContext s, ResponseWindow window, List<PlannedEvent> events, long periodNs)
+    /// <param name="sendMarker">Sends a marker (code, label, flip time) to the session's outputs: a throw's, when the ball leaves the hands.</param>
+    public static BallTossRunner?[] ForRun(SessionContext s, ResponseWindow window, List<PlannedEvent> events, long periodNs, Action<int, string, long> sendMarker)
     {
         var games = new BallTossRunner?[events.Count];
         for (int i = 0; i < events.Count; i++)
         {
             var plan = BallTossPlan.For(s.Paradigm, s.Plan.Seed, events[i]);
-            if (plan != null) games[i] = new BallTossRunner(s, window, events[i], plan, periodNs);
+            if (plan != null) games[i] = new BallTossRunner(s, window, events[i], plan, periodNs, sendMarker);
         }
         return games;
     }
@@ -127,6 +130,8 @@ internal sealed class BallTossRunner
         {
             _releasePending = false;
             _releaseNs = flipNs;
+            int marker = _spec.ThrowMarkers[(int)_label];
+            if (marker > 0) _sendMarker(marker, _labels[(int)_label], flipNs);
         }
         if (_arrivalPending)
         {

@@ -47,6 +47,9 @@ internal interface IScanHost : IPhaseHost
 
     /// <summary>After the flip that showed a scene: its onset logged, its marker and sound sent.</summary>
     void Shown(long flipNs, long intendedNs, long durationNs, int marker, string? sound, long timeLimitNs, string? label);
+
+    /// <summary>Hands a marker (code, label, the flip it belongs to) to every marker output; each logs when it went out.</summary>
+    void SendMarker(int code, string label, long timeNs);
 }
 
 // The runner as the phases' host: each member forwards to the runner's own.
@@ -74,4 +77,6 @@ public sealed partial class SessionRunner : IScanHost
 
     void IScanHost.Shown(long flipNs, long intendedNs, long durationNs, int marker, string? sound, long timeLimitNs, string? label) =>
         Shown(flipNs, intendedNs, durationNs, marker, sound, timeLimitNs, label);
+
+    void IScanHost.SendMarker(int code, string label, long timeNs) => SendMarker(code, label, timeNs);
 }

@@ -78,7 +78,7 @@ internal sealed class ScanPhaseRunner(IScanHost runner, ScanPhase scan, PlannedR
             labels[i] = EventLabels.TrialType(e);
             scenes[i] = s.Scenes.ForEvent(e, profile);
         }
-        var games = BallTossRunner.ForRun(s, _window, events, _frames.PeriodNs);
+        var games = BallTossRunner.ForRun(s, _window, events, _frames.PeriodNs, runner.SendMarker);
         BallTossRunner? game = null;
         var wait = s.Scenes.Wait(scan.Name, scan.WaitText);
         var fixation = s.Scenes.Fixation();

@@ -97,6 +97,10 @@ public sealed record BallTossSpec(
         return (ax + (bx - ax) * t, ay + (by - ay) * t - Arc * 4 * t * (1 - t));
     }
 
+    /// <summary>The marker code sent when a throw of each kind leaves the thrower's hands (<c>markers:</c>, indexed by
+    /// <see cref="Planning.ThrowLabel"/>); 0: none.</summary>
+    public IReadOnlyList<int> ThrowMarkers { get; init; } = [0, 0, 0];
+
     /// <summary>The longest time a player can hold the ball before throwing, ns (the computer's delay or the participant's limit).</summary>
     public long LongestHoldNs => Math.Max(Delay.MaxNs, TimeLimitNs);
 }

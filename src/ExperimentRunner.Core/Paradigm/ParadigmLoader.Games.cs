@@ -24,7 +24,7 @@ public static partial class ParadigmLoader
             {
                 string name = key.Value;
                 var r = new MapReader(value, $"game '{name}'", d, key.Pos,
-                    "players", "flight", "arc", "delay", "choose", "time_limit", "timeout", "ball", "prompt", "schedules");
+                    "players", "flight", "arc", "delay", "choose", "time_limit", "timeout", "ball", "prompt", "schedules", "markers");
                 var players = BindPlayers(r, name);
                 int computers = players.Count(p => !p.IsParticipant);
                 if (players.Count(p => p.IsParticipant) != 1)
@@ -80,9 +80,29 @@ public static partial class ParadigmLoader
                 if (schedules.Count == 0) d.Error(r.Pos, $"game '{name}' needs 'schedules': per condition, e.g. inclusion: {{kind: inclusion, throws: 30, share: 0.33}}");
                 string defaultPrompt = string.Join("    ", choices.Select(c => $"{KeyLabel(c.Key)}: throw to {players[c.Value].Name}"));
                 result[name] = new BallTossSpec(name, players, flight, arc, delay, choices, limit, timeout, size, ballColor,
-                    r.String("prompt", defaultPrompt), schedules, key.Pos);
+                    r.String("prompt", defaultPrompt), schedules, key.Pos) { ThrowMarkers = ThrowMarkers(r, name) };
             }
             return result;
+        }
+
+        /// <summary>A game's <c>markers:</c>: a code (1–255) per kind of throw, sent when the ball leaves the thrower's hands.</summary>
+        private int[] ThrowMarkers(MapReader r, string game)
+        {
+            var codes = new int[3];
+            var labels = Enum.GetValues<Planning.ThrowLabel>().Select(Planning.BallTossPlan.LabelText).ToList();
+            foreach (var (kind, value) in r.Entries("markers"))
+            {
+                int index = labels.IndexOf(kind.Value);
+                if (index < 0)
+                {
+                    d.Error(kind.Pos, $"game '{game}': '{kind.Value}' is not a kind of throw{Suggest.DidYouMean(kind.Value, labels)}; markers: are given per kind: {string.Join(", ", labels)}");
+                    continue;
+                }
+                if (value is YScalar v && int.TryParse(v.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int code) && code is >= 1 and <= 255)
+                    codes[index] = code;
+                else d.Error(value.Pos, $"game '{game}': the marker of '{kind.Value}' must be a code from 1 to 255 (one byte on a serial or parallel port)");
+            }
+            return codes;
         }
 
         /// <summary>The first key of a response, as the participant sees it on the prompt.</summary>
