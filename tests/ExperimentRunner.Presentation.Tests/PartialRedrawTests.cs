@@ -111,6 +111,32 @@ public sealed partial class PartialRedrawTests
     }
 
     [Fact]
+    public void AScreenCopiedWithABlitIsPixelForPixelTheScreenDrawnAsAQuad()
+    {
+        using var display = Offscreen();
+        var scenes = new Scenes(TempDir());
+        var shown = new (SceneSpec Scene, SceneState State)[]
+        {
+            (scenes.Text, SceneState.Default), (scenes.ProfileScreen, SceneState.Default), (scenes.Feedback(Scenes.Accept, withSelf: true), SceneState.Default),
+            (scenes.Image, SceneState.Default), (scenes.Rating(Scenes.Vas), SceneState.Default with { Cursor = 37 }),
+            (Game, SceneState.Default with { BallX = 0.4, BallY = 0.5 }),
+        };
+        display.Prepare(shown.Select(s => s.Scene).ToArray());
+        foreach (var (scene, state) in shown)
+        {
+            display.Show(scene, state);
+            display.GlRenderer.CopyScreens = true;
+            var copied = display.ReadPixels();
+            Assert.True(display.GlRenderer.CopyScreens, "the driver took the blit");
+            display.GlRenderer.CopyScreens = false;
+            var drawn = display.ReadPixels();
+            int differ = 0;
+            for (int i = 0; i < drawn.Pixels.Length; i++) if (copied.Pixels[i] != drawn.Pixels[i]) differ++;
+            Assert.True(differ == 0, $"{scene.Key}: {differ} bytes differ between the copied and the drawn screen");
+        }
+    }
+
+    [Fact]
     public void AScreenEvictedAndAnotherUploadedInItsPlaceIsDrawnAfresh()
     {
         // Room for one 640×360 screen: preparing the second evicts the first, and GL may give the freed texture name to

@@ -297,7 +297,7 @@ public sealed partial class GlDisplay : IDisplay
         _renderer.Begin(_drawableW, _drawableH, Size.Width, Size.Height, _bgR, _bgG, _bgB);
         var entry = _current;
         if (entry is null) return;
-        _renderer.Draw(entry.Texture, 0, 0, Size.Width, Size.Height, 0, 0, 1, 1, 1, 1, 1, 1);
+        _renderer.DrawScreen(entry.Texture, Size.Width, Size.Height, _composer.Palette.Background.Alpha == 255);
         var layout = entry.Layout;
         uint atlas = _atlas.Texture;
 

@@ -25,8 +25,8 @@ internal sealed partial class GlRenderer
     /// <summary>Damaged areas closer than this (drawable pixels) are merged into one rectangle: one pass, not two.</summary>
     private const int MergeGapPx = 32;
 
-    /// <summary>One recorded <see cref="Draw"/> call.</summary>
-    private readonly record struct Quad(uint Texture, float X, float Y, float W, float H, float U, float V, float DU, float DV, float R, float G, float B, float A);
+    /// <summary>One recorded <see cref="Draw"/> call, or (<paramref name="Copy"/>) a <see cref="DrawScreen"/> copied with a blit.</summary>
+    private readonly record struct Quad(uint Texture, float X, float Y, float W, float H, float U, float V, float DU, float DV, float R, float G, float B, float A, bool Copy = false);
 
     /// <summary>One recorded <see cref="Begin"/> call.</summary>
     private readonly record struct FrameSetup(int DrawableW, int DrawableH, int ScreenW, int ScreenH, float R, float G, float B);
@@ -66,7 +66,11 @@ internal sealed partial class GlRenderer
     public long FullFrames, PartialFrames, SkippedFrames;
 
     /// <summary>Forgets what the surface holds: the next frame is drawn in full.</summary>
-    public void Invalidate() => _surfaceKnown = false;
+    public void Invalidate()
+    {
+        _surfaceKnown = false;
+        _copyAttached = 0; // a deleted texture stays attached to the copy framebuffer under its old name
+    }
 
     private void Record(in FrameSetup setup)
     {
@@ -136,7 +140,8 @@ internal sealed partial class GlRenderer
         for (int i = 0; i < _quadCount; i++)
         {
             ref readonly var q = ref _quads[i];
-            DrawNow(q.Texture, q.X, q.Y, q.W, q.H, q.U, q.V, q.DU, q.DV, q.R, q.G, q.B, q.A);
+            if (q.Copy) CopyNow(q.Texture, (int)q.W, (int)q.H);
+            else DrawNow(q.Texture, q.X, q.Y, q.W, q.H, q.U, q.V, q.DU, q.DV, q.R, q.G, q.B, q.A);
         }
     }
 

@@ -86,7 +86,8 @@ internal sealed unsafe partial class GlRenderer : IDisposable
     /// <summary>Starts a frame: viewport (drawable pixels), coordinate space (composed pixels), clear colour (0–1, opaque).</summary>
     public void Begin(int drawableW, int drawableH, int screenW, int screenH, float r, float g, float b)
     {
-        if (PartialRedraw) Record(new FrameSetup(drawableW, drawableH, screenW, screenH, r, g, b));
+        _frame = new FrameSetup(drawableW, drawableH, screenW, screenH, r, g, b);
+        if (PartialRedraw) Record(_frame);
         else BeginNow(drawableW, drawableH, screenW, screenH, r, g, b);
     }
 
@@ -153,6 +154,7 @@ internal sealed unsafe partial class GlRenderer : IDisposable
 
     public void Dispose()
     {
+        if (_copyFramebuffer != 0) _gl.DeleteFramebuffer(_copyFramebuffer);
         _gl.DeleteBuffer(_vbo);
         _gl.DeleteVertexArray(_vao);
         _gl.DeleteProgram(_program);
