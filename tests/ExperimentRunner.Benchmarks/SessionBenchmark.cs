@@ -29,7 +29,8 @@ public static class SessionBenchmark
         bool withLoad = Environment.GetEnvironmentVariable(FramesBenchmark.LoadVariable) == "1";
         string paradigm = Path.Combine(Scenario.RepoRoot, "paradigms", "social-feedback-fmri.yaml");
         string dir = Scenario.TempDir("session");
-        string db = Path.Combine(dir, "study.db"), log = Path.Combine(dir, "run.log");
+        // The database goes with the benchmark's scratch folder; exrun's output is kept for a look afterwards.
+        string db = Path.Combine(dir, "study.db"), log = Path.Combine(Path.GetTempPath(), $"exrun-bench-session-{Environment.ProcessId}.log");
         Console.WriteLine($"  exrun        {exrun}");
         Console.WriteLine($"  run          {Path.GetFileName(paradigm)} offscreen for {seconds} s, simulated responder{(withLoad ? $", {Environment.ProcessorCount} busy processes at nice 10 (one per core)" : ", no competing load")}");
 
@@ -48,13 +49,12 @@ public static class SessionBenchmark
         using (var load = withLoad ? CompetingLoad.Start(Environment.ProcessorCount) : null)
         {
             if (load != null) Thread.Sleep(1000); // let the load reach the scheduler's steady state
-            Console.WriteLine($"  load before  {Machine.Load()}");
             using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {exrun}");
             process.StandardInput.Close();
             var stderr = process.StandardError.ReadToEndAsync();
             File.WriteAllText(log, process.StandardOutput.ReadToEnd() + stderr.Result);
             process.WaitForExit();
-            Console.WriteLine($"  load after   {Machine.Load()}; exrun exited {process.ExitCode}; its output: {log}");
+            Console.WriteLine($"  exrun exited {process.ExitCode} (load {Machine.Load()}); its output: {log}");
             if (process.ExitCode != 0) throw new InvalidOperationException($"exrun run exited {process.ExitCode}: see {log}");
         }
 
