@@ -158,6 +158,46 @@ public sealed partial class PartialRedrawTests
     }
 
     [Fact]
+    public unsafe void AnOverlayDrawnOverTheFinishedFrameStaysRightOnLaterFlips()
+    {
+        // The flip's own overlay (a photodiode patch) is drawn after the frame, before the swap. Here: a translucent
+        // square over the VAS scale, drawn after each flip, changing colour every third flip while the cursor moves under
+        // it, against a display that draws every flip in full. (After the swap: the same on a pbuffer, where a swap
+        // does nothing.)
+        using var partial = Offscreen();
+        using var full = Offscreen(partial: false);
+        var scenes = new Scenes(TempDir());
+        var vas = scenes.Rating(Scenes.Vas);
+        var white = Enumerable.Repeat((byte)255, 4 * 4 * 4).ToArray();
+        var square = new Dictionary<GlDisplay, uint>();
+        foreach (var d in new[] { partial, full })
+        {
+            d.Prepare([vas]); // makes its GL context current
+            fixed (byte* p = white) square[d] = d.GlRenderer.Upload(4, 4, (nint)p);
+        }
+        var scale = partial.LayoutOf(vas.Key)!.Scale!;
+        float x = scale.CursorX(50), y = scale.Y - 30;
+        for (int i = 0; i < 24; i++)
+        {
+            var state = SceneState.Default with { Cursor = 40 + i };
+            float c = i / 3 % 2 == 0 ? 0.5f : 0.25f;
+            foreach (var d in new[] { partial, full })
+            {
+                d.Show(vas, state);
+                d.Flip();
+                d.GlRenderer.Draw(square[d], x - 40, y, 80, 60, 0, 0, 1, 1, c, c, c, 0.5f);
+            }
+            if (i % 6 != 5) continue;
+            var shown = partial.ReadShownPixels().Pixels;
+            var expected = full.ReadShownPixels().Pixels;
+            int differ = 0;
+            for (int b = 0; b < expected.Length; b++) if (shown[b] != expected[b]) differ++;
+            Assert.True(differ == 0, $"flip {i}: {differ} bytes differ from the display drawing every flip in full");
+        }
+        Assert.True(partial.Redraws.Partial > 10, $"{partial.Redraws}");
+    }
+
+    [Fact]
     public void PartialRedrawCanBeTurnedOffAndThenEveryFlipDrawsInFull()
     {
         using var display = Offscreen(partial: false);

@@ -72,8 +72,12 @@ internal sealed partial class GlRenderer
         _copyAttached = 0; // a deleted texture stays attached to the copy framebuffer under its old name
     }
 
+    /// <summary>True between <see cref="Begin"/> and <see cref="End"/>.</summary>
+    private bool _open;
+
     private void Record(in FrameSetup setup)
     {
+        _open = true;
         _setup = setup;
         _quadCount = 0;
         _overflow = false;
@@ -81,6 +85,11 @@ internal sealed partial class GlRenderer
 
     private void Record(in Quad quad)
     {
+        if (!_open)
+        {
+            DrawLate(quad);
+            return;
+        }
         if (_quadCount == MaxQuads) { _overflow = true; return; }
         _quads[_quadCount++] = quad;
     }
@@ -90,6 +99,7 @@ internal sealed partial class GlRenderer
     public void End()
     {
         if (!PartialRedraw) return;
+        _open = false;
         bool full = !_surfaceKnown || _overflow || _setup != _drawnSetup;
         _damageCount = 0;
         if (!full)
@@ -130,6 +140,20 @@ internal sealed partial class GlRenderer
         _drawnCount = _quadCount;
         _drawnSetup = _setup;
         _surfaceKnown = !_overflow;
+    }
+
+    /// <summary>
+    /// A quad drawn after <see cref="End"/>, over the finished frame (the flip's own overlay, such as a photodiode patch
+    /// drawn between the frame and the swap): drawn at once, and added to what the surface holds. The next frame will
+    /// not have it at that place in its list, so the area under it is drawn again from scratch before it is drawn over
+    /// again: right even for a translucent quad.
+    /// </summary>
+    private void DrawLate(in Quad q)
+    {
+        if (_drawnCount < MaxQuads) _drawn[_drawnCount++] = q;
+        else _surfaceKnown = false;
+        if (q.Copy) CopyNow(q.Texture, (int)q.W, (int)q.H);
+        else DrawNow(q.Texture, q.X, q.Y, q.W, q.H, q.U, q.V, q.DU, q.DV, q.R, q.G, q.B, q.A);
     }
 
     /// <summary>Draws the recorded frame: clear, then every quad in order (inside the scissor, when one is set).</summary>
