@@ -22,9 +22,11 @@ public static class FramesBenchmark
         int flips = ctx.Flips ?? (ctx.Quick ? 600 : 10_000);
         var paradigm = Scenario.Load(Scenario.PetParadigm);
         var clock = new MonotonicClock();
-        using var display = new GlDisplay(paradigm.Display, new GlDisplayOptions { Mode = DisplayMode.Offscreen, MeasureRefresh = true }, clock);
+        using var display = new GlDisplay(paradigm.Display, new GlDisplayOptions { Mode = DisplayMode.Offscreen, MeasureRefresh = true, PartialRedraw = !FullRedraw }, clock);
         Console.WriteLine($"  GL           {display.Renderer}; SDL driver {display.VideoDriver}; {display.Size.Width}x{display.Size.Height}");
         Console.WriteLine($"  timing       {display.Timing} ({display.Measurement.Reason}); period {display.PeriodNs / 1e6:0.000} ms");
+        if (FullRedraw) display.GlRenderer.CopyScreens = false; // as before issue 17: every screen a blended quad
+        Console.WriteLine($"  redraw       {(display.PartialRedraw ? "only what changed (the surface keeps its pixels)" : "every flip in full")}{(FullRedraw ? " (--full-redraw)" : "")}; screens {(display.GlRenderer.CopyScreens ? "copied (blit)" : "drawn as a quad")}");
         Console.WriteLine($"  run          {flips} flips at {1e9 / display.PeriodNs:0.##} Hz (~{flips * display.PeriodNs / 1e9:0} s), every flip logged + {OtherEventsPerSecond} other events/s");
 
         // Four screens that a scan block cycles through, one of them with a moving rating cursor (a dynamic overlay).
@@ -75,6 +77,11 @@ public static class FramesBenchmark
 
     private static bool WithLoad => Environment.GetEnvironmentVariable(LoadVariable) == "1";
 
+    /// <summary>Set by `frames --full-redraw`: every flip draws the whole screen, as before issue 17's partial redraw.</summary>
+    public const string FullRedrawVariable = "EXRUN_BENCH_FULL_REDRAW";
+
+    private static bool FullRedraw => Environment.GetEnvironmentVariable(FullRedrawVariable) == "1";
+
     private static void Measure(BenchContext ctx, GlDisplay display, SceneSpec[] scenes, LiteDbStore store, MonotonicClock clock, int flips, string label)
     {
         var deadlines = new long[flips];
@@ -84,6 +91,7 @@ public static class FramesBenchmark
         var jitDuring = new bool[flips];
         long period = display.PeriodNs;
         var before0 = store.Stats;
+        var redrawsBefore = display.Redraws;
 
         using var stop = new CancellationTokenSource();
         long otherEvents = 0;
@@ -156,6 +164,9 @@ public static class FramesBenchmark
         Console.WriteLine($"  store: {stats.EventsDurable - before0.EventsDurable} events durable of {stats.EventsWritten - before0.EventsWritten} (flushed {flushed}), {otherEvents} other events, " +
             $"{stats.Commits - before0.Commits} commits (max so far {stats.CommitNsMax / 1e6:0.0} ms), {stats.Fsyncs - before0.Fsyncs} fsyncs (max so far {stats.FsyncNsMax / 1e6:0.0} ms), overflow {stats.OverflowEvents - before0.OverflowEvents}");
         StallSnapshot.Print(stallsBefore, stallsAfter, loopSeconds);
+        var redraws = display.Redraws;
+        if (display.PartialRedraw)
+            Console.WriteLine($"  flips drawn in full {redraws.Full - redrawsBefore.Full}, in part {redraws.Partial - redrawsBefore.Partial}, not at all (nothing changed) {redraws.Skipped - redrawsBefore.Skipped}");
         Console.WriteLine($"  late frames (returned > half a period late): {lateReturns}; of them with a GC during the frame {lateWithGc}, with a JIT compilation {lateWithJit}; frames with a GC {framesWithGc}");
 
         const string b = "frames";

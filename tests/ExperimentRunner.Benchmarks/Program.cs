@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using ExperimentRunner.Benchmarks;
 
-// dotnet run -c Release --project tests/ExperimentRunner.Benchmarks -- [all|frames|preload|simulation|logging|clock|memory|design|keys] [--quick] [--flips N] [--load]
+// dotnet run -c Release --project tests/ExperimentRunner.Benchmarks -- [all|frames|preload|simulation|logging|clock|memory|design|session|keys] [--quick] [--flips N] [--load] [--full-redraw] [--seconds S]
 var benchmarks = new (string Name, string What, Action<BenchContext> Run)[]
 {
     // Memory first in "all": its peak is cleanest in a process that has not yet held textures or a large heap.
@@ -12,6 +12,7 @@ var benchmarks = new (string Name, string What, Action<BenchContext> Run)[]
     ("preload", "300 profile cards composed and uploaded (GlDisplay.Prepare, offscreen)", PreloadBenchmark.Run),
     ("frames", "frame-deadline precision, offscreen real time, store logging every flip", FramesBenchmark.Run),
     ("design", "exrun design of the shipped fMRI paradigm for 100 participants (issue 16)", DesignBenchmark.Run),
+    ("session", "exrun run offscreen for --seconds S (default 60), missed frames from its database; --load: with a nice-10 load (issue 17)", SessionBenchmark.Run),
     ("keys", "key stamp - XTEST injection and phase in the frame: XInput2 reader vs SDL frame-polled (under X or an own Xvfb)", KeysBenchmark.Run),
 };
 
@@ -24,6 +25,8 @@ for (int i = 0; i < args.Length; i++)
     if (a == "--quick") quick = true;
     else if (a == "--child") child = true;
     else if (a == "--load") Environment.SetEnvironmentVariable(FramesBenchmark.LoadVariable, "1");
+    else if (a == "--seconds" && i + 1 < args.Length && int.TryParse(args[i + 1], out int sec) && sec > 0) { Environment.SetEnvironmentVariable(SessionBenchmark.SecondsVariable, args[i + 1]); i++; }
+    else if (a == "--full-redraw") Environment.SetEnvironmentVariable(FramesBenchmark.FullRedrawVariable, "1");
     else if (a == "--flips" && i + 1 < args.Length && int.TryParse(args[i + 1], out int n) && n > 0) { flips = n; i++; }
     else if (a is "-h" or "--help")
     {
@@ -45,7 +48,7 @@ Console.WriteLine("warning: a Debug build; figures are only meaningful with -c R
 if (!child)
 {
     Machine.PrintHeader();
-    Console.WriteLine($"  command      {which}{(quick ? " --quick" : "")}{(flips is int f ? $" --flips {f}" : "")}{(Environment.GetEnvironmentVariable(FramesBenchmark.LoadVariable) == "1" ? " --load" : "")}");
+    Console.WriteLine($"  command      {which}{(quick ? " --quick" : "")}{(flips is int f ? $" --flips {f}" : "")}{(Environment.GetEnvironmentVariable(FramesBenchmark.LoadVariable) == "1" ? " --load" : "")}{(Environment.GetEnvironmentVariable(FramesBenchmark.FullRedrawVariable) == "1" ? " --full-redraw" : "")}");
 }
 var ctx = new BenchContext(quick, flips);
 // "all" runs each benchmark in a process of its own, so none inherits another's heap, JIT state, GL driver state or
@@ -99,7 +102,9 @@ foreach (var fig in ctx.Figures)
 return failed > 0 ? 1 : 0;
 
 static void Usage() => Console.WriteLine(
-    "usage: dotnet run -c Release --project tests/ExperimentRunner.Benchmarks -- [all|frames|preload|simulation|logging|clock|memory|design|keys] [--quick] [--flips N] [--load]\n" +
+    "usage: dotnet run -c Release --project tests/ExperimentRunner.Benchmarks -- [all|frames|preload|simulation|logging|clock|memory|design|session|keys] [--quick] [--flips N] [--load] [--full-redraw] [--seconds S]\n" +
     "  --quick     short runs (each benchmark about 10 s or less)\n" +
     "  --flips N   flips for the frames benchmark (default 10000, about 167 s at 60 Hz; --quick 600)\n" +
-    "  --load      frames: measure again with a competing load (one busy process per core at nice 10)");
+    "  --load      frames: measure again with a competing load (one busy process per core at nice 10)\n" +
+    "  --full-redraw  frames: draw every flip in full (as before issue 17), for comparison\n" +
+    "  --seconds S    session: how long exrun run runs (default 60)");

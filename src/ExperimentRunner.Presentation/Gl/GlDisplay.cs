@@ -39,6 +39,10 @@ public sealed record GlDisplayOptions
     /// <summary>Threads that compose screens in <see cref="GlDisplay.Prepare"/> (the GL thread uploads them as they are
     /// ready): 0 (the default) one per core; 1 composes on the calling thread, as before issue 17.</summary>
     public int ComposeThreads { get; init; }
+
+    /// <summary>Draw only what changed since the last flip where the surface keeps its pixels (offscreen; checked at
+    /// start-up, see <see cref="GlDisplay.PartialRedraw"/>). False: every flip draws the whole screen.</summary>
+    public bool PartialRedraw { get; init; } = true;
     public string Title { get; init; } = "ExperimentRunner";
 
     /// <summary>
@@ -67,7 +71,7 @@ public sealed record RefreshMeasurement(long MedianIntervalNs, long DrawOnlyNs, 
 /// (glFinish) and timestamps the flip with the run clock. <see cref="Show"/> and <see cref="Flip"/> allocate nothing
 /// and do no I/O. All calls must come from the thread that created it (GL contexts are per thread).
 /// </summary>
-public sealed class GlDisplay : IDisplay
+public sealed partial class GlDisplay : IDisplay
 {
     private static readonly string[] RequiredFunctions =
     [
@@ -190,6 +194,7 @@ public sealed class GlDisplay : IDisplay
             RefreshHz = 1e9 / PeriodNs;
             Timing = Measurement.Synchronised ? "vsync" : "unsynchronised";
             X11Window = Sdl.X11WindowOf(_window);
+            StartPartialRedraw(options);
             ok = true;
         }
         finally
@@ -283,10 +288,16 @@ public sealed class GlDisplay : IDisplay
 
     private void Draw()
     {
+        DrawScene();
+        _renderer.End();
+    }
+
+    private void DrawScene()
+    {
         _renderer.Begin(_drawableW, _drawableH, Size.Width, Size.Height, _bgR, _bgG, _bgB);
         var entry = _current;
         if (entry is null) return;
-        _renderer.Draw(entry.Texture, 0, 0, Size.Width, Size.Height, 0, 0, 1, 1, 1, 1, 1, 1);
+        _renderer.DrawScreen(entry.Texture, Size.Width, Size.Height, _composer.Palette.Background.Alpha == 255);
         var layout = entry.Layout;
         uint atlas = _atlas.Texture;
 
@@ -374,20 +385,13 @@ public sealed class GlDisplay : IDisplay
     /// Draws the current screen and reads it back (not in a frame loop: it allocates and stalls the GPU). Rows top
     /// first, RGBA, at the drawable's size. Nothing is swapped, so nothing appears on the screen.
     /// </summary>
-    public unsafe RgbaImage ReadPixels()
+    public RgbaImage ReadPixels()
     {
         ThrowIfDisposed();
         MakeCurrent();
+        _renderer.Invalidate();
         Draw();
-        _gl.Finish();
-        int w = _drawableW, h = _drawableH;
-        var raw = new byte[w * h * 4];
-        _gl.PixelStore(PixelStoreParameter.PackAlignment, 4);
-        fixed (byte* p = raw) _gl.ReadPixels(0, 0, (uint)w, (uint)h, PixelFormat.Rgba, PixelType.UnsignedByte, p);
-        var rows = new byte[raw.Length];
-        int stride = w * 4;
-        for (int y = 0; y < h; y++) System.Buffer.BlockCopy(raw, (h - 1 - y) * stride, rows, y * stride, stride);
-        return new RgbaImage(w, h, rows);
+        return ReadBack();
     }
 
     /// <summary>Draws the current screen and saves it as a PNG (see <see cref="ReadPixels"/>).</summary>

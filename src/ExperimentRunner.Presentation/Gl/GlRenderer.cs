@@ -5,9 +5,10 @@ namespace ExperimentRunner.Presentation.Gl;
 /// <summary>
 /// The one drawing primitive we need: a textured, tinted rectangle in screen pixels (origin top-left), drawn as a
 /// 4-vertex strip from one static buffer with four uniforms. Premultiplied-alpha blending. Every call after
-/// construction is allocation-free.
+/// construction is allocation-free. With <see cref="PartialRedraw"/> on, a frame is recorded between
+/// <see cref="Begin"/> and <see cref="End"/> and only what changed is drawn (GlRenderer.Damage.cs).
 /// </summary>
-internal sealed unsafe class GlRenderer : IDisposable
+internal sealed unsafe partial class GlRenderer : IDisposable
 {
     private const string VertexBody = """
         layout(location = 0) in vec2 aPos;
@@ -85,6 +86,13 @@ internal sealed unsafe class GlRenderer : IDisposable
     /// <summary>Starts a frame: viewport (drawable pixels), coordinate space (composed pixels), clear colour (0–1, opaque).</summary>
     public void Begin(int drawableW, int drawableH, int screenW, int screenH, float r, float g, float b)
     {
+        _frame = new FrameSetup(drawableW, drawableH, screenW, screenH, r, g, b);
+        if (PartialRedraw) Record(_frame);
+        else BeginNow(drawableW, drawableH, screenW, screenH, r, g, b);
+    }
+
+    private void BeginNow(int drawableW, int drawableH, int screenW, int screenH, float r, float g, float b)
+    {
         _gl.Viewport(0, 0, (uint)drawableW, (uint)drawableH);
         _gl.ClearColor(r, g, b, 1f);
         _gl.Clear(ClearBufferMask.ColorBufferBit);
@@ -96,6 +104,12 @@ internal sealed unsafe class GlRenderer : IDisposable
 
     /// <summary>Draws texture region (u, v, du, dv) into a rectangle (pixels), tinted by a premultiplied colour.</summary>
     public void Draw(uint texture, float x, float y, float w, float h, float u, float v, float du, float dv, float r, float g, float b, float a)
+    {
+        if (PartialRedraw) Record(new Quad(texture, x, y, w, h, u, v, du, dv, r, g, b, a));
+        else DrawNow(texture, x, y, w, h, u, v, du, dv, r, g, b, a);
+    }
+
+    private void DrawNow(uint texture, float x, float y, float w, float h, float u, float v, float du, float dv, float r, float g, float b, float a)
     {
         if (texture != _boundTexture)
         {
@@ -132,12 +146,15 @@ internal sealed unsafe class GlRenderer : IDisposable
 
     public void DeleteTexture(uint texture)
     {
+        // GL may give the name to the next upload: a quad of the same name would then look unchanged.
+        Invalidate();
         if (texture == _boundTexture) _boundTexture = uint.MaxValue;
         _gl.DeleteTexture(texture);
     }
 
     public void Dispose()
     {
+        if (_copyFramebuffer != 0) _gl.DeleteFramebuffer(_copyFramebuffer);
         _gl.DeleteBuffer(_vbo);
         _gl.DeleteVertexArray(_vao);
         _gl.DeleteProgram(_program);

@@ -1,0 +1,209 @@
+using Silk.NET.OpenGL;
+
+namespace ExperimentRunner.Presentation.Gl;
+
+/// <summary>
+/// Redraw only what changed (issue 17). With software GL (Mesa llvmpipe, as on lab PCs without a GPU driver and in CI)
+/// drawing the full-screen texture costs 15–30 ms of CPU a frame, most of a 16.7 ms period, so any competing load made
+/// frames late. Where the surface keeps its pixels from one flip to the next (an EGL pbuffer: eglSwapBuffers leaves it
+/// alone), a frame is recorded instead of drawn: <see cref="Begin"/> and <see cref="Draw"/> only note the frame's setup
+/// and its quads, and <see cref="End"/> compares them, in order, with the frame the surface holds. Nothing changed:
+/// nothing is drawn. Some quads changed: every pixel they covered before or cover now is drawn again from scratch, the
+/// clear, the screen's texture and every overlay, clipped to a scissor rectangle around it; pixels outside were
+/// covered by the same quads in the same order before, so they are already right. The picture is the one a full
+/// redraw gives, pixel for pixel. A new screen (its texture quad changed) is drawn in full. Allocation-free.
+/// </summary>
+internal sealed partial class GlRenderer
+{
+    /// <summary>Quads a frame may record (base, cursor, nine-slice, counter digits, ball, photodiode: ~25 today); a
+    /// frame with more is drawn in full.</summary>
+    private const int MaxQuads = 256;
+
+    /// <summary>Scissor rectangles drawn one after the other; more damaged areas are merged into one.</summary>
+    private const int MaxDamageRects = 4;
+
+    /// <summary>Damaged areas closer than this (drawable pixels) are merged into one rectangle: one pass, not two.</summary>
+    private const int MergeGapPx = 32;
+
+    /// <summary>One recorded <see cref="Draw"/> call, or (<paramref name="Copy"/>) a <see cref="DrawScreen"/> copied with a blit.</summary>
+    private readonly record struct Quad(uint Texture, float X, float Y, float W, float H, float U, float V, float DU, float DV, float R, float G, float B, float A, bool Copy = false);
+
+    /// <summary>One recorded <see cref="Begin"/> call.</summary>
+    private readonly record struct FrameSetup(int DrawableW, int DrawableH, int ScreenW, int ScreenH, float R, float G, float B);
+
+    /// <summary>A rectangle of drawable pixels, origin bottom-left (GL's window coordinates), end exclusive.</summary>
+    private readonly record struct Box(int X0, int Y0, int X1, int Y1)
+    {
+        public bool IsEmpty => X1 <= X0 || Y1 <= Y0;
+        public long Area => IsEmpty ? 0 : (long)(X1 - X0) * (Y1 - Y0);
+        public Box Union(Box o) => new(Math.Min(X0, o.X0), Math.Min(Y0, o.Y0), Math.Max(X1, o.X1), Math.Max(Y1, o.Y1));
+        public bool Near(Box o, int gap) => X0 <= o.X1 + gap && o.X0 <= X1 + gap && Y0 <= o.Y1 + gap && o.Y0 <= Y1 + gap;
+    }
+
+    private Quad[] _quads = new Quad[MaxQuads], _drawn = new Quad[MaxQuads];
+    private int _quadCount, _drawnCount;
+    private bool _overflow;
+    private FrameSetup _setup, _drawnSetup;
+    /// <summary>True when the surface holds <see cref="_drawn"/>: false at the start, after a texture was deleted
+    /// (its name may come back for another picture) and after a frame too large to record.</summary>
+    private bool _surfaceKnown;
+    private readonly Box[] _damage = new Box[MaxDamageRects];
+    private int _damageCount;
+
+    /// <summary>
+    /// Record frames and draw only what changed. Set it only where the surface keeps its pixels after a swap (see
+    /// GlDisplay's start-up probe): on a double-buffered window the back buffer is undefined after a swap.
+    /// </summary>
+    public bool PartialRedraw
+    {
+        get => _partialRedraw;
+        set { _partialRedraw = value; Invalidate(); }
+    }
+    private bool _partialRedraw;
+
+    /// <summary>Frames drawn in full, drawn in part (inside scissor rectangles), and not drawn at all (nothing
+    /// changed), since the display opened. Only frames recorded with <see cref="PartialRedraw"/> count.</summary>
+    public long FullFrames, PartialFrames, SkippedFrames;
+
+    /// <summary>Forgets what the surface holds: the next frame is drawn in full.</summary>
+    public void Invalidate()
+    {
+        _surfaceKnown = false;
+        _copyAttached = 0; // a deleted texture stays attached to the copy framebuffer under its old name
+    }
+
+    /// <summary>True between <see cref="Begin"/> and <see cref="End"/>.</summary>
+    private bool _open;
+
+    private void Record(in FrameSetup setup)
+    {
+        _open = true;
+        _setup = setup;
+        _quadCount = 0;
+        _overflow = false;
+    }
+
+    private void Record(in Quad quad)
+    {
+        if (!_open)
+        {
+            DrawLate(quad);
+            return;
+        }
+        if (_quadCount == MaxQuads) { _overflow = true; return; }
+        _quads[_quadCount++] = quad;
+    }
+
+    /// <summary>Ends a frame begun with <see cref="Begin"/>: with <see cref="PartialRedraw"/>, draws what changed since
+    /// the frame the surface holds; otherwise nothing (the frame was drawn as it came).</summary>
+    public void End()
+    {
+        if (!PartialRedraw) return;
+        _open = false;
+        bool full = !_surfaceKnown || _overflow || _setup != _drawnSetup;
+        _damageCount = 0;
+        if (!full)
+        {
+            long limit = (long)_setup.DrawableW * _setup.DrawableH / 2;
+            for (int i = 0; i < Math.Max(_quadCount, _drawnCount) && !full; i++)
+            {
+                bool now = i < _quadCount, before = i < _drawnCount;
+                if (now && before && _quads[i].Equals(_drawn[i])) continue;
+                if (before) AddDamage(Bounds(_drawn[i]));
+                if (now) AddDamage(Bounds(_quads[i]));
+                long area = 0;
+                for (int d = 0; d < _damageCount; d++) area += _damage[d].Area;
+                full = area > limit; // half the screen or more: one full pass is cheaper than clipped ones
+            }
+        }
+
+        if (full)
+        {
+            Replay();
+            FullFrames++;
+        }
+        else if (_damageCount == 0) SkippedFrames++;
+        else
+        {
+            _gl.Enable(EnableCap.ScissorTest);
+            for (int d = 0; d < _damageCount; d++)
+            {
+                var box = _damage[d];
+                _gl.Scissor(box.X0, box.Y0, (uint)(box.X1 - box.X0), (uint)(box.Y1 - box.Y0));
+                Replay();
+            }
+            _gl.Disable(EnableCap.ScissorTest);
+            PartialFrames++;
+        }
+
+        (_quads, _drawn) = (_drawn, _quads);
+        _drawnCount = _quadCount;
+        _drawnSetup = _setup;
+        _surfaceKnown = !_overflow;
+    }
+
+    /// <summary>
+    /// A quad drawn after <see cref="End"/>, over the finished frame (the flip's own overlay, such as a photodiode patch
+    /// drawn between the frame and the swap): drawn at once, and added to what the surface holds. The next frame will
+    /// not have it at that place in its list, so the area under it is drawn again from scratch before it is drawn over
+    /// again: right even for a translucent quad.
+    /// </summary>
+    private void DrawLate(in Quad q)
+    {
+        if (_drawnCount < MaxQuads) _drawn[_drawnCount++] = q;
+        else _surfaceKnown = false;
+        if (q.Copy) CopyNow(q.Texture, (int)q.W, (int)q.H);
+        else DrawNow(q.Texture, q.X, q.Y, q.W, q.H, q.U, q.V, q.DU, q.DV, q.R, q.G, q.B, q.A);
+    }
+
+    /// <summary>Draws the recorded frame: clear, then every quad in order (inside the scissor, when one is set).</summary>
+    private void Replay()
+    {
+        var s = _setup;
+        BeginNow(s.DrawableW, s.DrawableH, s.ScreenW, s.ScreenH, s.R, s.G, s.B);
+        for (int i = 0; i < _quadCount; i++)
+        {
+            ref readonly var q = ref _quads[i];
+            if (q.Copy) CopyNow(q.Texture, (int)q.W, (int)q.H);
+            else DrawNow(q.Texture, q.X, q.Y, q.W, q.H, q.U, q.V, q.DU, q.DV, q.R, q.G, q.B, q.A);
+        }
+    }
+
+    /// <summary>The drawable pixels a quad can touch (a pixel is drawn when its centre is inside), one pixel wider on
+    /// every side, clamped to the drawable.</summary>
+    private Box Bounds(in Quad q)
+    {
+        var s = _setup;
+        float sx = (float)s.DrawableW / Math.Max(1, s.ScreenW), sy = (float)s.DrawableH / Math.Max(1, s.ScreenH);
+        float left = Math.Min(q.X, q.X + q.W) * sx, right = Math.Max(q.X, q.X + q.W) * sx;
+        float top = Math.Min(q.Y, q.Y + q.H) * sy, bottom = Math.Max(q.Y, q.Y + q.H) * sy;
+        if (!(right > left && bottom > top)) return default; // empty, or NaN
+        int x0 = Math.Clamp((int)MathF.Floor(left) - 1, 0, s.DrawableW), x1 = Math.Clamp((int)MathF.Ceiling(right) + 1, 0, s.DrawableW);
+        int yTop = Math.Clamp((int)MathF.Floor(top) - 1, 0, s.DrawableH), yBottom = Math.Clamp((int)MathF.Ceiling(bottom) + 1, 0, s.DrawableH);
+        // Screen pixels count rows from the top, GL's window coordinates from the bottom.
+        return new Box(x0, s.DrawableH - yBottom, x1, s.DrawableH - yTop);
+    }
+
+    private void AddDamage(Box box)
+    {
+        if (box.IsEmpty) return;
+        for (int d = 0; d < _damageCount;)
+        {
+            if (_damage[d].Near(box, MergeGapPx))
+            {
+                box = box.Union(_damage[d]);
+                _damage[d] = _damage[--_damageCount];
+                d = 0; // the grown box may now reach one already passed
+            }
+            else d++;
+        }
+        if (_damageCount == MaxDamageRects)
+        {
+            for (int d = 1; d < _damageCount; d++) box = box.Union(_damage[d]);
+            _damage[0] = box.Union(_damage[0]);
+            _damageCount = 1;
+            return;
+        }
+        _damage[_damageCount++] = box;
+    }
+}

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Globalization;
+using ExperimentRunner.Storage;
+using ExperimentRunner.Storage.Report;
+
+namespace ExperimentRunner.Benchmarks;
+
+/// <summary>
+/// Issue 17's "done when": `exrun run` offscreen for S seconds (default 60), as an operator starts it (its own process,
+/// preflight, the operator's plain progress, the store logging every flip), the fMRI paradigm with the simulated
+/// responder, optionally with a competing nice-10 load on every core (<c>--load</c>). The missed frames are read back
+/// from the session's database, as <c>exrun report</c> counts them.
+/// </summary>
+public static class SessionBenchmark
+{
+    /// <summary>Set by `session --seconds S`.</summary>
+    public const string SecondsVariable = "EXRUN_BENCH_SECONDS";
+
+    public static void Run(BenchContext ctx)
+    {
+        string? exrun = FindExrun();
+        if (exrun is null)
+        {
+            Console.WriteLine("  exrun is not built: dotnet build -c Release src/ExperimentRunner.Cli");
+            ctx.Add("session", "(not run)", "exrun is not built");
+            return;
+        }
+        int seconds = int.TryParse(Environment.GetEnvironmentVariable(SecondsVariable), CultureInfo.InvariantCulture, out int s) && s > 0 ? s : ctx.Quick ? 20 : 60;
+        bool withLoad = Environment.GetEnvironmentVariable(FramesBenchmark.LoadVariable) == "1";
+        string paradigm = Path.Combine(Scenario.RepoRoot, "paradigms", "social-feedback-fmri.yaml");
+        string dir = Scenario.TempDir("session");
+        // The database goes with the benchmark's scratch folder; exrun's output is kept for a look afterwards.
+        string db = Path.Combine(dir, "study.db"), log = Path.Combine(Path.GetTempPath(), $"exrun-bench-session-{Environment.ProcessId}.log");
+        Console.WriteLine($"  exrun        {exrun}");
+        Console.WriteLine($"  run          {Path.GetFileName(paradigm)} offscreen for {seconds} s, simulated responder{(withLoad ? $", {Environment.ProcessorCount} busy processes at nice 10 (one per core)" : ", no competing load")}");
+
+        var start = new ProcessStartInfo(exrun)
+        {
+            UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
+            WorkingDirectory = Scenario.RepoRoot,
+        };
+        foreach (string a in new[]
+                 {
+                     "run", paradigm, "--participant", "sub-01", "--session", "1", "--display", "offscreen", "--db", db,
+                     "--max-seconds", seconds.ToString(CultureInfo.InvariantCulture), "--responder", "default", "--override", "all",
+                 })
+            start.ArgumentList.Add(a);
+
+        using (var load = withLoad ? CompetingLoad.Start(Environment.ProcessorCount) : null)
+        {
+            if (load != null) Thread.Sleep(1000); // let the load reach the scheduler's steady state
+            using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {exrun}");
+            process.StandardInput.Close();
+            var stderr = process.StandardError.ReadToEndAsync();
+            File.WriteAllText(log, process.StandardOutput.ReadToEnd() + stderr.Result);
+            process.WaitForExit();
+            Console.WriteLine($"  exrun exited {process.ExitCode} (load {Machine.Load()}); its output: {log}");
+            if (process.ExitCode != 0) throw new InvalidOperationException($"exrun run exited {process.ExitCode}: see {log}");
+        }
+
+        using var reader = StudyReader.Open(db);
+        var session = reader.Sessions().Single();
+        var qc = TimingQc.Analyse(reader, session);
+        long flips = reader.FlipChunks(session.SessionId).Sum(c => (long)c.TimeNs.Length);
+        int missed = qc.MissedFramesOutsideRuns + qc.Runs.Sum(r => r.MissedFrames);
+        Console.WriteLine($"  session      {session.SessionId} ({session.Status}); {flips} flips logged; timing verdict {QcIndex.Word(qc.Verdict)}; " +
+            $"missed frames in scan runs {qc.Runs.Sum(r => r.MissedFrames)}, outside them {qc.MissedFramesOutsideRuns}");
+        foreach (var r in qc.Runs)
+            Console.WriteLine($"  run {r.Run}        missed frames {r.MissedFrames}, |onset error| p99 {r.Onsets.AbsP99Ms:0.000} ms");
+        string label = withLoad ? $" (nice-10 load x{Environment.ProcessorCount})" : "";
+        ctx.Add("session", $"missed frames in {seconds} s of run{label}", $"{missed} of {flips} flips", "0", missed == 0);
+    }
+
+    /// <summary>The built CLI: Release if built, else Debug.</summary>
+    private static string? FindExrun()
+    {
+        foreach (string config in new[] { "Release", "Debug" })
+        {
+            string path = Path.Combine(Scenario.RepoRoot, "src", "ExperimentRunner.Cli", "bin", config, "net10.0", "exrun");
+            if (File.Exists(path)) return path;
+        }
+        return null;
+    }
+}
