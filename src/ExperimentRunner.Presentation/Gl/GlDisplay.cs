@@ -85,6 +85,8 @@ public sealed class GlDisplay : IDisplay
 
     /// <summary>The renderer, for the benchmarks' same-work figure (plain images uploaded as textures).</summary>
     internal GlRenderer GlRenderer => _renderer;
+    /// <summary>The composed screens' textures, for the tests (cropped or whole).</summary>
+    internal TextureCache Textures => _cache;
     private readonly SceneComposer _composer;
     private readonly OverlayAtlas _atlas;
     private readonly TextureCache _cache;
@@ -286,7 +288,7 @@ public sealed class GlDisplay : IDisplay
         _renderer.Begin(_drawableW, _drawableH, Size.Width, Size.Height, _bgR, _bgG, _bgB);
         var entry = _current;
         if (entry is null) return;
-        _renderer.Draw(entry.Texture, 0, 0, Size.Width, Size.Height, 0, 0, 1, 1, 1, 1, 1, 1);
+        _renderer.Draw(entry.Texture, entry.X, entry.Y, entry.Width, entry.Height, 0, 0, 1, 1, 1, 1, 1, 1);
         var layout = entry.Layout;
         uint atlas = _atlas.Texture;
 
