@@ -94,7 +94,7 @@ public sealed partial class LiteDbStore
                 log.Flush(flushToDisk: true);
                 warnings.Add($"the log ended in a partial page ({torn} bytes), cut: the process that wrote it was killed mid-write");
             }
-            var mapper = StudyFiles.CreateMapper();
+            var mapper = StudyFiles.Mapper;
             db = StudyFiles.OpenDatabase(data, log, password, readOnly: false, mapper);
             var store = new LiteDbStore(path, options, lockFile, data, log, db, mapper);
             store._openWarnings.AddRange(warnings);

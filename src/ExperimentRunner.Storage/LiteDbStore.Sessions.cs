@@ -53,7 +53,7 @@ public sealed partial class LiteDbStore
 
     private void StoreStart(SessionInfo info)
     {
-        BsonDocument infoDoc = _mapper.ToDocument(info);
+        BsonDocument infoDoc = StudyFiles.ToDocument(info);
         BsonDocument? existing = _sessions.FindById(info.SessionId);
         long fromSeq = Volatile.Read(ref _lastSeq) + 1;
         if (existing is null)

@@ -76,9 +76,12 @@ public sealed partial class LiteDbStore
     /// <summary>Commits the pending events in transactions of at most MaxBatch; true when all are stored.</summary>
     private bool CommitAll(List<(long Seq, EventRecord Event)> pending)
     {
-        for (int start = 0; start < pending.Count; start += _options.MaxBatch)
+        // A session on the virtual clock may batch more (issue 17): whatever one wake drained (up to a ring's worth,
+        // see Write), in one transaction, so a simulated hour takes a few commits rather than thirty.
+        int maxBatch = _virtualClock ? Math.Max(_options.MaxBatch, _ring.Capacity) : _options.MaxBatch;
+        for (int start = 0; start < pending.Count; start += maxBatch)
         {
-            int count = Math.Min(_options.MaxBatch, pending.Count - start);
+            int count = Math.Min(maxBatch, pending.Count - start);
             if (!CommitBatch(pending, start, count))
             {
                 pending.RemoveRange(0, start);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ExperimentRunner.Core.Events;
+using ExperimentRunner.Core.Simulation;
 using LiteDB;
 
 namespace ExperimentRunner.Storage;
@@ -40,6 +41,8 @@ public sealed partial class LiteDbStore : IEventSink
     private readonly Queue<ControlOp> _control = new();
     private volatile bool _stopping;
     private volatile bool _flushRequested;
+    /// <summary>The session being written runs on the virtual clock (see <see cref="Write"/>).</summary>
+    private volatile bool _virtualClock;
     private bool _disposed;
 
     private readonly long _seqBase;
@@ -75,19 +78,32 @@ public sealed partial class LiteDbStore : IEventSink
     {
         ArgumentNullException.ThrowIfNull(info);
         RunControl(new ControlOp(info, null));
+        _virtualClock = info.Timing == SimulatedDisplay.VirtualTiming;
     }
 
     /// <summary>Marks the session ended with its status, after everything written before is durable.</summary>
     public void SessionEnded(SessionEnd end)
     {
         ArgumentNullException.ThrowIfNull(end);
+        _virtualClock = false;
         RunControl(new ControlOp(null, end));
     }
 
-    /// <summary>Queues one event: never blocks, waits or allocates (except into the overflow list when the ring is full).</summary>
+    /// <summary>
+    /// Queues one event: never blocks, waits or allocates (except into the overflow list when the ring is full). In a
+    /// session on the virtual clock (a simulation: no real time passes while it waits) a writer that gets more than
+    /// half the ring ahead of the commits waits for them instead (at most a second each time), so no event takes the
+    /// overflow path, which copies each event twice more and allocates in the large-object heap (issue 17); a writer that
+    /// stays behind for a second ends the waiting for the rest of the session.
+    /// </summary>
     public void Write(in EventRecord e)
     {
         if (_stopping) throw new ObjectDisposedException(nameof(LiteDbStore), "the study database is closed");
+        // A writer that cannot keep up for a second (a full disk, a fault) ends the waiting for this session: the
+        // events spill to the overflow list as in a real run, rather than each Write waiting a second.
+        if (_virtualClock && Volatile.Read(ref _lastSeq) - _seqBase - Volatile.Read(ref _committedCount) >= _ring.Capacity / 2
+            && !WaitForBacklog(_ring.Capacity / 4, TimeSpan.FromSeconds(1)))
+            _virtualClock = false;
         long seq = Interlocked.Increment(ref _lastSeq);
         if (Volatile.Read(ref _overflowCount) == 0 && _ring.TryEnqueue(seq, in e)) return;
         lock (_overflowGate)

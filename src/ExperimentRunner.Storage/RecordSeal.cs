@@ -69,25 +69,38 @@ public static class RecordSeal
 /// <summary>CRC-32 (IEEE 802.3, reflected, as zlib computes it).</summary>
 public static class Crc32
 {
-    private static readonly uint[] Table = MakeTable();
+    // Slicing-by-8 (eight bytes a step through eight tables): the same values as the byte-at-a-time table, about four
+    // times faster on the 14 KB flip chunks every commit seals (issue 17).
+    private static readonly uint[] Table = MakeTables();
 
-    private static uint[] MakeTable()
+    private static uint[] MakeTables()
     {
-        var table = new uint[256];
+        var t = new uint[8 * 256];
         for (uint n = 0; n < 256; n++)
         {
             uint c = n;
             for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-            table[n] = c;
+            t[n] = c;
         }
-        return table;
+        for (int s = 1; s < 8; s++)
+            for (int n = 0; n < 256; n++)
+                t[s * 256 + n] = (t[(s - 1) * 256 + n] >> 8) ^ t[t[(s - 1) * 256 + n] & 0xFF];
+        return t;
     }
 
     public static uint Compute(ReadOnlySpan<byte> bytes)
     {
-        uint[] table = Table;
+        uint[] t = Table;
         uint crc = 0xFFFFFFFFu;
-        for (int i = 0; i < bytes.Length; i++) crc = table[(crc ^ bytes[i]) & 0xFF] ^ (crc >> 8);
+        int i = 0;
+        for (; i + 8 <= bytes.Length; i += 8)
+        {
+            uint lo = crc ^ System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes[i..]);
+            uint hi = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes[(i + 4)..]);
+            crc = t[7 * 256 + (lo & 0xFF)] ^ t[6 * 256 + ((lo >> 8) & 0xFF)] ^ t[5 * 256 + ((lo >> 16) & 0xFF)] ^ t[4 * 256 + (lo >> 24)]
+                ^ t[3 * 256 + (hi & 0xFF)] ^ t[2 * 256 + ((hi >> 8) & 0xFF)] ^ t[256 + ((hi >> 16) & 0xFF)] ^ t[hi >> 24];
+        }
+        for (; i < bytes.Length; i++) crc = t[(crc ^ bytes[i]) & 0xFF] ^ (crc >> 8);
         return crc ^ 0xFFFFFFFFu;
     }
 }

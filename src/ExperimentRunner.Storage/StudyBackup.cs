@@ -40,7 +40,7 @@ public static class StudyBackup
                 }
                 using (var data = new FileStream(temp, StudyFiles.WriteOptions(FileMode.Open, FileShare.None)))
                 using (var logStream = new FileStream(tempLog, StudyFiles.WriteOptions(FileMode.Open, FileShare.None)))
-                using (LiteDatabase db = StudyFiles.OpenDatabase(data, logStream, password, readOnly: false, StudyFiles.CreateMapper()))
+                using (LiteDatabase db = StudyFiles.OpenDatabase(data, logStream, password, readOnly: false, StudyFiles.Mapper))
                 {
                     // The copy holds what the writer committed: it is closed, whatever the original's writer did.
                     db.GetCollection(StudyLayout.Meta).Upsert(RecordSeal.Seal(new BsonDocument

@@ -1,3 +1,4 @@
+using ExperimentRunner.Core.Events;
 using LiteDB;
 using LiteDB.Engine;
 
@@ -79,6 +80,38 @@ public static class StudyFiles
     /// <summary>The lock file a writer holds exclusively (an OS lock, released when the process ends, even by a kill)
     /// while a study is open for writing. A clean close removes it; after a kill it stays, and its presence means nothing.</summary>
     public static string LockPathFor(string dataPath) => dataPath + ".lock";
+
+    /// <summary>
+    /// The mapper every writer and reader of this process shares. A new mapper compiles a getter and a setter per
+    /// property of <see cref="SessionInfo"/> the first time it maps one (about 60 dynamic methods, tens of ms of JIT):
+    /// once per process instead of once per open (issue 17). Its one entity map is built here, before anyone else
+    /// sees it; <see cref="ToDocument"/> and <see cref="ToSessionInfo"/> map under a lock all the same.
+    /// </summary>
+    public static BsonMapper Mapper { get; } = WarmMapper();
+
+    private static BsonMapper WarmMapper()
+    {
+        var mapper = CreateMapper();
+        var sample = new SessionInfo
+        {
+            SessionId = "", ParticipantId = "", SessionLabel = "", ParadigmName = "", TaskLabel = "", ParadigmText = "",
+            ParadigmSha256 = "", SoftwareVersion = "", Seed = 0, Machine = "", Mode = "", Timing = "", StartedUtc = "",
+        };
+        mapper.ToObject<SessionInfo>(mapper.ToDocument(sample));
+        return mapper;
+    }
+
+    /// <summary>A session's provenance as stored (with <see cref="Mapper"/>).</summary>
+    public static BsonDocument ToDocument(SessionInfo info)
+    {
+        lock (Mapper) return Mapper.ToDocument(info);
+    }
+
+    /// <summary>A stored provenance read back (with <see cref="Mapper"/>).</summary>
+    public static SessionInfo ToSessionInfo(BsonDocument d)
+    {
+        lock (Mapper) return Mapper.ToObject<SessionInfo>(d);
+    }
 
     /// <summary>The one mapper of the study database: whitespace and empty strings are kept exactly as given.</summary>
     public static BsonMapper CreateMapper()

@@ -129,7 +129,7 @@ public sealed partial class StudyReader : IDisposable
             catch (LiteException e) when (!e.Message.Contains("password", StringComparison.OrdinalIgnoreCase)
                 && !e.Message.Contains("encrypt", StringComparison.OrdinalIgnoreCase)) { /* reported by the reads */ }
             string logPath = StudyFiles.LogPathFor(path);
-            return new StudyReader(path, password, db, data, log, StudyFiles.CreateMapper(), torn)
+            return new StudyReader(path, password, db, data, log, StudyFiles.Mapper, torn)
             {
                 WriterActive = IsLocked(StudyFiles.LockPathFor(path)), LogExists = File.Exists(logPath),
                 MissingPages = MissingPagesOf(path),
@@ -168,7 +168,7 @@ public sealed partial class StudyReader : IDisposable
             {
                 log = new MemoryStream(Array.Empty<byte>(), writable: false);
             }
-            db = StudyFiles.OpenDatabase(data, log, password, readOnly: true, StudyFiles.CreateMapper());
+            db = StudyFiles.OpenDatabase(data, log, password, readOnly: true, StudyFiles.Mapper);
             return (db, data, log, torn);
         }
         catch (Exception)
@@ -457,10 +457,10 @@ public sealed partial class StudyReader : IDisposable
 
     private StoredSession DecodeSession(BsonDocument d)
     {
-        SessionInfo info = _mapper.ToObject<SessionInfo>(d["info"].AsDocument);
+        SessionInfo info = StudyFiles.ToSessionInfo(d["info"].AsDocument);
         var resumes = new List<SessionInfo>();
         if (d.TryGetValue("resumes", out BsonValue r) && r.IsArray)
-            foreach (BsonValue v in r.AsArray) resumes.Add(_mapper.ToObject<SessionInfo>(v.AsDocument));
+            foreach (BsonValue v in r.AsArray) resumes.Add(StudyFiles.ToSessionInfo(v.AsDocument));
         string status = d.TryGetValue("status", out BsonValue st) && st.IsString ? st.AsString : StudyLayout.RunningStatus;
         // Not ended: running only while a writer has the study open (a session in progress); otherwise it never will.
         if (status == StudyLayout.RunningStatus && !WriterActive) status = StoredSession.InterruptedStatus;

@@ -82,7 +82,8 @@ public sealed class StoreTests(ITestOutputHelper output)
     public void Nothing_is_lost_when_fifty_thousand_events_arrive_faster_than_the_ring_holds()
     {
         using var temp = new TempFolder();
-        var info = GeneratedSession.Create().Info;
+        // A real-time session: one on the virtual clock waits for the writer instead (VirtualClockWriterTests).
+        var info = GeneratedSession.Create().Info with { Timing = "unsynchronised" };
         const int count = 50_000;
         using (var store = LiteDbStore.Open(temp.File("study.db"), options: new StoreOptions { QueueCapacity = 1024 }))
         {
@@ -173,7 +174,7 @@ public sealed class StoreTests(ITestOutputHelper output)
     public void A_full_ring_is_recorded_as_a_warning()
     {
         using var temp = new TempFolder();
-        var info = GeneratedSession.Create().Info;
+        var info = GeneratedSession.Create().Info with { Timing = "unsynchronised" };
         using (var store = LiteDbStore.Open(temp.File("study.db"), options: new StoreOptions { QueueCapacity = 16, WakeIntervalMs = 200 }))
         {
             store.SessionStarted(info);

@@ -38,7 +38,10 @@ public sealed class SimulatedDisplay : IDisplay
 
     public double RefreshHz { get; }
     public long PeriodNs { get; }
-    public string Timing => _clock.IsRealTime ? "unsynchronised" : "virtual";
+    public string Timing => _clock.IsRealTime ? "unsynchronised" : VirtualTiming;
+
+    /// <summary>The session record's timing of a display on the virtual clock: no real time passes between its flips.</summary>
+    public const string VirtualTiming = "virtual";
     public (int Width, int Height) Size { get; }
 
     /// <summary>The scene on screen now (for tests).</summary>

@@ -14,7 +14,7 @@ public sealed partial class SceneComposer
         float cardH = Height - 2 * Margin - (footer.IsEmpty ? 0 : footer.Height + Margin * 0.5f);
         float cardW = Math.Min(cardH * 0.66f, Width - 2 * Margin);
         var card = new PixelRect((Width - cardW) / 2, Margin, cardW, cardH);
-        var photo = DrawProfileCard(canvas, card, profile, CardCaption(scene, profile), images);
+        var photo = DrawProfileCard(canvas, card, profile, CardCaption(scene, profile), images, onBackground: true);
         footer.Draw(canvas, Width / 2f, Height - Margin - footer.Height, Palette.Muted, SKTextAlign.Center);
         return new SceneLayout { Kind = scene.Kind, Width = Width, Height = Height, Photo = photo };
     }
@@ -58,7 +58,7 @@ public sealed partial class SceneComposer
             float columnW = Math.Min(_bodySize * 14, Width - 3 * Margin - cardW);
             float groupW = cardW + Margin + columnW;
             float left = (Width - groupW) / 2;
-            photo = DrawProfileCard(canvas, new PixelRect(left, Margin, cardW, cardH), profile, CardCaption(scene, profile), images);
+            photo = DrawProfileCard(canvas, new PixelRect(left, Margin, cardW, cardH), profile, CardCaption(scene, profile), images, onBackground: true);
             float colX = left + cardW + Margin;
             var message = Block(feedback?.Message, _bold, _bodySize * 1.25f, columnW, 1.25f, maxLines: 5, fakeBold: _fakeBold);
             float d = symbol ? Math.Min(columnW * 0.5f, Height * 0.2f) : 0;
@@ -86,9 +86,12 @@ public sealed partial class SceneComposer
     /// A dating-app card: a panel with the photo (rounded corners, cropped to fill), "Name, Age" in bold and the bio
     /// wrapped beneath. Returns the photo's rectangle.
     /// </summary>
-    private PixelRect DrawProfileCard(SKCanvas canvas, PixelRect card, ProfileInfo profile, string caption, ImageStore images)
+    /// <param name="onBackground">Nothing is drawn yet where the card goes (it is the screen's first drawing): its panel
+    /// may be copied from a tile (<see cref="DrawPanelOnBackground"/>).</param>
+    private PixelRect DrawProfileCard(SKCanvas canvas, PixelRect card, ProfileInfo profile, string caption, ImageStore images, bool onBackground = false)
     {
-        DrawPanel(canvas, card);
+        if (onBackground) DrawPanelOnBackground(canvas, card);
+        else DrawPanel(canvas, card);
         float pad = card.Width * 0.045f;
         float bioSize = Math.Min(_bodySize * 0.72f, card.Width * 0.058f);
         float textW = card.Width - 2 * pad;

@@ -18,7 +18,7 @@ public sealed partial class SceneComposer
         float groupW = cardW + (profile is null ? 0 : gap) + columnW;
         float left = (Width - groupW) / 2;
         var photo = PixelRect.Empty;
-        if (profile is not null) photo = DrawProfileCard(canvas, new PixelRect(left, Margin, cardW, cardH), profile, CardCaption(scene, profile), images);
+        if (profile is not null) photo = DrawProfileCard(canvas, new PixelRect(left, Margin, cardW, cardH), profile, CardCaption(scene, profile), images, onBackground: true);
         float colX = left + cardW + (profile is null ? 0 : gap);
 
         var title = Block(scene.Title, _bold, _bodySize * 1.1f, columnW, 1.25f, maxLines: 3, fakeBold: _fakeBold);

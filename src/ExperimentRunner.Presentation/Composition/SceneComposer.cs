@@ -172,6 +172,7 @@ public sealed partial class SceneComposer : IDisposable
 
     public void Dispose()
     {
+        DisposePanelTiles();
         if (!ReferenceEquals(_bold, _regular)) _bold.Dispose();
         _regular.Dispose();
     }

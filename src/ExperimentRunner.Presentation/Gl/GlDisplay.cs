@@ -89,6 +89,8 @@ public sealed partial class GlDisplay : IDisplay
 
     /// <summary>The renderer, for the benchmarks' same-work figure (plain images uploaded as textures).</summary>
     internal GlRenderer GlRenderer => _renderer;
+    /// <summary>The composed screens' textures, for the tests (cropped or whole).</summary>
+    internal TextureCache Textures => _cache;
     private readonly SceneComposer _composer;
     private readonly OverlayAtlas _atlas;
     private readonly TextureCache _cache;
@@ -297,7 +299,7 @@ public sealed partial class GlDisplay : IDisplay
         _renderer.Begin(_drawableW, _drawableH, Size.Width, Size.Height, _bgR, _bgG, _bgB);
         var entry = _current;
         if (entry is null) return;
-        _renderer.DrawScreen(entry.Texture, Size.Width, Size.Height, _composer.Palette.Background.Alpha == 255);
+        _renderer.DrawScreen(entry.Texture, entry.X, entry.Y, entry.Width, entry.Height, _composer.Palette.Background.Alpha == 255);
         var layout = entry.Layout;
         uint atlas = _atlas.Texture;
 

@@ -152,7 +152,7 @@ internal sealed partial class GlRenderer
     {
         if (_drawnCount < MaxQuads) _drawn[_drawnCount++] = q;
         else _surfaceKnown = false;
-        if (q.Copy) CopyNow(q.Texture, (int)q.W, (int)q.H);
+        if (q.Copy) CopyNow(q.Texture, (int)q.X, (int)q.Y, (int)q.W, (int)q.H);
         else DrawNow(q.Texture, q.X, q.Y, q.W, q.H, q.U, q.V, q.DU, q.DV, q.R, q.G, q.B, q.A);
     }
 
@@ -164,7 +164,7 @@ internal sealed partial class GlRenderer
         for (int i = 0; i < _quadCount; i++)
         {
             ref readonly var q = ref _quads[i];
-            if (q.Copy) CopyNow(q.Texture, (int)q.W, (int)q.H);
+            if (q.Copy) CopyNow(q.Texture, (int)q.X, (int)q.Y, (int)q.W, (int)q.H);
             else DrawNow(q.Texture, q.X, q.Y, q.W, q.H, q.U, q.V, q.DU, q.DV, q.R, q.G, q.B, q.A);
         }
     }

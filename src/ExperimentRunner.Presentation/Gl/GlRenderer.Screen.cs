@@ -19,21 +19,22 @@ internal sealed partial class GlRenderer
     public bool CopyScreens { get; set; } = Sdl.GlGetProcAddress("glBlitFramebuffer") != nint.Zero;
 
     /// <summary>
-    /// Draws a composed screen (a texture of <paramref name="width"/> × <paramref name="height"/>, rows top first)
-    /// over the whole frame. <paramref name="opaque"/>: every texel's alpha is 1 (the screen's background is opaque),
+    /// Draws a composed screen, or the part of it that differs from the background (a texture of
+    /// <paramref name="width"/> × <paramref name="height"/>, rows top first), at (<paramref name="x"/>, <paramref name="y"/>)
+    /// over the cleared frame. <paramref name="opaque"/>: every texel's alpha is 1 (the screen's background is opaque),
     /// so it may be copied instead of blended.
     /// </summary>
-    public void DrawScreen(uint texture, int width, int height, bool opaque)
+    public void DrawScreen(uint texture, int x, int y, int width, int height, bool opaque)
     {
-        if (!opaque || !CopyScreens || width != _frame.DrawableW || height != _frame.DrawableH || width != _frame.ScreenW || height != _frame.ScreenH)
-            Draw(texture, 0, 0, width, height, 0, 0, 1, 1, 1, 1, 1, 1);
-        else if (PartialRedraw) Record(new Quad(texture, 0, 0, width, height, 0, 0, 1, 1, 1, 1, 1, 1, Copy: true));
-        else CopyNow(texture, width, height);
+        if (!opaque || !CopyScreens || _frame.DrawableW != _frame.ScreenW || _frame.DrawableH != _frame.ScreenH)
+            Draw(texture, x, y, width, height, 0, 0, 1, 1, 1, 1, 1, 1);
+        else if (PartialRedraw) Record(new Quad(texture, x, y, width, height, 0, 0, 1, 1, 1, 1, 1, 1, Copy: true));
+        else CopyNow(texture, x, y, width, height);
     }
 
     /// <summary>Copies a texture onto the frame, top row first (GL's rows count from the bottom), inside the scissor
     /// when one is set. A driver that refuses gets the quad from then on.</summary>
-    private void CopyNow(uint texture, int width, int height)
+    private void CopyNow(uint texture, int x, int y, int width, int height)
     {
         if (_copyFramebuffer == 0) _copyFramebuffer = _gl.GenFramebuffer();
         _gl.BindFramebuffer(FramebufferTarget.ReadFramebuffer, _copyFramebuffer);
@@ -43,13 +44,14 @@ internal sealed partial class GlRenderer
             _gl.FramebufferTexture2D(FramebufferTarget.ReadFramebuffer, FramebufferAttachment.ColorAttachment0, TextureTarget.Texture2D, texture, 0);
             _copyAttached = texture;
         }
-        _gl.BlitFramebuffer(0, 0, width, height, 0, height, width, 0, ClearBufferMask.ColorBufferBit, BlitFramebufferFilter.Nearest);
+        int top = _frame.DrawableH - y;
+        _gl.BlitFramebuffer(0, 0, width, height, x, top, x + width, top - height, ClearBufferMask.ColorBufferBit, BlitFramebufferFilter.Nearest);
         _gl.BindFramebuffer(FramebufferTarget.ReadFramebuffer, 0);
         if (first && _gl.GetError() != GLEnum.NoError)
         {
             CopyScreens = false;
             _copyAttached = 0;
-            DrawNow(texture, 0, 0, width, height, 0, 0, 1, 1, 1, 1, 1, 1);
+            DrawNow(texture, x, y, width, height, 0, 0, 1, 1, 1, 1, 1, 1);
         }
     }
 }

@@ -144,6 +144,14 @@ internal sealed unsafe partial class GlRenderer : IDisposable
         return tex;
     }
 
+    /// <summary>As <see cref="Upload(int, int, nint)"/>, from a rectangle of a larger picture whose rows are <paramref name="rowPixels"/> pixels apart.</summary>
+    public uint Upload(int width, int height, nint pixels, int rowPixels)
+    {
+        _gl.PixelStore(PixelStoreParameter.UnpackRowLength, rowPixels == width ? 0 : rowPixels);
+        try { return Upload(width, height, pixels); }
+        finally { _gl.PixelStore(PixelStoreParameter.UnpackRowLength, 0); }
+    }
+
     public void DeleteTexture(uint texture)
     {
         // GL may give the name to the next upload: a quad of the same name would then look unchanged.

@@ -66,11 +66,7 @@ internal sealed partial class TextureCache
                 while (!slot.Ready.Wait(50)) betweenScenes?.Invoke();
                 if (slot.Error is not null) ExceptionDispatchInfo.Capture(slot.Error).Throw();
                 using (SKBitmap bitmap = slot.Bitmap!)
-                {
-                    uint tex = _renderer.Upload(bitmap.Width, bitmap.Height, bitmap.GetPixels());
-                    _entries[missing[i].Key] = new Entry { Texture = tex, Layout = slot.Layout, Bytes = each, LastUsed = ++_clock, Generation = _generation };
-                    UsedBytes += each;
-                }
+                    Add(missing[i].Key, bitmap, slot.Layout);
                 slot.Bitmap = null;
                 room.Release();
                 betweenScenes?.Invoke();

@@ -18,6 +18,11 @@ internal sealed partial class TextureCache : IDisposable
         /// <summary>A counter value, bigger = more recently prepared or shown.</summary>
         public long LastUsed;
         public int Generation;
+        /// <summary>Where the texture goes on the screen, pixels: the part of the screen that differs from the background.</summary>
+        public int X { get; init; }
+        public int Y { get; init; }
+        public int Width { get; init; }
+        public int Height { get; init; }
     }
 
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
@@ -86,11 +91,7 @@ internal sealed partial class TextureCache : IDisposable
         foreach (var scene in missing)
         {
             using (var bitmap = _composer.Compose(scene, images, out var layout))
-            {
-                uint tex = _renderer.Upload(bitmap.Width, bitmap.Height, bitmap.GetPixels());
-                _entries[scene.Key] = new Entry { Texture = tex, Layout = layout, Bytes = each, LastUsed = ++_clock, Generation = _generation };
-                UsedBytes += each;
-            }
+                Add(scene.Key, bitmap, layout);
             done++;
             betweenScenes?.Invoke();
             progress?.Report((int)(100L * done / missing.Count));

@@ -1,0 +1,69 @@
+using ExperimentRunner.Presentation.Composition;
+using SkiaSharp;
+
+namespace ExperimentRunner.Presentation.Gl;
+
+// Uploading only what differs from the background (issue 17): a profile card covers about a third of a 1280×720 screen,
+// and every frame starts by clearing to the background colour anyway, so the texture holds the smallest rectangle
+// outside which the composed screen is all background, drawn at its place. The frame is the same, pixel for pixel (a
+// texture drawn 1:1 at whole-pixel offsets samples exactly its texels), with a third of the bytes to upload and to hold.
+internal sealed partial class TextureCache
+{
+    /// <summary>Crop screens to what differs from the background (true, the default) or upload them whole (false, for the tests).</summary>
+    internal bool Crop { get; set; } = true;
+
+    /// <summary>Uploads a composed screen (its opaque part that differs from the background) and records it under <paramref name="key"/>.</summary>
+    private void Add(string key, SKBitmap bitmap, SceneLayout layout)
+    {
+        (int x, int y, int w, int h) = Crop ? ContentBounds(bitmap, _composer.Palette.Background) : (0, 0, bitmap.Width, bitmap.Height);
+        nint first = bitmap.GetPixels() + y * bitmap.RowBytes + x * 4;
+        uint tex = _renderer.Upload(w, h, first, bitmap.RowBytes / 4);
+        // The budget still counts each screen whole, as Prepare's check of a set against it does, so how many screens
+        // one Prepare takes stays as documented; the bytes actually held on the GPU are counted apart (TexelBytes).
+        long bytes = 4L * bitmap.Width * bitmap.Height;
+        _entries[key] = new Entry
+        {
+            Texture = tex, Layout = layout, Bytes = bytes, LastUsed = ++_clock, Generation = _generation, X = x, Y = y, Width = w, Height = h,
+        };
+        UsedBytes += bytes;
+    }
+
+    /// <summary>Bytes of the textures as uploaded (cropped), for the tests and the benchmarks.</summary>
+    internal long TexelBytes
+    {
+        get
+        {
+            long sum = 0;
+            foreach (Entry e in _entries.Values) sum += 4L * e.Width * e.Height;
+            return sum;
+        }
+    }
+
+    /// <summary>The smallest rectangle outside which every pixel of an RGBA8888 bitmap is the opaque background
+    /// colour; a 1×1 rectangle at the origin when all of it is (a blank screen); the whole bitmap when the background is
+    /// not opaque (the frame's clear colour could not stand for it).</summary>
+    internal static (int X, int Y, int Width, int Height) ContentBounds(SKBitmap bitmap, SKColor background)
+    {
+        int width = bitmap.Width, height = bitmap.Height;
+        if (background.Alpha != 255 || bitmap.ColorType != SKColorType.Rgba8888 || bitmap.RowBytes != 4 * width) return (0, 0, width, height);
+        uint bg = background.Red | ((uint)background.Green << 8) | ((uint)background.Blue << 16) | 0xFF000000u;
+        if (!BitConverter.IsLittleEndian) bg = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(bg);
+        ReadOnlySpan<uint> pixels;
+        unsafe { pixels = new ReadOnlySpan<uint>((void*)bitmap.GetPixels(), width * height); }
+        int top = 0;
+        while (top < height && pixels.Slice(top * width, width).IndexOfAnyExcept(bg) < 0) top++;
+        if (top == height) return (0, 0, 1, 1);
+        int bottom = height - 1;
+        while (pixels.Slice(bottom * width, width).IndexOfAnyExcept(bg) < 0) bottom--;
+        int left = width, right = -1;
+        for (int row = top; row <= bottom; row++)
+        {
+            ReadOnlySpan<uint> line = pixels.Slice(row * width, width);
+            int first = line[..left].IndexOfAnyExcept(bg);
+            if (first >= 0) left = first;
+            int last = line[(right + 1)..].LastIndexOfAnyExcept(bg);
+            if (last >= 0) right = right + 1 + last;
+        }
+        return (left, top, right - left + 1, bottom - top + 1);
+    }
+}

@@ -1,0 +1,117 @@
+using ExperimentRunner.Core.Engine;
+using ExperimentRunner.Core.Events;
+using ExperimentRunner.Core.Paradigm;
+using ExperimentRunner.Core.Planning;
+using ExperimentRunner.Core.Simulation;
+
+namespace ExperimentRunner.Storage.Tests;
+
+/// <summary>
+/// The writer's faster path for simulations (issue 17): a session on the virtual clock waits for the writer instead of
+/// spilling a full ring to the overflow list, the study's mapper is shared, and the checksum is computed eight bytes a
+/// step. What is stored, and what it means, is the same.
+/// </summary>
+public sealed class VirtualClockWriterTests
+{
+    [Fact]
+    public void A_simulated_session_through_a_small_ring_reads_back_equal_to_the_engine_s_events_and_passes_db_check()
+    {
+        string paradigm = Path.Combine(BidsValidatorTests.RepositoryRoot(), "paradigms", "social-feedback-pet.yaml");
+        Plan plan = Planner.Make(ParadigmLoader.Load(paradigm).Paradigm!, new SessionFacts("sub-01", "1", 7));
+        var options = new SessionOptions { SessionId = "sub-01_ses-1_virtual", Mode = "simulate" };
+        var memory = new MemoryEventSink();
+        Assert.Equal(SessionStatus.Completed, Simulator.Run(plan, memory, new SimulationSettings(), options).Result.Status);
+
+        using var temp = new TempFolder();
+        string db = temp.File("study.db");
+        StoreStats stats;
+        // A ring of 1,024 cells: the engine on the virtual clock fills it thousands of times over.
+        using (var store = LiteDbStore.Open(db, options: new StoreOptions { QueueCapacity = 1024 }))
+        {
+            Assert.Equal(SessionStatus.Completed, Simulator.Run(plan, store, new SimulationSettings(), options).Result.Status);
+            Assert.True(store.Flush(TimeSpan.FromSeconds(60)));
+            stats = store.Stats;
+        }
+        Assert.Equal(0, stats.OverflowEvents);
+        Assert.Equal(SimulatedDisplay.VirtualTiming, memory.Info!.Timing);
+
+        using var reader = StudyReader.Open(db);
+        var stored = reader.Events(options.SessionId).Select(e => e.Event).ToList();
+        Assert.DoesNotContain(stored, e => e.Kind == EventKind.Warning);
+        Assert.Equal(memory.Events.Where(e => e.Kind != EventKind.Flip), stored);
+        Assert.Equal(memory.Events.Where(e => e.Kind == EventKind.Flip).Select(e => (e.TimeNs, e.IntendedNs, e.Run)),
+            reader.Flips(options.SessionId).Select(e => (e.TimeNs, e.IntendedNs, e.Run)));
+        Assert.Equal(SimulatedDisplay.VirtualTiming, reader.Session(options.SessionId)!.Info.Timing);
+
+        var check = StudyCheck.Run(reader);
+        Assert.True(check.Healthy, string.Join("\n", check.Problems));
+    }
+
+    [Fact]
+    public void In_a_virtual_clock_session_a_full_ring_waits_for_the_writer_in_order_while_a_real_time_one_spills()
+    {
+        using var temp = new TempFolder();
+        var info = GeneratedSession.Create().Info;
+        Assert.Equal(SimulatedDisplay.VirtualTiming, info.Timing);
+        foreach ((string timing, bool spills) in new[] { (info.Timing, false), ("unsynchronised", true) })
+        {
+            string db = temp.File($"study-{timing}.db");
+            StoreStats stats;
+            using (var store = LiteDbStore.Open(db, options: new StoreOptions { QueueCapacity = 256 }))
+            {
+                store.SessionStarted(info with { Timing = timing });
+                for (int i = 0; i < 20_000; i++)
+                {
+                    var e = new EventRecord { Kind = i % 3 == 0 ? EventKind.Marker : EventKind.Flip, TimeNs = i, Value = i, Run = 1 };
+                    store.Write(in e);
+                }
+                Assert.True(store.Flush(TimeSpan.FromSeconds(60)));
+                stats = store.Stats;
+            }
+            Assert.Equal(spills, stats.OverflowEvents > 0);
+            using var reader = StudyReader.Open(db);
+            var markers = reader.Events(info.SessionId).Where(e => e.Event.Kind == EventKind.Marker).Select(e => e.Event.TimeNs);
+            Assert.Equal(Enumerable.Range(0, 20_000).Where(i => i % 3 == 0).Select(i => (long)i), markers);
+            Assert.Equal(Enumerable.Range(0, 20_000).Where(i => i % 3 != 0).Select(i => (long)i), reader.Flips(info.SessionId).Select(e => e.TimeNs));
+            Assert.Equal(spills, reader.Events(info.SessionId).Any(e => e.Event.Kind == EventKind.Warning));
+        }
+    }
+
+    [Fact]
+    public void The_checksum_equals_zlib_s_crc32_for_every_length_and_offset()
+    {
+        Assert.Equal(0xCBF43926u, Crc32.Compute("123456789"u8));
+        Assert.Equal(0u, Crc32.Compute([]));
+        var bytes = new byte[300];
+        new Random(5).NextBytes(bytes);
+        for (int start = 0; start < 9; start++)
+            for (int length = 0; start + length <= bytes.Length; length++)
+                Assert.Equal(ByteAtATime(bytes.AsSpan(start, length)), Crc32.Compute(bytes.AsSpan(start, length)));
+    }
+
+    /// <summary>The plain table-driven CRC-32 that sealed every record before (the reference).</summary>
+    private static uint ByteAtATime(ReadOnlySpan<byte> bytes)
+    {
+        uint crc = 0xFFFFFFFFu;
+        foreach (byte b in bytes)
+        {
+            uint c = (crc ^ b) & 0xFF;
+            for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+            crc = c ^ (crc >> 8);
+        }
+        return crc ^ 0xFFFFFFFFu;
+    }
+
+    [Fact]
+    public void Writers_and_readers_share_one_mapper_that_maps_a_session_s_provenance_both_ways()
+    {
+        var info = GeneratedSession.Create().Info;
+        Assert.Same(StudyFiles.Mapper, StudyFiles.Mapper);
+        Assert.Equal(info, StudyFiles.ToSessionInfo(StudyFiles.ToDocument(info)));
+        Assert.Equal(StudyFiles.CreateMapper().ToDocument(info), StudyFiles.ToDocument(info));
+        // Many threads at once map the same way.
+        var results = new SessionInfo[8];
+        Parallel.For(0, results.Length, i => results[i] = StudyFiles.ToSessionInfo(StudyFiles.ToDocument(info with { Seed = (ulong)i })));
+        for (int i = 0; i < results.Length; i++) Assert.Equal(info with { Seed = (ulong)i }, results[i]);
+    }
+}
