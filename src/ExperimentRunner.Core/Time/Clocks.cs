@@ -34,13 +34,18 @@ public sealed class MonotonicClock : IClock
 
     public bool IsRealTime => true;
 
-    /// <summary>Sleeps coarsely until about 1.5 ms before the target, then spins: precise without burning a core all the time.</summary>
+    /// <summary>
+    /// Sleeps until about 0.2 ms before the target, then spins: precise without burning a core all the time. On Linux
+    /// the sleep is to the absolute time (<see cref="PreciseSleep"/>); elsewhere coarsely to about 1.5 ms before, then
+    /// yields.
+    /// </summary>
     public void SleepUntil(long targetNs)
     {
         while (true)
         {
             long remaining = targetNs - NowNs;
             if (remaining <= 0) return;
+            if (remaining > 300_000 && PreciseSleep.Until(targetNs - 200_000)) continue;
             if (remaining > 2_000_000) Thread.Sleep(TimeSpan.FromTicks((remaining - 1_500_000) / 100));
             else if (remaining > 200_000) Thread.Yield();
             else Thread.SpinWait(20);
