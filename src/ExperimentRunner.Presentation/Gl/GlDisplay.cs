@@ -67,7 +67,7 @@ public sealed record RefreshMeasurement(long MedianIntervalNs, long DrawOnlyNs, 
 /// (glFinish) and timestamps the flip with the run clock. <see cref="Show"/> and <see cref="Flip"/> allocate nothing
 /// and do no I/O. All calls must come from the thread that created it (GL contexts are per thread).
 /// </summary>
-public sealed class GlDisplay : IDisplay
+public sealed partial class GlDisplay : IDisplay
 {
     private static readonly string[] RequiredFunctions =
     [
@@ -250,6 +250,7 @@ public sealed class GlDisplay : IDisplay
         _current = entry;
         CurrentKey = scene.Key;
         _state = state;
+        NotePhotodiodeOnset(scene);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -261,6 +262,7 @@ public sealed class GlDisplay : IDisplay
     {
         MakeCurrent();
         Draw();
+        DrawPhotodiodePatch();
         Sdl.GlSwapWindow(_window);
         _gl.Finish();
         if (!_paced) return _clock.NowNs;
@@ -379,6 +381,7 @@ public sealed class GlDisplay : IDisplay
         ThrowIfDisposed();
         MakeCurrent();
         Draw();
+        DrawPhotodiodePatch();
         _gl.Finish();
         int w = _drawableW, h = _drawableH;
         var raw = new byte[w * h * 4];
