@@ -99,6 +99,9 @@ public sealed class AudioOnsetProbe : IDisposable
     /// <summary>Ends the watch and gives taken − scheduled for each sound that was taken, ms.</summary>
     public AudioOnsetResult Result(string loopback)
     {
+        // The last sound may still be in the queue: give the device half a second to take it.
+        long until = _clock.NowNs + 500_000_000;
+        while (_watching >= 0 && _clock.NowNs < until) Thread.Sleep(1);
         _watching = -1;
         var delays = new List<double>();
         for (int i = 0; i < _asked.Length; i++)
