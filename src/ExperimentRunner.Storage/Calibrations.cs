@@ -40,6 +40,8 @@ public sealed record DisplayCalibration
     public double AudioSdMs { get; init; } = double.NaN;
     /// <summary>The device buffer after the queue, ms.</summary>
     public double AudioBufferMs { get; init; } = double.NaN;
+    /// <summary>The out → in loopback's result in words (clicks heard and their delay, or why it was not measured).</summary>
+    public string AudioLoopback { get; init; } = "";
     /// <summary>pass or FAIL against <see cref="Limits"/>.</summary>
     public required string Verdict { get; init; }
     /// <summary>The limits it was judged against, in words.</summary>
@@ -57,7 +59,7 @@ public sealed record DisplayCalibration
         ["machine"] = Machine, ["measuredUtc"] = MeasuredUtc, ["displayMode"] = DisplayMode, ["displaySize"] = DisplaySize,
         ["refreshHz"] = RefreshHz, ["timing"] = Timing, ["renderer"] = Renderer, ["sensor"] = Sensor, ["flashes"] = Flashes,
         ["missed"] = Missed, ["lagMeanMs"] = LagMeanMs, ["lagSdMs"] = LagSdMs, ["clicks"] = Clicks, ["audioDriver"] = AudioDriver,
-        ["audioMeanMs"] = AudioMeanMs, ["audioSdMs"] = AudioSdMs, ["audioBufferMs"] = AudioBufferMs, ["verdict"] = Verdict, ["limits"] = Limits,
+        ["audioMeanMs"] = AudioMeanMs, ["audioSdMs"] = AudioSdMs, ["audioBufferMs"] = AudioBufferMs, ["audioLoopback"] = AudioLoopback, ["verdict"] = Verdict, ["limits"] = Limits,
     };
 
     internal static DisplayCalibration? FromDocument(BsonDocument d)
@@ -71,7 +73,7 @@ public sealed record DisplayCalibration
             Machine = S(d, "machine"), MeasuredUtc = S(d, "measuredUtc"), DisplayMode = S(d, "displayMode"), DisplaySize = S(d, "displaySize"),
             RefreshHz = D(d, "refreshHz"), Timing = S(d, "timing"), Renderer = S(d, "renderer"), Sensor = S(d, "sensor"), Flashes = I(d, "flashes"),
             Missed = I(d, "missed"), LagMeanMs = D(d, "lagMeanMs"), LagSdMs = D(d, "lagSdMs"), Clicks = I(d, "clicks"), AudioDriver = S(d, "audioDriver"),
-            AudioMeanMs = D(d, "audioMeanMs"), AudioSdMs = D(d, "audioSdMs"), AudioBufferMs = D(d, "audioBufferMs"), Verdict = S(d, "verdict"), Limits = S(d, "limits"),
+            AudioMeanMs = D(d, "audioMeanMs"), AudioSdMs = D(d, "audioSdMs"), AudioBufferMs = D(d, "audioBufferMs"), AudioLoopback = S(d, "audioLoopback"), Verdict = S(d, "verdict"), Limits = S(d, "limits"),
         };
     }
 }

@@ -44,7 +44,7 @@ public static partial class TimingTestCommands
         {
             Device = new Option<string?>("--photodiode") { Description = $"The light sensor over the patch: {PhotodiodeSpec.Grammar}. Serial sensors send '1' when the patch turns light and '0' when it turns dark." },
             Flashes = new Option<int>("--flashes") { Description = "Flashes of the patch (white, then black), on a fixed schedule.", DefaultValueFactory = _ => 100 },
-            Audio = new Option<bool>("--audio") { Description = "Also play a click at each flash and measure when its first sample leaves SDL's queue (and a loopback where a capture device exists)." },
+            Audio = new Option<bool>("--audio") { Description = "Also play a click at each flash and measure when its first sample leaves SDL's queue; then, where a capture device exists, 10 clicks out → in (a loopback cable or a microphone)." },
             IntervalMs = new Option<double>("--interval") { Description = "One flash's cycle, ms (white for the first half).", DefaultValueFactory = _ => 200 },
             Corner = new Option<string>("--photodiode-corner") { Description = "Where the patch is: top-left, top-right, bottom-left or bottom-right.", DefaultValueFactory = _ => "top-left" },
             Size = new Option<int>("--photodiode-size") { Description = "The patch's side, pixels.", DefaultValueFactory = _ => PhotodiodePatch.DefaultSizePx },
@@ -145,8 +145,9 @@ public static partial class TimingTestCommands
         {
             throw new UserFacingException($"timing-test: {e.Message}; nothing was stored", ExitCodes.Failure);
         }
-        string loopback = withAudio ? (SdlAudio.HasCaptureDevice() ? "a capture device exists; the out → in loopback is not measured by this version" : "no capture device here (not measured)") : "";
-        AudioOnsetResult? sound = probe?.Result(loopback);
+        AudioOnsetResult? sound = probe?.Result("");
+        // The loopback after the flashes, one click at a time (it needs the quiet between them).
+        if (audio is not null && sound is not null) sound = sound with { Loopback = AudioLoopback.Measure(audio, clock, 10, "click").Describe() };
 
         bool lagOk = result.Seen >= 2 && result.SdMs <= maxSd, missOk = result.Missed <= maxMissed;
         bool audioOk = sound is null || (sound.QueueDelaysMs.Length >= 2 && sound.SdMs <= maxAudioSd);
@@ -180,7 +181,7 @@ public static partial class TimingTestCommands
             DisplaySize = $"{display.Size.Width}x{display.Size.Height}", RefreshHz = display.RefreshHz, Timing = display.Timing,
             Renderer = display.Renderer, Sensor = $"{spec.Text}: {sensor.Description}", Flashes = result.Flashes, Missed = result.Missed,
             LagMeanMs = result.MeanMs, LagSdMs = result.SdMs, Clicks = sound?.Sounds ?? 0, AudioDriver = sound?.Driver ?? "",
-            AudioMeanMs = sound?.MeanMs ?? double.NaN, AudioSdMs = sound?.SdMs ?? double.NaN, AudioBufferMs = sound?.BufferMs ?? double.NaN,
+            AudioMeanMs = sound?.MeanMs ?? double.NaN, AudioSdMs = sound?.SdMs ?? double.NaN, AudioBufferMs = sound?.BufferMs ?? double.NaN, AudioLoopback = sound?.Loopback ?? "",
             Verdict = pass ? "pass" : "FAIL", Limits = limits,
         };
         using (LiteDbStore store = SessionCommands.OpenStore(dbPath))
