@@ -105,6 +105,17 @@ public class PhotodiodeTimingTests
     }
 
     [Fact]
+    public void AFileThatIsNotAStudyIsRefusedBeforeTheMeasurementAndLeftAsItWas()
+    {
+        string db = Exrun.Temp("notes.db");
+        File.WriteAllText(db, "my notes");
+        var r = Exrun.Run("timing-test", "--display", "offscreen", "--photodiode", "sim", "--flashes", "1000", "--db", db);
+        Assert.Equal(2, r.ExitCode);
+        Assert.DoesNotContain("flashes of a", r.Out);
+        Assert.Equal("my notes", File.ReadAllText(db));
+    }
+
+    [Fact]
     public void ASerialSensorThatDoesNotExistIsADeviceFailure()
     {
         string db = Exrun.Temp("study.db");

@@ -88,6 +88,9 @@ public static partial class TimingTestCommands
             throw new UserFacingException("--machine: a name of 1 to 64 printable characters", ExitCodes.Invalid);
         string machine = machineName?.Trim() ?? Core.Privacy.MachineLabel.Current;
         string dbPath = parse.GetValue(o.Db)!;
+        // A study that cannot take the result is refused before the measurement, not after it.
+        try { StudyFiles.CheckBeforeWriting(Path.GetFullPath(dbPath), StudyFiles.PasswordFromEnvironment()); }
+        catch (StudyOpenException e) { throw StorageCommands.Explain(e); }
         var mode = GlDisplayOptions.ParseMode(displayKind);
         bool withAudio = parse.GetValue(o.Audio);
 
