@@ -49,7 +49,7 @@ public static class RigPreflight
         }
     }
 
-    /// <summary>Plays <paramref name="clips"/> silent 10 ms clips 40 ms apart and times each one's first sample leaving the queue.</summary>
+    /// <summary>Plays <paramref name="clips"/> silent 10 ms clips one after the other and times each one's first sample leaving the queue.</summary>
     public static AudioOnsetResult Measure(SdlAudio audio, IClock clock, int clips)
     {
         audio.PreloadSamples("preflight-silence", new float[audio.SampleRate / 100 * audio.Channels]);
@@ -57,7 +57,9 @@ public static class RigPreflight
         for (int i = 0; i < clips; i++)
         {
             probe.Play(i, "preflight-silence");
-            clock.SleepUntil(clock.NowNs + 40_000_000);
+            // One clip at a time: the next play clears the queue, so it waits for this one (at most half a second).
+            probe.WaitTaken(i, 500_000_000);
+            clock.SleepUntil(clock.NowNs + 20_000_000);
         }
         return probe.Result("");
     }

@@ -96,6 +96,14 @@ public sealed class AudioOnsetProbe : IDisposable
         _watching = index;
     }
 
+    /// <summary>Waits (sleeping) until sound <paramref name="index"/> has been taken, at most <paramref name="timeoutNs"/>; true when it was.</summary>
+    public bool WaitTaken(int index, long timeoutNs)
+    {
+        long until = _clock.NowNs + timeoutNs;
+        while (Volatile.Read(ref _taken[index]) == 0 && _clock.NowNs < until) Thread.Sleep(1);
+        return Volatile.Read(ref _taken[index]) != 0;
+    }
+
     /// <summary>Ends the watch and gives taken − scheduled for each sound that was taken, ms.</summary>
     public AudioOnsetResult Result(string loopback)
     {

@@ -11,7 +11,7 @@ public sealed partial class GlDisplay
     private SceneSpec? _patchScene;
     private bool _patchLight;
     private int _patchState; // 0 not looked at yet, 1 off, 2 on
-    private bool[] _patchMarks = [];
+    private uint _patchMarks; // bit k: a screen of SceneKind k turns the patch over
     private PixelRect _patchRect;
 
     /// <summary>
@@ -46,9 +46,9 @@ public sealed partial class GlDisplay
             _patchState = 1;
             return;
         }
-        var kinds = Enum.GetValues<SceneKind>();
-        _patchMarks = new bool[kinds.Max(k => (int)k) + 1];
-        foreach (var k in kinds) _patchMarks[(int)k] = patch.Marks(k);
+        // No allocation here: the first Show of a session may be the first look.
+        for (int k = 0; k < 32; k++)
+            if (Enum.IsDefined((SceneKind)k) && patch.Marks((SceneKind)k)) _patchMarks |= 1u << k;
         (int x, int y, int side) = patch.Rect(Size.Width, Size.Height);
         _patchRect = new PixelRect(x, y, side, side);
         _patchState = 2;
@@ -60,7 +60,7 @@ public sealed partial class GlDisplay
         if (ReferenceEquals(scene, _patchScene) || !PatchOn) return;
         _patchScene = scene;
         int kind = (int)scene.Kind;
-        if (kind < _patchMarks.Length && _patchMarks[kind]) _patchLight = !_patchLight;
+        if (kind is >= 0 and < 32 && (_patchMarks & (1u << kind)) != 0) _patchLight = !_patchLight;
     }
 
     /// <summary>Draws the patch over the frame just drawn; nothing when it is off. Allocation-free.</summary>
