@@ -23,6 +23,8 @@ public sealed partial class LiteDbStore
         public SessionInfo? Start { get; } = start;
         public SessionEnd? End { get; } = end;
         public IReadOnlyList<(string StimFile, byte[] Data)>? Files { get; init; }
+        /// <summary>Any other study-level record to store on the writer thread (a calibration).</summary>
+        public Action? Store { get; init; }
         public ManualResetEventSlim Done { get; } = new(false);
         public string? Error { get; set; }
     }
@@ -39,6 +41,7 @@ public sealed partial class LiteDbStore
         try
         {
             if (op.Files is not null) StoreStimulusFiles(op.Files);
+            op.Store?.Invoke();
             if (op.Start is not null) StoreStart(op.Start);
             if (op.End is not null) StoreEnd(op.End);
             _log.Flush(flushToDisk: _options.FsyncLog);

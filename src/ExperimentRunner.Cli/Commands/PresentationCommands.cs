@@ -46,13 +46,15 @@ public static class PresentationCommands
         var condition = new Option<string?>("--condition") { Description = "Feedback condition (default: by index)." };
         var output = new Option<string>("--out") { Description = "PNG file to write (a folder with --all).", Required = true };
         var noGl = new Option<bool>("--no-gl") { Description = "Compose with Skia only (no OpenGL)." };
+        var patch = new Option<bool>("--photodiode-patch") { Description = "Show the photodiode patch, as run --photodiode-patch draws it (a paradigm's display.photodiode shows anyway)." };
         var command = new Command("preview", "Renders a screen of a paradigm (or every screen, --all) to PNG, offscreen, as the participant would see it.")
         {
-            file, screen, all, index, condition, output, noGl,
+            file, screen, all, index, condition, output, noGl, patch,
         };
         command.SetAction(parse =>
         {
             var paradigm = ParadigmCommands.LoadOrThrow(parse.GetValue(file)!);
+            if (parse.GetValue(patch)) paradigm = paradigm with { Display = Operator.RigPreflight.Style(paradigm.Display, true) };
             int i = parse.GetValue(index);
             if (i < 0) throw new UserFacingException("--index must be 0 or more", ExitCodes.Invalid);
             string? name = parse.GetValue(screen);

@@ -71,6 +71,7 @@ public static class ReportCommands
                 Console.Out.WriteLine($"report of session {chosen.SessionId} ({chosen.Status}{(chosen.Reason is { } why && chosen.Status != "completed" ? ": " + why : "")}): {QcIndex.Word(qc.Verdict)}");
                 foreach (RunQc r in qc.Runs)
                     Console.Out.WriteLine($"  run {r.Run}: {QcIndex.Word(r.Verdict)}; missed frames {r.MissedFrames}, missing pulses {r.MissingPulses}, |onset error| p99 {r.Onsets.AbsP99Ms:0.000} ms");
+                Console.Out.WriteLine(qc.Calibration is { } cal ? $"  display calibration: {cal.Describe()}" : "  display calibration: none for this machine (exrun timing-test --photodiode)");
                 Console.Out.WriteLine($"  wrote {result.Files.Count} files; open {Path.Combine(dir, QcIndex.HtmlName)}");
             }
             return ExitCodes.Ok;

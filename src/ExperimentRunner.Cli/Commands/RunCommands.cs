@@ -50,6 +50,8 @@ public static class RunCommands
         public int? Run { get; init; }
         /// <summary>Run the frame loop under SCHED_FIFO (real GPUs; with a software renderer it starves the renderer's threads).</summary>
         public bool RealtimePriority { get; init; }
+        /// <summary>--photodiode-patch: draw the photodiode patch even where the paradigm does not declare one (issue 18).</summary>
+        public bool PhotodiodePatch { get; init; }
         public string? ParticipantPhoto { get; init; }
         /// <summary>--stimulus NAME=PATH: the paradigm's per-session stimuli (asked for at a terminal when missing).</summary>
         public IReadOnlyList<string> Stimuli { get; init; } = [];
@@ -80,9 +82,10 @@ public static class RunCommands
         var runOption = new Option<int?>("--run") { Description = "Start at this scan run (later runs of a multi-run session); the selection comes from the participant's earlier record in --db." };
         var stimulus = SessionStimulusArguments.Option();
         var priority = new Option<bool>("--realtime-priority") { Description = "Run the frame loop under the real-time FIFO scheduler (needs root or CAP_SYS_NICE; for real GPUs, not software rendering)." };
+        var patch = new Option<bool>("--photodiode-patch") { Description = "Draw the photodiode patch (display.photodiode's corner and size, else top-left, 50 px), turned over at each screen's onset, for a light sensor." };
         var command = new Command("run", "A real session in real time: preflight, then the paradigm on the participant's screen, with the operator's live view.")
         {
-            file, participant, session, db, display, monitor, scanner, markers, maxSeconds, responder, arm, overrides, photo, skip, priority, runOption, stimulus,
+            file, participant, session, db, display, monitor, scanner, markers, maxSeconds, responder, arm, overrides, photo, skip, priority, runOption, stimulus, patch,
         };
         command.SetAction(parse =>
         {
@@ -114,6 +117,7 @@ public static class RunCommands
                 RealtimePriority = parse.GetValue(priority),
                 Run = parse.GetValue(runOption),
                 Stimuli = parse.GetValue(stimulus) ?? [],
+                PhotodiodePatch = parse.GetValue(patch),
             };
             return Execute(request, AnsiConsole.Console);
         });
@@ -186,7 +190,7 @@ public static class RunCommands
         GlDisplay? display = null;
         try
         {
-            display = new GlDisplay(paradigm.Display, new GlDisplayOptions { Mode = mode, Monitor = r.Monitor, Title = "ExperimentRunner" }, clock);
+            display = new GlDisplay(RigPreflight.Style(paradigm.Display, r.PhotodiodePatch), new GlDisplayOptions { Mode = mode, Monitor = r.Monitor, Title = "ExperimentRunner" }, clock);
             double expected = paradigm.Display.ExpectedRefreshHz;
             string found = $"{display.Size.Width}x{display.Size.Height}, {display.RefreshHz:0.00} Hz measured, {display.Timing} ({display.VideoDriver}; {display.Renderer})";
             if (display.Timing != "vsync")
@@ -224,6 +228,8 @@ public static class RunCommands
             pre.Fail("input path", e.Message, "check SDL2 (libsdl2-2.0-0) and the display");
         }
 
+        RigPreflight.Patch(pre, RigPreflight.Style(paradigm.Display, r.PhotodiodePatch), display);
+        RigPreflight.AudioOnset(pre, paradigm, mode, clock);
         console.Write(pre.ToTable());
         var blocking = pre.Blocking(r.Overrides);
         if (blocking.Count > 0 || store == null || display == null || trigger == null || keys == null)

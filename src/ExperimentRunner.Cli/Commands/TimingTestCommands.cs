@@ -12,10 +12,10 @@ using Spectre.Console;
 namespace ExperimentRunner.Cli.Commands;
 
 /// <summary>
-/// timing-test: measurements of this machine's timing paths anyone can run, each behind its own option (today
-/// <c>--keys N</c>; a photodiode or audio loop-back measurement is one more option and one more method here).
+/// timing-test: measurements of this machine's timing paths anyone can run, each behind its own option
+/// (<c>--keys N</c>; <c>--photodiode DEVICE</c> with <c>--audio</c>: TimingTestCommands.Photodiode.cs).
 /// </summary>
-public static class TimingTestCommands
+public static partial class TimingTestCommands
 {
     public static IEnumerable<Command> Create()
     {
@@ -31,23 +31,34 @@ public static class TimingTestCommands
         var key = new Option<string>("--key") { Description = "The key pressed.", DefaultValueFactory = _ => "5" };
         var input = new Option<string>("--input") { Description = "xinput2 (keys stamped on arrival, as run uses) or frame-polled (SDL's queue after each flip, the fallback; needs --display window).", DefaultValueFactory = _ => InputTimings.XInput2 };
         input.AcceptOnlyFromAmong(InputTimings.XInput2, InputTimings.FramePolled);
-        var display = new Option<string>("--display") { Description = "paced (flips paced on the clock, no GL) or window (an SDL window on the X server).", DefaultValueFactory = _ => "paced" };
-        display.AcceptOnlyFromAmong("paced", "window");
+        var display = new Option<string?>("--display") { Description = "keys: paced (flips paced on the clock, no GL; the default) or window (an SDL window on the X server); photodiode: fullscreen (the default), window or offscreen." };
+        display.AcceptOnlyFromAmong("paced", "window", "fullscreen", "offscreen");
         var refresh = new Option<double>("--refresh") { Description = "Refresh rate of the paced display, Hz.", DefaultValueFactory = _ => 60 };
         var seed = new Option<int>("--seed") { Description = "Seeds the moments of the presses.", DefaultValueFactory = _ => 1 };
         var priority = new Option<bool>("--realtime-priority") { Description = "Run the key reader under the real-time FIFO scheduler, as run --realtime-priority does (root or CAP_SYS_NICE)." };
-        var command = new Command("timing-test", "Measure this machine's timing paths (keys today): figures for the benchmark README, not a session.")
+        var photodiode = PhotodiodeOptions.Create();
+        var command = new Command("timing-test", "Measure this machine's timing paths: key stamping (--keys), the display's light onsets with a photodiode (--photodiode) and sound onsets (--audio); not a session.")
         {
             keys, key, input, display, refresh, seed, priority,
         };
+        photodiode.AddTo(command);
         command.SetAction(parse =>
         {
+            if (parse.GetValue(photodiode.Device) is { } sensor)
+            {
+                if (parse.GetValue(keys) != 0) throw new UserFacingException("--keys and --photodiode are separate measurements: run one at a time", ExitCodes.Invalid);
+                return Photodiode(AnsiConsole.Console, sensor, parse.GetValue(display) ?? "fullscreen", parse.GetValue(refresh), parse, photodiode);
+            }
+            if (parse.GetValue(photodiode.Audio))
+                throw new UserFacingException("--audio goes with --photodiode (its clicks are played with the flashes)", ExitCodes.Invalid);
             int n = parse.GetValue(keys);
-            if (n <= 0) throw new UserFacingException("nothing to measure: give --keys N (N above 0)", ExitCodes.Invalid);
+            if (n <= 0) throw new UserFacingException("nothing to measure: give --keys N (N above 0) or --photodiode DEVICE", ExitCodes.Invalid);
             if (n > 100_000) throw new UserFacingException("--keys: at most 100000 presses", ExitCodes.Invalid);
             double hz = parse.GetValue(refresh);
             if (hz is < 10 or > 1000) throw new UserFacingException("--refresh must be from 10 to 1000 Hz", ExitCodes.Invalid);
-            return Keys(AnsiConsole.Console, n, parse.GetValue(key)!, parse.GetValue(input)!, parse.GetValue(display)!, hz, parse.GetValue(seed), parse.GetValue(priority));
+            string keysDisplay = parse.GetValue(display) ?? "paced";
+            if (keysDisplay is not ("paced" or "window")) throw new UserFacingException($"--keys takes --display paced or window, not {keysDisplay}", ExitCodes.Invalid);
+            return Keys(AnsiConsole.Console, n, parse.GetValue(key)!, parse.GetValue(input)!, keysDisplay, hz, parse.GetValue(seed), parse.GetValue(priority));
         });
         return command;
     }

@@ -10,7 +10,7 @@ public static partial class ParadigmLoader
         private DisplayStyle BindDisplay(MapReader top)
         {
             var r = new MapReader(top.Node("display"), "display", d, _start,
-                "background", "foreground", "accent", "refresh_hz", "font", "font_size", "width", "height", "fixation_size");
+                "background", "foreground", "accent", "refresh_hz", "font", "font_size", "width", "height", "fixation_size", "photodiode");
             string font = Path.Combine(stimuliRoot, "fonts", "DejaVuSans.ttf");
             if (r.Has("font"))
             {
@@ -35,6 +35,7 @@ public static partial class ParadigmLoader
                 Width = r.Int("width", 1920, 320, 7680),
                 Height = r.Int("height", 1080, 240, 4320),
                 FixationSize = r.Int("fixation_size", 40, 4, 400),
+                Photodiode = BindPhotodiode(r),
             };
         }
 

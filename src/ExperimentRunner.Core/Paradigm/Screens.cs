@@ -83,4 +83,6 @@ public sealed record DisplayStyle
     public double ExpectedRefreshHz { get; init; } = 60;
     /// <summary>Fixation cross arm length in pixels at 1080 height.</summary>
     public int FixationSize { get; init; } = 40;
+    /// <summary>The photodiode patch (<c>display.photodiode</c>), or null: none.</summary>
+    public PhotodiodePatch? Photodiode { get; init; }
 }

@@ -26,7 +26,7 @@ public sealed record SdlAudioOptions
 /// queue; the device's thread plays it within one buffer), then returns the run-clock time. No allocation, decoding
 /// or I/O in Play. The device runs from the start (silence when nothing is queued), so a sound needs no warm-up.
 /// </summary>
-public sealed class SdlAudio : IAudio
+public sealed partial class SdlAudio : IAudio
 {
     private readonly IClock _clock;
     private readonly uint _device;

@@ -257,6 +257,7 @@ public sealed partial class GlDisplay : IDisplay
         _current = entry;
         CurrentKey = scene.Key;
         _state = state;
+        NotePhotodiodeOnset(scene);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -268,6 +269,7 @@ public sealed partial class GlDisplay : IDisplay
     {
         MakeCurrent();
         Draw();
+        DrawPhotodiodePatch();
         Sdl.GlSwapWindow(_window);
         _gl.Finish();
         if (!_paced) return _clock.NowNs;
@@ -393,6 +395,7 @@ public sealed partial class GlDisplay : IDisplay
         MakeCurrent();
         _renderer.Invalidate();
         Draw();
+        DrawPhotodiodePatch();
         return ReadBack();
     }
 

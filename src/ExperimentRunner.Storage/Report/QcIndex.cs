@@ -116,6 +116,11 @@ public static class QcIndex
     private static string F(double v, string format = "0.000") =>
         double.IsNaN(v) ? "n/a" : v.ToString(format, CultureInfo.InvariantCulture);
 
+    /// <summary>The machine's latest photodiode calibration beside the mega-study's Linux figures.</summary>
+    private static string CalibrationText(DisplayCalibration? c) => c is null
+        ? "none for this machine in the study (measure one: exrun timing-test --photodiode DEVICE --db THIS_STUDY)"
+        : c.Describe() + "; Bridges et al. 2020, Psychtoolbox on Linux: light − flip 4.5 ms, SD 0.18 ms; sound −0.7 ms, SD 0.17 ms";
+
     private static IEnumerable<Block> Blocks(SessionQc qc, IReadOnlyList<QcPlot> plots)
     {
         var info = qc.Session.Info;
@@ -143,6 +148,7 @@ public static class QcIndex
             new[] { "scanner", info.RepetitionTimeS > 0 ? $"{info.Modality}, nominal TR {F(info.RepetitionTimeS, "0.###")} s" : $"{info.Modality}, no TR" },
             new[] { "trigger", string.IsNullOrEmpty(info.Trigger) ? "n/a" : info.Trigger },
             new[] { "display", string.IsNullOrEmpty(info.DisplayResolution) ? "n/a" : info.DisplayResolution },
+            new[] { "display calibration", CalibrationText(qc.Calibration) },
         };
         yield return new Table(["what", "value"], rows);
 

@@ -89,6 +89,8 @@ public sealed class SessionQc
     public required int MissedFramesOutsideRuns { get; init; }
     /// <summary>Where the session's response stamps fall in the frame (<see cref="TimingQc.KeyPhase"/>); null without responses.</summary>
     public KeyPhaseStats? KeyStamps { get; init; }
+    /// <summary>The latest photodiode calibration of the session's machine (<c>timing-test --photodiode</c>), or null.</summary>
+    public DisplayCalibration? Calibration { get; init; }
     /// <summary>The worst verdict of the runs; pass when there are none.</summary>
     /// <summary>Accuracy and response time per condition over the session's scored screens (<c>correct:</c>); empty when none.</summary>
     public IReadOnlyList<Export.ConditionAccuracy> Accuracy { get; init; } = [];
@@ -119,6 +121,7 @@ public static partial class TimingQc
             MissedFramesOutsideRuns = events.Count(e => e.Event.Kind == EventKind.MissedFrame && e.Event.Run <= 0),
             Accuracy = Export.Scoring.ByCondition(assembly.Trials),
             KeyStamps = KeyPhase(events, chunks, periodNs),
+            Calibration = reader.LatestCalibration(session.Info.Machine, session.Info.StartedUtc),
         };
     }
 
