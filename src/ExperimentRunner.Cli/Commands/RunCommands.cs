@@ -230,6 +230,8 @@ public static class RunCommands
 
         RigPreflight.Patch(pre, RigPreflight.Style(paradigm.Display, r.PhotodiodePatch), display);
         RigPreflight.AudioOnset(pre, paradigm, mode, clock);
+        var (prejitted, prejitTook) = FramePathPrejit.Run(new[] { typeof(SessionRunner), typeof(GlDisplay), typeof(LiteDbStore), typeof(TriggerSources), typeof(RunCommands) }.Select(t => t.Assembly));
+        pre.Pass("frame path compiled", $"{prejitted:N0} methods in {prejitTook.TotalSeconds:0.0} s, of ExperimentRunner compiled before the first flip, not inside a frame");
         console.Write(pre.ToTable());
         var blocking = pre.Blocking(r.Overrides);
         if (blocking.Count > 0 || store == null || display == null || trigger == null || keys == null)
