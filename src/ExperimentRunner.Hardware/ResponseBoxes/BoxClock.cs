@@ -93,12 +93,16 @@ public sealed class BoxClock
     /// <summary>The run-clock time of box time <paramref name="boxMs"/>, with the drift estimated so far.</summary>
     public long ToRunClock(uint boxMs)
     {
-        double boxNs = boxMs * 1e6;
+        double boxNs = Middle(boxMs);
         if (_syncs == 0) return AnchorNs + (long)Math.Round(boxNs * (1 + Slope));
         // Timer queries: the line through them (its offset alone after the first).
         double slope = Implausible ? 0 : SyncSlope;
         return AnchorNs + (long)Math.Round(boxNs + _syncMeanY + slope * (boxNs - _syncMeanX));
     }
+
+    /// <summary>The box time a reading stands for, ns from the reset: the timer counts whole milliseconds, so a reading
+    /// of T means T to T + 1 ms after it; the middle is the unbiased guess.</summary>
+    private static double Middle(uint boxMs) => boxMs * 1e6 + 0.5e6;
 
     /// <summary>The slope of the timer queries' line once they span <see cref="MinSpanNs"/>; 0 before.</summary>
     private double SyncSlope => _syncs >= 2 && _syncM2x > 0 && _syncMaxX - _syncMinX >= MinSpanNs ? _syncCxy / _syncM2x : 0;
@@ -107,7 +111,7 @@ public sealed class BoxClock
     /// round trip (<paramref name="midNs"/>). Queries are exact to half their round trip, far better than presses.</summary>
     public void AddQuery(uint boxMs, long midNs)
     {
-        double x = boxMs * 1e6 + 0.5e6; // the timer counts whole ms: its reading's middle
+        double x = Middle(boxMs);
         double y = midNs - AnchorNs - x;
         _syncs++;
         double dx = x - _syncMeanX;
@@ -124,7 +128,7 @@ public sealed class BoxClock
     /// <summary>Adds a press: the box's time and our arrival stamp; updates the estimate.</summary>
     public void Add(uint boxMs, long arrivalNs)
     {
-        double x = boxMs * 1e6;
+        double x = Middle(boxMs);
         double y = arrivalNs - AnchorNs - x;
         _n++;
         double dx = x - _meanX;

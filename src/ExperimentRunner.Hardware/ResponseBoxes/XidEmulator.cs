@@ -31,6 +31,9 @@ public sealed class XidEmulator : IDisposable
     /// <summary>Whether it answers the base-timer query (e3), as XID 2 boxes do; false plays an older box.</summary>
     public bool AnswersTimerQueries { get; set; } = true;
 
+    /// <summary>Whether it answers the protocol and product queries; false plays a box in the wrong mode or a dead one.</summary>
+    public bool AnswersProtocol { get; set; } = true;
+
     /// <summary>How many timer queries (e3) it answered.</summary>
     public int Queries => Volatile.Read(ref _queries);
 
@@ -184,6 +187,7 @@ public sealed class XidEmulator : IDisposable
 
     private void Answer(ReadOnlySpan<byte> command)
     {
+        if (!AnswersProtocol) return;
         if (command.SequenceEqual(XidProtocol.QueryProtocol)) SendRaw("_xid0"u8);
         else if (command.SequenceEqual(XidProtocol.QueryProductId)) SendRaw("2"u8);
         else if (command.SequenceEqual(XidProtocol.QueryProductName)) SendRaw(System.Text.Encoding.ASCII.GetBytes(ProductName + "\r\n"));

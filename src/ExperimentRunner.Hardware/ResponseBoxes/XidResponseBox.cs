@@ -161,14 +161,13 @@ public sealed partial class XidResponseBox : IDisposable
         string product = name.Length > 0 ? name : idLength == 1 ? XidProtocol.ProductName(answer[0]) : "product unknown (no answer to _d1/_d2)";
         Align(port, bestRtt);
         // XID 2 boxes answer the base-timer query: then the clock is checked against ours every few seconds.
-        long asked = _clock.NowNs;
         Write(port, XidProtocol.QueryBaseTimer);
         int got = ReadAnswer(port, answer, XidProtocol.TimerAnswerLength, 300);
         long answered = _clock.NowNs;
         if (got == XidProtocol.TimerAnswerLength && answer[0] == XidProtocol.TimerAnswer && answer[1] == (byte)'3')
         {
+            // A probe only: read just after the reset, its reading says no more than the anchor does.
             _answersQueries = true;
-            lock (_clockLock) _boxClock.AddQuery(System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(answer[2..]), asked + (answered - asked) / 2);
             _lastQueryNs = answered;
         }
         return product;

@@ -64,7 +64,7 @@ public sealed class XidSimulatedInput : IInput
             _sent += sent;
             long start = Stopwatch.GetTimestamp();
             var spin = new SpinWait();
-            while (_box.Decoded + _box.FloodDropped < _sent && _box.Fault is null && Stopwatch.GetElapsedTime(start).TotalSeconds < 2) spin.SpinOnce();
+            while (_box.Decoded < _sent && _box.Fault is null && Stopwatch.GetElapsedTime(start).TotalSeconds < 2) spin.SpinOnce();
         }
         long now = _clock.NowNs;
         if (!_clock.IsRealTime && (_lastQueryNs == long.MinValue || now - _lastQueryNs >= XidResponseBox.QueryIntervalNs))
