@@ -4,6 +4,7 @@ using ExperimentRunner.Core.Devices;
 using ExperimentRunner.Core.Paradigm;
 using ExperimentRunner.Core.Simulation;
 using ExperimentRunner.Core.Time;
+using ExperimentRunner.Core.Vocabulary;
 using ExperimentRunner.Presentation;
 using ExperimentRunner.Presentation.Gl;
 using ExperimentRunner.Presentation.Input;
@@ -36,12 +37,16 @@ public static class TimingTestCommands
         var refresh = new Option<double>("--refresh") { Description = "Refresh rate of the paced display, Hz.", DefaultValueFactory = _ => 60 };
         var seed = new Option<int>("--seed") { Description = "Seeds the moments of the presses.", DefaultValueFactory = _ => 1 };
         var priority = new Option<bool>("--realtime-priority") { Description = "Run the key reader under the real-time FIFO scheduler, as run --realtime-priority does (root or CAP_SYS_NICE)." };
+        var responseBox = ResponseBoxArguments.Option();
+        responseBox.Description = $"Check a response box instead: {ResponseBoxSpec.Grammar} (xid-sim: a simulated one). Shows what it is, its clock's alignment and drift, and how late its presses arrive.";
+        var boxPresses = new Option<int>("--presses") { Description = "With --response-box: presses to wait for (a real box: pressed by you).", DefaultValueFactory = _ => 20 };
         var command = new Command("timing-test", "Measure this machine's timing paths (keys today): figures for the benchmark README, not a session.")
         {
-            keys, key, input, display, refresh, seed, priority,
+            keys, key, input, display, refresh, seed, priority, responseBox, boxPresses,
         };
         command.SetAction(parse =>
         {
+            if (parse.GetValue(responseBox) is { } box) return TimingTestResponseBox.Run(AnsiConsole.Console, box, parse.GetValue(boxPresses), 120);
             int n = parse.GetValue(keys);
             if (n <= 0) throw new UserFacingException("nothing to measure: give --keys N (N above 0)", ExitCodes.Invalid);
             if (n > 100_000) throw new UserFacingException("--keys: at most 100000 presses", ExitCodes.Invalid);

@@ -105,7 +105,13 @@ public sealed class BoxClock
     private static double Middle(uint boxMs) => boxMs * 1e6 + 0.5e6;
 
     /// <summary>The slope of the timer queries' line once they span <see cref="MinSpanNs"/>; 0 before.</summary>
-    private double SyncSlope => _syncs >= 2 && _syncM2x > 0 && _syncMaxX - _syncMinX >= MinSpanNs ? _syncCxy / _syncM2x : 0;
+    private double SyncSlope => SyncSlopeKnown ? _syncCxy / _syncM2x : 0;
+
+    /// <summary>Timer queries span <see cref="MinQuerySpanNs"/>: their line's slope is known.</summary>
+    private bool SyncSlopeKnown => _syncs >= 2 && _syncM2x > 0 && _syncMaxX - _syncMinX >= MinQuerySpanNs;
+
+    /// <summary>The span (ns) timer queries must cover before their slope is used: 5 s (each is exact to a millisecond).</summary>
+    public const long MinQuerySpanNs = 5_000_000_000;
 
     /// <summary>Adds a timer query: the box's timer read <paramref name="boxMs"/> at the run-clock midpoint of the query's
     /// round trip (<paramref name="midNs"/>). Queries are exact to half their round trip, far better than presses.</summary>
@@ -184,7 +190,7 @@ public sealed class BoxClock
     public BoxDrift Estimate()
     {
         double rtt = RoundTripNs / 1e6;
-        if (_syncs >= 2)
+        if (SyncSlopeKnown)
         {
             var fromPresses = EstimateFromPresses(rtt);
             double s = SyncSlope;
