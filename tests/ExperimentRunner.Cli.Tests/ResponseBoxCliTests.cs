@@ -112,3 +112,41 @@ public class ResponseBoxCliTests
         Assert.Contains("serial port /dev/ttyUSB-none does not exist (check the cable and --response-box)", r.Err);
     }
 }
+
+/// <summary>`exrun run --response-box`: the box in preflight, its presses in a real-time session, and a missing box.</summary>
+public class ResponseBoxRunTests
+{
+    [Fact]
+    public void ARunWithASimulatedXidBoxTakesTheRespondersPressesThroughItAndReportsItsClock()
+    {
+        var db = Exrun.Temp("study.db");
+        var r = Exrun.Run("run", "paradigms/face-judgment-fmri.yaml", "--participant", "sub-83", "--session", "1", "--db", db,
+            "--display", "offscreen", "--scanner", "emulate", "--responder", "rt=300ms,rt_sd=50ms", "--max-seconds", "20",
+            "--skip", "welcome", "--response-box", "xid-sim:drift=30", "--override", "all");
+        Assert.True(r.ExitCode == 0, r.Out + r.Err);
+        Assert.Contains("response box", r.Out); // the preflight row
+        Assert.Contains("response box clock: Cedrus RB-840 (simulated)", r.Out);
+        using var reader = ExperimentRunner.Storage.StudyReader.Open(db);
+        var session = reader.Sessions().Single();
+        var responses = reader.Events(session.SessionId).Select(e => e.Event)
+            .Where(e => e.Kind == ExperimentRunner.Core.Events.EventKind.Response).Select(e => ExperimentRunner.Core.Events.EventReaders.AsResponse(e)).ToList();
+        Assert.NotEmpty(responses);
+        Assert.All(responses, x => Assert.True(x.Device == "xid" && x.HasDeviceTime, $"{x}"));
+    }
+
+    [Fact]
+    public void ABoxThatIsNotThereFailsPreflightUnlessOverriddenAndThenTheRunGoesOnWithoutIt()
+    {
+        var db = Exrun.Temp("study.db");
+        string[] common = ["run", "paradigms/face-judgment-fmri.yaml", "--participant", "sub-84", "--session", "1", "--db", db,
+            "--display", "offscreen", "--scanner", "emulate", "--responder", "default", "--max-seconds", "3", "--response-box", "xid:/dev/ttyUSB-none"];
+        var r = Exrun.Run(common);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("preflight failed: response box", r.Err);
+        Assert.DoesNotContain("   at ", r.Out + r.Err);
+        r = Exrun.Run([.. common, "--override", "response box"]);
+        Assert.True(r.ExitCode == 0, r.Out + r.Err);
+        using var reader = ExperimentRunner.Storage.StudyReader.Open(db);
+        Assert.Contains("response box", reader.Sessions().Single(x => x.Info.Mode == "run").Info.Overrides);
+    }
+}

@@ -235,7 +235,7 @@ public static class RunCommands
 
         console.Write(pre.ToTable());
         var blocking = pre.Blocking(r.Overrides);
-        if (blocking.Count > 0 || store == null || display == null || trigger == null || keys == null || (boxSpec != null && box == null))
+        if (blocking.Count > 0 || store == null || display == null || trigger == null || keys == null)
         {
             box?.Dispose();
             keys?.Owner.Dispose();
