@@ -284,6 +284,7 @@ public static class RunCommands
             SoftwareVersion = SessionCommands.SoftwareVersion,
             SoftwareCommit = SessionCommands.SoftwareCommit,
             MarkersDescription = markers?.Description ?? "",
+            ResponseBoxDescription = box?.Description,
             ParticipantPhoto = photo,
             SessionStimuli = sessionStimuli,
             SkipPhases = skipPhases,

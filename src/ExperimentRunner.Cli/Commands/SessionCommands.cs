@@ -188,7 +188,7 @@ public static partial class SessionCommands
             using var store = OpenStore(dbPath);
             recorder.RecordInto(store);
             SessionStimulusArguments.Store(store, sessionStimuli);
-            options = options with { MarkersDescription = recorder.Description };
+            options = options with { MarkersDescription = recorder.Description, ResponseBoxDescription = box?.Description };
             SessionResult result;
             try { result = Crashes(dbPath, () => Simulator.Run(plan, store, settings, options, clock: clock, markers: recorder.Outputs,
                 participantInput: box is null ? null : box.ForParticipant).Result); }

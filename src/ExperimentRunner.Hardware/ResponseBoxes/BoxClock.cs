@@ -147,7 +147,8 @@ public sealed class BoxClock
         _minX = Math.Min(_minX, x);
         _maxX = Math.Max(_maxX, x);
         AddToHull(x, y);
-        if (_n < MinPresses || _maxX - _minX < MinSpanNs || _m2x <= 0 || !TryEnvelope(out double slope, out _)) return;
+        // A box that answers timer queries is aligned by them; its presses only say how late they arrive.
+        if (_syncs > 0 || _n < MinPresses || _maxX - _minX < MinSpanNs || _m2x <= 0 || !TryEnvelope(out double slope, out _)) return;
         double residual = Math.Sqrt(Math.Max(0, _m2y - _cxy * _cxy / _m2x) / (_n - 2));
         double spread = residual * Math.Sqrt(12); // the range of uniformly scattered delays with this SD
         if (Slope == 0 && spread / (_n * (_maxX - _minX)) > 10e-6) return;
