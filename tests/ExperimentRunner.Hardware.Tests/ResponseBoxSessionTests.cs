@@ -52,7 +52,9 @@ public sealed class ResponseBoxSessionTests
         var p = plan.Paradigm;
         var clock = new VirtualClock();
         var spec = ResponseBoxSpec.Parse("xid-sim");
-        using var emulator = new XidEmulator(clock);
+        // Through a link of its own: once unplugged, the box's attempts to reopen never reach another test's pty that
+        // happens to get the same /dev/pts number.
+        using var emulator = new XidEmulator(clock, linkPath: Path.Combine(Path.GetTempPath(), $"h18b-xid-{Guid.NewGuid():N}"));
         using var box = new XidResponseBox(emulator.Path, spec, clock);
         var sink = new SinkWithHook(5, () =>
         {

@@ -34,7 +34,7 @@ public sealed class ResponseBoxDevice : IDisposable
     public string Description => Spec.Kind switch
     {
         ResponseBoxKind.Forp => $"forp (keyboard mode){(Spec.TriggerKey is { } t ? $", trigger key {t}" : "")}{KeyMapText}",
-        ResponseBoxKind.XidSim => $"xid-sim drift {Spec.DriftPpm:+0.#;-0.#;0} ppm on {Box!.Path}{KeyMapText}",
+        ResponseBoxKind.XidSim => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"xid-sim drift {Spec.DriftPpm:+0.#;-0.#;0} ppm on {Box!.Path}{KeyMapText}"),
         _ => Box!.Description + KeyMapText,
     };
 
