@@ -64,9 +64,10 @@ public static class ResumeCommands
         var responder = new Option<string?>("--responder") { Description = "Simulated participant policy (simulated sessions, or dry runs)." };
         var realtime = new Option<bool>("--realtime") { Description = "Simulated sessions: in real time." };
         var overrides = new Option<string[]>("--override") { Description = "Start despite these failed preflight checks.", AllowMultipleArgumentsPerToken = true };
+        var responseBox = ResponseBoxArguments.Option(); // real sessions: the box the session started with
         var command = new Command("resume", "Continues an interrupted session at its next unfinished block (or run); records the interruption and keeps everything recorded.")
         {
-            db, session, paradigm, display, scanner, markers, maxSeconds, responder, realtime, overrides,
+            db, session, paradigm, display, scanner, markers, maxSeconds, responder, realtime, overrides, responseBox,
         };
         command.SetAction(parse =>
         {
@@ -101,7 +102,7 @@ public static class ResumeCommands
                 Display = parse.GetValue(display)!, Scanner = parse.GetValue(scanner), Markers = parse.GetValue(markers) ?? [],
                 MaxSeconds = parse.GetValue(maxSeconds), Responder = parse.GetValue(responder), Arm = info.ArmCode,
                 Overrides = parse.GetValue(overrides) ?? [], Resume = found.Point, SessionId = info.SessionId, Seed = info.Seed,
-                Stimuli = restored.Select(r => $"{r.Slot}={r.Path}").ToList(),
+                Stimuli = restored.Select(r => $"{r.Slot}={r.Path}").ToList(), ResponseBox = parse.GetValue(responseBox),
             }, AnsiConsole.Console);
         });
         return command;

@@ -10,6 +10,7 @@ using ExperimentRunner.Core.Simulation;
 using ExperimentRunner.Core.Time;
 using ExperimentRunner.Core.Vocabulary;
 using ExperimentRunner.Hardware.Markers;
+using ExperimentRunner.Hardware.ResponseBoxes;
 using ExperimentRunner.Hardware.Triggers;
 using ExperimentRunner.Presentation;
 using ExperimentRunner.Presentation.Audio;
@@ -60,6 +61,8 @@ public static class RunCommands
         public ulong? Seed { get; init; }
         /// <summary>Show the live view (a terminal) or print plain progress lines.</summary>
         public bool Live { get; init; } = !Console.IsOutputRedirected;
+        /// <summary>--response-box: a Cedrus XID box, a simulated one, or a fORP in keyboard mode (<see cref="ResponseBoxSpec"/>).</summary>
+        public string? ResponseBox { get; init; }
     }
 
     private static Command Run()
@@ -81,11 +84,12 @@ public static class RunCommands
         var skip = SessionCommands.SkipOption();
         var runOption = new Option<int?>("--run") { Description = "Start at this scan run (later runs of a multi-run session); the selection comes from the participant's earlier record in --db." };
         var stimulus = SessionStimulusArguments.Option();
+        var responseBox = ResponseBoxArguments.Option();
         var priority = new Option<bool>("--realtime-priority") { Description = "Run the frame loop under the real-time FIFO scheduler (needs root or CAP_SYS_NICE; for real GPUs, not software rendering)." };
         var patch = new Option<bool>("--photodiode-patch") { Description = "Draw the photodiode patch (display.photodiode's corner and size, else top-left, 50 px), turned over at each screen's onset, for a light sensor." };
         var command = new Command("run", "A real session in real time: preflight, then the paradigm on the participant's screen, with the operator's live view.")
         {
-            file, participant, session, db, display, monitor, scanner, markers, maxSeconds, responder, arm, overrides, photo, skip, priority, runOption, stimulus, patch,
+            file, participant, session, db, display, monitor, scanner, markers, maxSeconds, responder, arm, overrides, photo, skip, priority, runOption, stimulus, patch, responseBox,
         };
         command.SetAction(parse =>
         {
@@ -118,6 +122,7 @@ public static class RunCommands
                 Run = parse.GetValue(runOption),
                 Stimuli = parse.GetValue(stimulus) ?? [],
                 PhotodiodePatch = parse.GetValue(patch),
+                ResponseBox = parse.GetValue(responseBox),
             };
             return Execute(request, AnsiConsole.Console);
         });
@@ -148,6 +153,7 @@ public static class RunCommands
             ? TriggerSpec.Parse(paradigm.Scanner.Trigger) // checked by the loader
             : DeviceArgument("--scanner", () => TriggerSpec.Parse(r.Scanner).CheckTr(paradigm.Scanner.TrNs));
         var markerSpecs = DeviceArgument("--markers", () => r.Markers.Select(MarkerSpec.Parse).ToList());
+        var boxSpec = r.ResponseBox is null ? null : DeviceArgument("--response-box", () => ResponseBoxSpec.Parse(r.ResponseBox));
         string? photo = r.ParticipantPhoto;
         if (photo != null && !File.Exists(photo)) throw new UserFacingException($"--participant-photo {photo} does not exist", ExitCodes.Invalid);
 
@@ -212,6 +218,9 @@ public static class RunCommands
         if (markerSpecs.Count > 0)
             markers = pre.Check("marker outputs", () => MarkerRecorder.Open(markerSpecs, clock), m => m.Description, $"check the marker specs ({MarkerSpec.Grammar})");
         else pre.Pass("marker outputs", "none asked for");
+        ResponseBoxDevice? box = boxSpec is null ? null
+            : pre.Check("response box", () => ResponseBoxDevice.Open(boxSpec, clock), b => b.Alignment is { } a ? $"{b.Description}; {a}" : b.Description,
+                $"check the box's cable, mode and --response-box ({ResponseBoxSpec.Grammar})");
 
         // Input: keys stamped on arrival (XInput2) or, where that cannot be had, at the next frame (marked so).
         InputChoice? keys = null;
@@ -236,6 +245,7 @@ public static class RunCommands
         var blocking = pre.Blocking(r.Overrides);
         if (blocking.Count > 0 || store == null || display == null || trigger == null || keys == null)
         {
+            box?.Dispose();
             keys?.Owner.Dispose();
             display?.Dispose();
             trigger?.Dispose();
@@ -252,7 +262,8 @@ public static class RunCommands
         SdlAudio? audio = null;
         try
         {
-            input = policy == null ? keys.Input : new CombinedInput(keys.Input, new SimulatedParticipant(clock, paradigm, policy, DetRandom.Derive(plan.Seed, "responder")));
+            IInput keyInput = box?.ForKeys(keys.Input) ?? keys.Input;
+            input = policy == null ? keyInput : new CombinedInput(keyInput, WithBox(box, new SimulatedParticipant(clock, paradigm, policy, DetRandom.Derive(plan.Seed, "responder"))));
             bool usesSound = paradigm.Trials.Values.SelectMany(t => t.Screens).Any(x => x.Sound != null);
             if (usesSound)
             {
@@ -263,6 +274,7 @@ public static class RunCommands
         }
         catch (Exception e)
         {
+            box?.Dispose();
             keys.Owner.Dispose();
             display.Dispose();
             store.Dispose();
@@ -280,6 +292,7 @@ public static class RunCommands
             SoftwareVersion = SessionCommands.SoftwareVersion,
             SoftwareCommit = SessionCommands.SoftwareCommit,
             MarkersDescription = markers?.Description ?? "",
+            ResponseBoxDescription = box?.Description,
             ParticipantPhoto = photo,
             SessionStimuli = sessionStimuli,
             SkipPhases = skipPhases,
@@ -291,7 +304,7 @@ public static class RunCommands
             Clock = clock, Display = display, Input = input, Trigger = trigger, Sink = store, Audio = audio,
             Markers = markers?.Outputs ?? [], Operator = terminal, // one by one: each fault is its own
         };
-        var view = new LiveView(live, clock, new DeviceFaults(trigger, devices.Markers));
+        var view = new LiveView(live, clock, new DeviceFaults(trigger, devices.Markers, input));
         using var viewStop = new CancellationTokenSource();
         Task? viewTask = null;
         if (r.Live)
@@ -321,6 +334,7 @@ public static class RunCommands
             viewTask?.Wait(TimeSpan.FromSeconds(2));
             markers?.Finish(TimeSpan.FromSeconds(2)); // before the store closes: every marker sent is recorded
             trigger.Dispose();
+            box?.Dispose();
             audio?.Dispose();
             keys.Owner.Dispose();
             display.Dispose();
@@ -328,6 +342,7 @@ public static class RunCommands
             store.Dispose();
         }
         PrintSummary(console, options.SessionId, result, r.Db);
+        ResponseBoxArguments.PrintSummary(box, Console.Out);
         return result.Status == SessionStatus.Aborted ? ExitCodes.Aborted : ExitCodes.Ok;
     }
 
@@ -347,6 +362,8 @@ public static class RunCommands
         console.Write(t);
         console.MarkupLine($"Timing QC report: [grey]exrun report --db {Markup.Escape(db)} --session {Markup.Escape(sessionId)} --out reports/{Markup.Escape(sessionId)}[/]");
     }
+
+    private static IInput WithBox(ResponseBoxDevice? box, IInput participant) => box?.ForParticipant(participant) ?? participant;
 
     /// <summary>Reads a device argument; a malformed one is invalid input (exit 2), named by its option.</summary>
     private static T DeviceArgument<T>(string option, Func<T> parse)
@@ -368,6 +385,8 @@ public sealed class CombinedInput(IInput real, IInput simulated) : IInput
 {
     /// <summary>The real input's: the simulated presses carry their planned times.</summary>
     public string Timing => real.Timing;
+
+    public string? Fault => real.Fault ?? simulated.Fault;
 
     public int Poll(Span<InputEvent> buffer)
     {

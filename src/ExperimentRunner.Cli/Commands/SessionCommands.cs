@@ -128,17 +128,25 @@ public static partial class SessionCommands
         };
         var skip = SkipOption();
         var stimulus = SessionStimulusArguments.Option();
+        var responseBox = ResponseBoxArguments.Option();
+        responseBox.Description = "The simulated participant presses a response box: xid-sim[:drift=PPM][,offset=MS][,keys=B:KEY,...] (an XID box emulated on a pseudo-terminal, its own clock drifting) or forp[:keys=B:KEY,...][,trigger=KEY].";
         // For tests of crash records and resume: the simulated display fails at this flip (0-based). Not in --help.
         var faultAtFlip = new Option<long?>("--fault-at-flip") { Description = "Tests only: the simulated display fails at this flip.", Hidden = true };
         var command = new Command("simulate", "Runs the whole session with a simulated participant, scanner and display, stored like a real session.")
         {
             file, participant, session, db, refresh, responder, dropout, dropFrames, realtime, seed, arm, maxSeconds, markers, skip, faultAtFlip, stimulus,
-            participants,
+            participants, responseBox,
         };
         command.SetAction(parse =>
         {
+            var boxSpec = ResponseBoxArguments.Parse(parse.GetValue(responseBox));
+            if (boxSpec is { Kind: ResponseBoxKind.Xid })
+                throw new UserFacingException("--response-box: simulate presses a simulated box (xid-sim or forp); a real XID box is read by run", ExitCodes.Invalid);
             if (CohortOrNull(parse, participant, participants, realtime, markers, faultAtFlip) is { } cohort)
+            {
+                if (boxSpec != null) throw new UserFacingException("--response-box is for one participant: leave it out with --participants", ExitCodes.Invalid);
                 return SimulateCohort(parse, new CohortOptions(file, session, db, refresh, responder, dropout, dropFrames, seed, arm, maxSeconds, skip), cohort);
+            }
             var paradigm = ParadigmCommands.LoadOrThrow(parse.GetValue(file)!);
             // Per-session stimuli: every slot filled, every file decoded, before the plan (no prompt in a simulation).
             var sessionStimuli = SessionStimulusArguments.Resolve(paradigm, parse.GetValue(stimulus), ask: null);
@@ -176,12 +184,14 @@ public static partial class SessionCommands
             var cpu = Stopwatch.StartNew();
             IClock clock = settings.RealTime ? new MonotonicClock() : new VirtualClock();
             using var recorder = OpenMarkers(markerSpecs, clock);
+            using var box = boxSpec is null ? null : ResponseBoxArguments.Open(boxSpec, clock);
             using var store = OpenStore(dbPath);
             recorder.RecordInto(store);
             SessionStimulusArguments.Store(store, sessionStimuli);
-            options = options with { MarkersDescription = recorder.Description };
+            options = options with { MarkersDescription = recorder.Description, ResponseBoxDescription = box?.Description };
             SessionResult result;
-            try { result = Crashes(dbPath, () => Simulator.Run(plan, store, settings, options, clock: clock, markers: recorder.Outputs).Result); }
+            try { result = Crashes(dbPath, () => Simulator.Run(plan, store, settings, options, clock: clock, markers: recorder.Outputs,
+                participantInput: box is null ? null : box.ForParticipant).Result); }
             finally
             {
                 // The virtual clock outruns the outputs: wait until every queued marker went out (and was recorded).
@@ -191,6 +201,7 @@ public static partial class SessionCommands
             var simulated = result.Flips / hz;
             Console.Out.WriteLine($"session {sessionId}: {result.Status.ToString().ToLowerInvariant()}; {simulated / 60:0.0} simulated minutes in {cpu.Elapsed.TotalSeconds:0.0} s");
             Console.Out.WriteLine($"  responses {result.Responses}, missed responses {result.MissedResponses}, missed frames {result.MissedFrames}, missing pulses {result.MissingPulses}, flips {result.Flips}");
+            ResponseBoxArguments.PrintSummary(box, Console.Out);
             Console.Out.WriteLine($"  stored in {dbPath}");
             return result.Status == SessionStatus.Aborted ? ExitCodes.Aborted : ExitCodes.Ok;
         });

@@ -4,6 +4,7 @@ using ExperimentRunner.Core.Devices;
 using ExperimentRunner.Core.Paradigm;
 using ExperimentRunner.Core.Simulation;
 using ExperimentRunner.Core.Time;
+using ExperimentRunner.Core.Vocabulary;
 using ExperimentRunner.Presentation;
 using ExperimentRunner.Presentation.Gl;
 using ExperimentRunner.Presentation.Input;
@@ -37,13 +38,21 @@ public static partial class TimingTestCommands
         var seed = new Option<int>("--seed") { Description = "Seeds the moments of the presses.", DefaultValueFactory = _ => 1 };
         var priority = new Option<bool>("--realtime-priority") { Description = "Run the key reader under the real-time FIFO scheduler, as run --realtime-priority does (root or CAP_SYS_NICE)." };
         var photodiode = PhotodiodeOptions.Create();
-        var command = new Command("timing-test", "Measure this machine's timing paths: key stamping (--keys), the display's light onsets with a photodiode (--photodiode) and sound onsets (--audio); not a session.")
+        var responseBox = ResponseBoxArguments.Option();
+        responseBox.Description = $"Check a response box instead: {ResponseBoxSpec.Grammar} (xid-sim: a simulated one). Shows what it is, its clock's alignment and drift, and how late its presses arrive.";
+        var boxPresses = new Option<int>("--presses") { Description = "With --response-box: presses to wait for (a real box: pressed by you).", DefaultValueFactory = _ => 20 };
+        var command = new Command("timing-test", "Measure this machine's timing paths: key stamping (--keys), the display's light onsets with a photodiode (--photodiode) and sound onsets (--audio), a response box (--response-box); not a session.")
         {
-            keys, key, input, display, refresh, seed, priority,
+            keys, key, input, display, refresh, seed, priority, responseBox, boxPresses,
         };
         photodiode.AddTo(command);
         command.SetAction(parse =>
         {
+            if (parse.GetValue(responseBox) is { } box)
+            {
+                if (parse.GetValue(photodiode.Device) != null || parse.GetValue(keys) != 0) throw new UserFacingException("--response-box is a separate measurement from --keys and --photodiode: run one at a time", ExitCodes.Invalid);
+                return TimingTestResponseBox.Run(AnsiConsole.Console, box, parse.GetValue(boxPresses), 120);
+            }
             if (parse.GetValue(photodiode.Device) is { } sensor)
             {
                 if (parse.GetValue(keys) != 0) throw new UserFacingException("--keys and --photodiode are separate measurements: run one at a time", ExitCodes.Invalid);
@@ -52,7 +61,7 @@ public static partial class TimingTestCommands
             if (parse.GetValue(photodiode.Audio))
                 throw new UserFacingException("--audio goes with --photodiode (its clicks are played with the flashes)", ExitCodes.Invalid);
             int n = parse.GetValue(keys);
-            if (n <= 0) throw new UserFacingException("nothing to measure: give --keys N (N above 0) or --photodiode DEVICE", ExitCodes.Invalid);
+            if (n <= 0) throw new UserFacingException("nothing to measure: give --keys N (N above 0), --photodiode DEVICE or --response-box SPEC", ExitCodes.Invalid);
             if (n > 100_000) throw new UserFacingException("--keys: at most 100000 presses", ExitCodes.Invalid);
             double hz = parse.GetValue(refresh);
             if (hz is < 10 or > 1000) throw new UserFacingException("--refresh must be from 10 to 1000 Hz", ExitCodes.Invalid);

@@ -1,7 +1,7 @@
 namespace ExperimentRunner.Core.Devices;
 
 /// <summary>
-/// The faults of a session's devices (its trigger source and marker outputs), read from the devices themselves.
+/// The faults of a session's devices (its trigger source, marker outputs and response box), read from the devices themselves.
 /// Two readers: the runner asks <see cref="TryTakeChange"/> at screen boundaries and writes each new fault as a
 /// Warning event (allocation-free while nothing changed); the operator's live view asks <see cref="Current"/> on its
 /// own thread, so a fault shows even while one screen waits for minutes (a dead trigger cable on the wait screen).
@@ -12,10 +12,12 @@ public sealed class DeviceFaults
     private readonly string?[] _reported;
     private readonly string?[] _seen;
 
-    public DeviceFaults(ITriggerSource trigger, IReadOnlyList<IMarkerOutput> markers)
+    /// <param name="input">The session's input: its fault is a response box's (<see cref="IInput.Fault"/>).</param>
+    public DeviceFaults(ITriggerSource trigger, IReadOnlyList<IMarkerOutput> markers, IInput? input = null)
     {
         var devices = new List<(string, Func<string?>)> { ("scanner trigger", () => trigger.Fault) };
         foreach (var m in markers) devices.Add(("marker output", () => m.Fault));
+        if (input != null) devices.Add(("response box", () => input.Fault));
         _devices = [.. devices];
         _reported = new string?[_devices.Length];
         _seen = new string?[_devices.Length];

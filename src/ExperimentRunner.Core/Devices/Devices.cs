@@ -29,13 +29,18 @@ public interface IDisplay : IDisposable
 }
 
 /// <summary>Where an input event came from.</summary>
-public enum InputSource { Keyboard, Mouse, Simulated }
+public enum InputSource { Keyboard, Mouse, Simulated, ResponseBox }
 
 /// <summary>
 /// A key or button. <see cref="Key"/> is a name from a fixed table ("1", "5", "space", "escape", "left"…), never
 /// a new string, so polling does not allocate. Stamped with the run clock as it came off the device queue.
+/// A response box's button (<see cref="InputSource.ResponseBox"/>) names its box in <see cref="Device"/> ("xid", "forp");
+/// a box with its own clock (Cedrus XID) gives its timer's reading in <see cref="DeviceTimeMs"/>, and then
+/// <see cref="TimeNs"/> is that reading aligned to the run clock (the press itself) and <see cref="ArrivalNs"/> the
+/// run-clock stamp taken when its bytes arrived.
 /// </summary>
-public readonly record struct InputEvent(long TimeNs, string Key, bool IsDown, InputSource Source, double X = 0, double Y = 0);
+public readonly record struct InputEvent(long TimeNs, string Key, bool IsDown, InputSource Source, double X = 0, double Y = 0,
+    string? Device = null, long ArrivalNs = long.MinValue, double DeviceTimeMs = double.NaN);
 
 /// <summary>Keys and buttons. Polled once per frame from the frame-loop thread.</summary>
 public interface IInput
@@ -51,6 +56,10 @@ public interface IInput
     /// <paramref name="cursorStart"/> is a rating's starting cursor (NaN for other screens).
     /// </summary>
     void SceneShown(SceneSpec scene, long onsetNs, long timeLimitNs, double cursorStart) { }
+
+    /// <summary>A problem to show the operator (a response box that vanished, floods or sends garbage), or null. Read
+    /// from any thread; must not allocate when nothing changed.</summary>
+    string? Fault => null;
 }
 
 /// <summary>What a trigger source made of a key event offered to it (<see cref="ITriggerSource.OfferKey"/>).</summary>

@@ -83,6 +83,8 @@ public sealed record SessionOptions
     /// <summary>The computer, as a label that names nothing (<see cref="Privacy.MachineLabel"/>).</summary>
     public string Machine { get; init; } = Privacy.MachineLabel.Current;
     public string MarkersDescription { get; init; } = "";
+    /// <summary>The response box, as its device describes it (with its key map); null without one.</summary>
+    public string? ResponseBoxDescription { get; init; }
     public string? ParticipantPhoto { get; init; }
     /// <summary>
     /// The selection's answers (profile id → choice name, null for no answer) from the participant's earlier record, for

@@ -36,6 +36,7 @@ internal static class SessionProvenance
             RepetitionTimeS = Ns.ToSeconds(p.Scanner.TrNs),
             Trigger = dev.Trigger.Description,
             Markers = options.MarkersDescription,
+            ResponseBox = options.ResponseBoxDescription,
             ArmCode = options.ArmCode,
             SessionStimuli = options.SessionStimuli.Count == 0 ? null : string.Join("; ", options.SessionStimuli.Select(s => $"{s.Slot}={s.Sha256}")),
             StartedUtc = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),

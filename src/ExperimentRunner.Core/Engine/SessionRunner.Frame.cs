@@ -40,7 +40,7 @@ public sealed partial class SessionRunner
             _live.LastResponse = response ?? e.Key;
             _live.LastRtNs = rt;
             _session.Write(SessionEvents.Response(e.TimeNs, _session.Place, verdict.ToPrevious ? _window.PreviousScreenName : _window.ScreenName,
-                _window.Condition, _window.Stimulus, response, e.Key, rt, verdict.InWindow));
+                _window.Condition, _window.Stimulus, response, e.Key, rt, verdict.InWindow, e.Device, e.DeviceTimeMs, e.ArrivalNs));
             if (verdict.ToPrevious || response == null) continue;
             if (_window.Take(response, e.TimeNs)) _dev.Display.Show(_window.Scene, _window.State);
         }

@@ -44,7 +44,7 @@ public sealed partial class SessionRunner
         _live = options.Live;
         _machine = _session.Machine;
         _machine.Transitioned += OnTransition;
-        _faults = new DeviceFaults(devices.Trigger, devices.Markers);
+        _faults = new DeviceFaults(devices.Trigger, devices.Markers, devices.Input);
         _frames = new FrameClock(devices.Display, _session);
         _window = new ResponseWindow(_session.Scenes.Blank());
         _scanner = new ScannerClock(_session);

@@ -52,11 +52,19 @@ public readonly record struct FlipEvent(long FlipNs, long DeadlineNs, long Frame
 public readonly record struct MissedFrameEvent(long FlipNs, long DeadlineNs, string? Screen, double LatePeriods);
 
 /// <summary>A key press: <see cref="Response"/> the paradigm's response it maps to (null: <see cref="Key"/> the raw
-/// key); <see cref="InWindow"/> taken by the screen; RT from its screen's onset.</summary>
-public readonly record struct ResponseEvent(long TimeNs, string? Screen, string? Response, string? Key, long RtNs, bool InWindow)
+/// key); <see cref="InWindow"/> taken by the screen; RT from its screen's onset. From a response box:
+/// <see cref="Device"/> names it ("xid", "forp"; null for the keyboard and in older records); a box with its own clock
+/// gives <see cref="DeviceTimeMs"/> (its timer at the press, ms; NaN otherwise) and <see cref="ArrivalNs"/> (when its
+/// bytes arrived, run clock; <see cref="EventRecord.None"/> otherwise), and then <see cref="TimeNs"/> is the box's time
+/// aligned to the run clock.</summary>
+public readonly record struct ResponseEvent(long TimeNs, string? Screen, string? Response, string? Key, long RtNs, bool InWindow,
+    string? Device = null, double DeviceTimeMs = double.NaN, long ArrivalNs = EventRecord.None)
 {
     /// <summary>The response, or the raw key for a key of no response.</summary>
     public string? Answer => Response ?? Key;
+
+    /// <summary>True when the box's own clock timed it (<see cref="DeviceTimeMs"/> is set).</summary>
+    public bool HasDeviceTime => !double.IsNaN(DeviceTimeMs);
 }
 
 /// <summary>A trial's expectancy from an earlier answer: <see cref="Expected"/> the feedback that answer expects
@@ -171,7 +179,8 @@ public static class EventReaders
         new(Expect(e, EventKind.MissedFrame).TimeNs, e.IntendedNs, e.Screen, e.Value);
 
     public static ResponseEvent AsResponse(this in EventRecord e) =>
-        new(Expect(e, EventKind.Response).TimeNs, e.Screen, e.Response, e.Response == null ? e.Text : null, e.RtNs, e.Code == 0);
+        new(Expect(e, EventKind.Response).TimeNs, e.Screen, e.Response, e.Response == null ? e.Text : null, e.RtNs, e.Code == 0,
+            e.Label, e.Value, e.DurationNs == EventRecord.None ? EventRecord.None : e.TimeNs + e.DurationNs);
 
     /// <summary>A choice made in the selection phase (outside any trial), not a trial's prediction.</summary>
     public static bool IsSelection(this in EventRecord e) => e.Kind == EventKind.Choice && e.Trial == 0;

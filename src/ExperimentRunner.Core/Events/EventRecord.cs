@@ -17,7 +17,10 @@ public enum EventKind
     Flip,
     /// <summary>A flip later than its deadline by more than half a refresh period.</summary>
     MissedFrame,
-    /// <summary>A key or button, stamped as it came off the input queue; RtNs from the onset of the screen it fell in.</summary>
+    /// <summary>A key or button, stamped as it came off the input queue; RtNs from the onset of the screen it fell in.
+    /// From a response box (since 0.4): Label the box ("xid", "forp"); a box with its own clock (XID) also Value its timer
+    /// at the press (ms) and DurationNs the press's way to us (arrival stamp minus TimeNs), TimeNs then being the box's
+    /// time aligned to the run clock. Absent in keyboard responses and older records.</summary>
     Response,
     /// <summary>A choice in the selection phase or a prediction; Stimulus the profile, Response the choice.</summary>
     Choice,

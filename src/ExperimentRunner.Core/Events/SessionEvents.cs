@@ -131,11 +131,16 @@ public static class SessionEvents
     /// <param name="response">The paradigm's response it maps to; null for a key of no response (then <paramref name="key"/> is kept).</param>
     /// <param name="rtNs">From the onset of the screen it belongs to; <see cref="EventRecord.None"/> when there was none.</param>
     /// <param name="inWindow">Taken by the screen (its window was open and it accepts the response).</param>
+    /// <param name="device">A response box's name ("xid", "forp"; stored in <see cref="EventRecord.Label"/>); null for the keyboard.</param>
+    /// <param name="deviceTimeMs">A box with its own clock: its timer at the press, ms (stored in <see cref="EventRecord.Value"/>); NaN otherwise.</param>
+    /// <param name="arrivalNs">A box with its own clock: when its bytes arrived, run clock (stored as <see cref="EventRecord.DurationNs"/> =
+    /// arrival minus <paramref name="timeNs"/>, the press's way to us); <see cref="EventRecord.None"/> otherwise.</param>
     public static EventRecord Response(long timeNs, in EventPlace at, string screen, string? condition, string? stimulus, string? response,
-        string key, long rtNs, bool inWindow) => new()
+        string key, long rtNs, bool inWindow, string? device = null, double deviceTimeMs = double.NaN, long arrivalNs = EventRecord.None) => new()
     {
         Kind = EventKind.Response, TimeNs = timeNs, Run = at.Run, Block = at.Block, Trial = at.Trial, Phase = at.Phase, Screen = screen,
         Condition = condition, Stimulus = stimulus, Response = response, Text = response == null ? key : null, RtNs = rtNs, Code = inWindow ? 0 : 1,
+        Label = device, Value = deviceTimeMs, DurationNs = arrivalNs == EventRecord.None ? EventRecord.None : arrivalNs - timeNs,
     };
 
     /// <summary>A scored screen's answer against the plan's correct response (<c>correct:</c>).</summary>

@@ -32,6 +32,10 @@ public sealed record SessionInfo
     public double RepetitionTimeS { get; init; }
     public string Trigger { get; init; } = "";
     public string Markers { get; init; } = "";
+    /// <summary>The response box ("xid /dev/ttyUSB0 115200 baud, Cedrus RB-840, keys 1:left,2:right"; "forp …"); null
+    /// without one and in records written before boxes (left out of the JSON export then, so old exports are unchanged).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? ResponseBox { get; init; }
     /// <summary>Blinded arm code (double-blind studies); stored and exported as is, never shown.</summary>
     public string? ArmCode { get; init; }
     /// <summary>Wall-clock start, ISO 8601 UTC (for the record only; no analysis uses it).</summary>

@@ -35,10 +35,12 @@ public static class Simulator
 {
     /// <summary>
     /// Runs the session. <paramref name="clock"/>: the clock to run on (default: per <see cref="SimulationSettings.RealTime"/>);
-    /// <paramref name="markers"/>: real marker outputs the simulated session sends to (opened on the same clock).
+    /// <paramref name="markers"/>: real marker outputs the simulated session sends to (opened on the same clock);
+    /// <paramref name="participantInput"/>: puts the simulated participant's presses through a device (a simulated
+    /// response box) on their way to the session.
     /// </summary>
     public static (SessionResult Result, SessionRunner Runner) Run(Plan plan, IEventSink sink, SimulationSettings settings, SessionOptions options,
-        IOperatorControl? op = null, IClock? clock = null, IReadOnlyList<IMarkerOutput>? markers = null)
+        IOperatorControl? op = null, IClock? clock = null, IReadOnlyList<IMarkerOutput>? markers = null, Func<IInput, IInput>? participantInput = null)
     {
         var p = plan.Paradigm;
         clock ??= settings.RealTime ? new MonotonicClock() : new VirtualClock();
@@ -50,7 +52,7 @@ public static class Simulator
             : new ImmediateStart(clock);
         var devices = new SessionDevices
         {
-            Clock = clock, Display = display, Input = participant, Trigger = trigger, Sink = sink, Operator = op,
+            Clock = clock, Display = display, Input = participantInput?.Invoke(participant) ?? participant, Trigger = trigger, Sink = sink, Operator = op,
             Audio = new SilentAudio(clock), Markers = markers ?? [],
         };
         var runner = new SessionRunner(plan, devices, options with { Mode = options.Mode.Length == 0 ? "simulate" : options.Mode });

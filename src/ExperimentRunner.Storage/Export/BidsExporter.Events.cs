@@ -38,6 +38,8 @@ internal static partial class BidsExporter
         var missed = own.Where(x => x.Event.Kind == EventKind.MissedFrame).Select(x => (x.Event.Block, x.Event.Trial, x.Event.Screen)).ToHashSet();
 
         var rows = new List<(long OnsetNs, long Seq, string[] Values)>();
+        // The answer each row carries (by the row's event sequence), for the response box columns.
+        var answers = new Dictionary<long, ResponseEvent>();
         // What each trial_type means, for the sidecar's Levels: only labels that occur in this file.
         var levels = new Dictionary<string, string>(StringComparer.Ordinal);
         string acquisitionNumber = Int(acquisition.Number);
@@ -65,6 +67,7 @@ internal static partial class BidsExporter
                 {
                     rt = r.RtNs;
                     answer = r.Answer;
+                    answers[se.Seq] = r;
                 }
                 if (choice is PredictionEvent ch && ch.Screen == onset.Screen)
                 {
@@ -95,6 +98,7 @@ internal static partial class BidsExporter
             else
             {
                 ResponseEvent response = e.AsResponse();
+                answers[se.Seq] = response;
                 levels.TryAdd(EventLabels.Response, "a key or button press (event_type response)");
                 rows.Add((e.TimeNs - t0, se.Seq,
                 [
@@ -105,8 +109,10 @@ internal static partial class BidsExporter
             }
         }
         AddThrowRows(own, t0, run, acquisitionNumber, rows, levels);
-        var table = new TableWriter([.. EventColumns, "correct"]);
-        foreach (var row in rows.OrderBy(r => r.OnsetNs).ThenBy(r => r.Seq)) table.Add(row.Values);
+        bool boxes = ResponseBoxColumns.AnyFromBox(answers.Values.Select(a => (ResponseEvent?)a));
+        var table = new TableWriter(boxes ? [.. EventColumns, "correct", .. ResponseBoxColumns.Names] : [.. EventColumns, "correct"]);
+        foreach (var row in rows.OrderBy(r => r.OnsetNs).ThenBy(r => r.Seq))
+            table.Add(boxes ? [.. row.Values, .. ResponseBoxColumns.Values(answers.TryGetValue(row.Seq, out var a) ? a : null)] : row.Values);
         SaveTable(dir, name + ".tsv", table, files, root);
 
         int eventTypeAt = Array.IndexOf(EventColumns, "event_type"), conditionAt = Array.IndexOf(EventColumns, "condition");
@@ -120,6 +126,7 @@ internal static partial class BidsExporter
         {
             EventsSidecar(w, data.Info, trialTypes, conditions, screens, predictions);
             Scoring.DescribeCorrect(w);
+            if (boxes) ResponseBoxColumns.Describe(w);
         }, root);
     }
 

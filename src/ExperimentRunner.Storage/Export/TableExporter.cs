@@ -79,6 +79,8 @@ internal static class TableExporter
         columns.AddRange(["response", "response_screen", "response_time", "choice", "choice_screen", "choice_time",
             "prediction_outcome", "rating_name", "rating", "rating_time", "rating_history", "missed_frames", "earlier_answer", "expectancy"]);
         columns.AddRange(Scoring.TrialColumns);
+        bool boxes = ResponseBoxColumns.AnyFromBox(sessions.SelectMany(s => s.Trials).Select(trial => trial.Response?.AsResponse()));
+        if (boxes) columns.AddRange(ResponseBoxColumns.Names);
         var t = new TableWriter(columns.ToArray());
         foreach (SessionData s in sessions)
         {
@@ -113,6 +115,7 @@ internal static class TableExporter
                 row.Add(Text(trial.Expectancy?.Response));
                 row.Add(Text(trial.Expectancy?.Text));
                 row.AddRange(Scoring.TrialValues(trial));
+                if (boxes) row.AddRange(ResponseBoxColumns.Values(r));
                 t.Add(row.ToArray());
             }
         }

@@ -16,13 +16,15 @@ internal static class Tty
     /// ignore modem lines) at <paramref name="baud"/>, and discards input that was waiting. <paramref name="option"/>
     /// names the command-line option that chose the port, for the error message ("--scanner", "--markers").
     /// </summary>
-    public static unsafe FileDescriptor Open(string path, bool forWriting, int baud, string option)
+    /// <remarks><paramref name="readWrite"/>: open for both (a response box that is sent commands and answers); then
+    /// input waiting at open is discarded too.</remarks>
+    public static unsafe FileDescriptor Open(string path, bool forWriting, int baud, string option, bool readWrite = false)
     {
         if (!OperatingSystem.IsLinux())
             throw new HardwareException($"serial port {path}: serial ports are supported on Linux only");
         if (!LibC.BaudCodes.TryGetValue(baud, out uint speed))
             throw new HardwareException($"baud rate {baud} is not supported for serial port {path}; use one of {SupportedBauds}");
-        int flags = (forWriting ? LibC.O_WRONLY : LibC.O_RDONLY) | LibC.O_NOCTTY | LibC.O_NONBLOCK | LibC.O_CLOEXEC;
+        int flags = (readWrite ? LibC.O_RDWR : forWriting ? LibC.O_WRONLY : LibC.O_RDONLY) | LibC.O_NOCTTY | LibC.O_NONBLOCK | LibC.O_CLOEXEC;
         int fd = LibC.Open(path, flags);
         if (fd < 0) throw OpenError(path, Marshal.GetLastPInvokeError(), option);
         var handle = new FileDescriptor(fd);
@@ -41,7 +43,7 @@ internal static class Tty
             ((uint*)termios)[2] |= CREAD | CLOCAL;
             if (LibC.CfSetSpeed(termios, speed) != 0 || LibC.TcSetAttr(fd, LibC.TCSANOW, termios) != 0)
                 throw new HardwareException($"cannot set serial port {path} to {baud} baud raw mode: {LibC.Describe(Marshal.GetLastPInvokeError())}");
-            if (!forWriting) LibC.TcFlush(fd, LibC.TCIFLUSH);
+            if (!forWriting || readWrite) LibC.TcFlush(fd, LibC.TCIFLUSH);
             return handle;
         }
         catch
