@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using ExperimentRunner.Benchmarks;
 
-// dotnet run -c Release --project tests/ExperimentRunner.Benchmarks -- [all|frames|preload|simulation|logging|clock|memory|design|session|keys] [--quick] [--flips N] [--load] [--full-redraw] [--seconds S]
+// dotnet run -c Release --project tests/ExperimentRunner.Benchmarks -- [all|frames|preload|simulation|logging|clock|sleep|memory|design|session|keys] [--quick] [--flips N] [--load] [--full-redraw] [--seconds S]
 var benchmarks = new (string Name, string What, Action<BenchContext> Run)[]
 {
     // Memory first in "all": its peak is cleanest in a process that has not yet held textures or a large heap.
@@ -9,6 +9,7 @@ var benchmarks = new (string Name, string What, Action<BenchContext> Run)[]
     ("simulation", "simulated minutes per CPU second, ~60-minute PET session, real LiteDbStore", SimulationBenchmarks.Speed),
     ("logging", "write-to-durable latency and throughput, log fsynced per batch", LoggingBenchmark.Run),
     ("clock", "cost and resolution of the run clock (BenchmarkDotNet)", ClockBenchmark.Run),
+    ("sleep", "how late the frame loop's pacing sleep wakes, before and after issue 17, without and with a nice-10 load", SleepBenchmark.Run),
     ("preload", "300 profile cards composed and uploaded (GlDisplay.Prepare, offscreen)", PreloadBenchmark.Run),
     ("frames", "frame-deadline precision, offscreen real time, store logging every flip", FramesBenchmark.Run),
     ("design", "exrun design of the shipped fMRI paradigm for 100 participants (issue 16)", DesignBenchmark.Run),
@@ -102,7 +103,7 @@ foreach (var fig in ctx.Figures)
 return failed > 0 ? 1 : 0;
 
 static void Usage() => Console.WriteLine(
-    "usage: dotnet run -c Release --project tests/ExperimentRunner.Benchmarks -- [all|frames|preload|simulation|logging|clock|memory|design|session|keys] [--quick] [--flips N] [--load] [--full-redraw] [--seconds S]\n" +
+    "usage: dotnet run -c Release --project tests/ExperimentRunner.Benchmarks -- [all|frames|preload|simulation|logging|clock|sleep|memory|design|session|keys] [--quick] [--flips N] [--load] [--full-redraw] [--seconds S]\n" +
     "  --quick     short runs (each benchmark about 10 s or less)\n" +
     "  --flips N   flips for the frames benchmark (default 10000, about 167 s at 60 Hz; --quick 600)\n" +
     "  --load      frames: measure again with a competing load (one busy process per core at nice 10)\n" +
