@@ -67,37 +67,17 @@ public sealed class SerialPhotodiode : IPhotodiode
         }
     }
 
-    private unsafe void Read()
+    private void Read()
     {
-        byte* buffer = stackalloc byte[64];
+        Span<byte> buffer = stackalloc byte[64];
         while (!_stopping)
         {
             var port = _port;
             if (port is null) return;
-            var pfd = new LibC.PollFd { Fd = port.Fd, Events = LibC.POLLIN };
-            int ready = LibC.Poll(&pfd, 1, PollTimeoutMs);
-            long stampNs = _clock.NowNs;
-            if (ready < 0)
-            {
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno != LibC.EINTR) Lost(LibC.Describe(errno));
-                continue;
-            }
-            if (ready == 0) continue;
-            if ((pfd.REvents & LibC.POLLIN) != 0)
-            {
-                nint n = LibC.Read(port.Fd, buffer, 64);
-                if (n > 0)
-                {
-                    for (int i = 0; i < n; i++) Accept(buffer[i], stampNs);
-                    continue;
-                }
-                int errno = Marshal.GetLastPInvokeError();
-                if (n < 0 && (errno == LibC.EAGAIN || errno == LibC.EINTR)) continue;
-                Lost(n == 0 ? "end of file" : LibC.Describe(errno));
-                continue;
-            }
-            if ((pfd.REvents & (LibC.POLLHUP | LibC.POLLERR | LibC.POLLNVAL)) != 0) Lost("hang-up");
+            var outcome = SerialRead.Step(port.Fd, _clock, PollTimeoutMs, buffer, out int n, out long stampNs, out string? lost);
+            if (outcome == SerialRead.Outcome.Lost) Lost(lost!);
+            else if (outcome == SerialRead.Outcome.Bytes)
+                foreach (byte b in buffer[..n]) Accept(b, stampNs);
         }
     }
 

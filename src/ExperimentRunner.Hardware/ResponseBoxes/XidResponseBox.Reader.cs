@@ -30,9 +30,9 @@ public sealed partial class XidResponseBox
         }
     }
 
-    private unsafe void ReadUntilStopped()
+    private void ReadUntilStopped()
     {
-        byte* buffer = stackalloc byte[64];
+        Span<byte> buffer = stackalloc byte[64];
         while (!_stopping)
         {
             var port = _port;
@@ -42,31 +42,14 @@ public sealed partial class XidResponseBox
                 TryReopen();
                 continue;
             }
-            var pfd = new LibC.PollFd { Fd = port.Fd, Events = LibC.POLLIN };
-            int ready = LibC.Poll(&pfd, 1, PollTimeoutMs);
-            long stampNs = _clock.NowNs;
-            if (ready < 0)
+            var outcome = SerialRead.Step(port.Fd, _clock, PollTimeoutMs, buffer, out int n, out long stampNs, out string? lost);
+            if (outcome == SerialRead.Outcome.Lost)
             {
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno != LibC.EINTR) Lost(LibC.Describe(errno));
+                Lost(lost!);
                 continue;
             }
             QueryWhenDue(stampNs);
-            if (ready == 0) continue;
-            if ((pfd.REvents & LibC.POLLIN) != 0)
-            {
-                nint n = LibC.Read(port.Fd, buffer, 64);
-                if (n > 0)
-                {
-                    Accept(new ReadOnlySpan<byte>(buffer, (int)n), stampNs);
-                    continue;
-                }
-                int errno = Marshal.GetLastPInvokeError();
-                if (n < 0 && (errno == LibC.EAGAIN || errno == LibC.EINTR)) continue;
-                Lost(n == 0 ? "end of file" : LibC.Describe(errno));
-                continue;
-            }
-            if ((pfd.REvents & (LibC.POLLHUP | LibC.POLLERR | LibC.POLLNVAL)) != 0) Lost("hang-up");
+            if (outcome == SerialRead.Outcome.Bytes) Accept(buffer[..n], stampNs);
         }
     }
 
