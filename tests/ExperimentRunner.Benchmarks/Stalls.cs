@@ -33,34 +33,8 @@ public sealed class StallSnapshot
         return s;
     }
 
-    /// <summary>CPU time (user + system, ms) of the process's threads, grouped by name with trailing digits dropped
-    /// (llvmpipe-0 and llvmpipe-1 are "llvmpipe-*").</summary>
-    private static Dictionary<string, double> ThreadCpu()
-    {
-        var byName = new Dictionary<string, double>(StringComparer.Ordinal);
-        double msPerTick = 1000.0 / 100; // USER_HZ is 100 on Linux
-        try
-        {
-            foreach (string task in Directory.EnumerateDirectories("/proc/self/task"))
-            {
-                try
-                {
-                    string stat = File.ReadAllText(Path.Combine(task, "stat"));
-                    int open = stat.IndexOf('('), close = stat.LastIndexOf(')');
-                    string name = stat[(open + 1)..close];
-                    string trimmed = name.TrimEnd('0', '1', '2', '3', '4', '5', '6', '7', '8', '9');
-                    if (trimmed.Length < name.Length) name = trimmed + "*";
-                    string[] f = stat[(close + 2)..].Split(' ');
-                    // After the name: state is field 3, utime field 14, stime field 15 (1-based over the whole line).
-                    double ms = (long.Parse(f[11], CultureInfo.InvariantCulture) + long.Parse(f[12], CultureInfo.InvariantCulture)) * msPerTick;
-                    byName[name] = byName.GetValueOrDefault(name) + ms;
-                }
-                catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException) { /* a thread that ended */ }
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* no /proc */ }
-        return byName;
-    }
+    /// <summary>CPU time (user + system, ms) of the process's threads, grouped by name (<see cref="ThreadTimes"/>).</summary>
+    private static Dictionary<string, double> ThreadCpu() => ThreadTimes.Take();
 
     private static (long RunDelayNs, long Involuntary) ThisThreadScheduling()
     {
