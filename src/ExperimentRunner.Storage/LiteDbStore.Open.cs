@@ -1,4 +1,5 @@
 using ExperimentRunner.Core.Events;
+using ExperimentRunner.Core.Time;
 using LiteDB;
 
 namespace ExperimentRunner.Storage;
@@ -42,8 +43,9 @@ public sealed partial class LiteDbStore
         EventDocuments.ToDocument(0, null, in warmEvent);
         new Tally("", 0).ToDocument();
         _ring = new EventRing(options.QueueCapacity);
-        _writer = new Thread(WriterLoop) { Name = "exrun-db-writer", IsBackground = true };
-        _syncer = new Thread(SyncLoop) { Name = "exrun-db-fsync", IsBackground = true };
+        // Both at SCHED_BATCH: their full share of the CPU, but no preempting the frame loop when they wake (issue 17).
+        _writer = new Thread(() => { BackgroundThreads.MarkCurrent(); WriterLoop(); }) { Name = "exrun-db-writer", IsBackground = true };
+        _syncer = new Thread(() => { BackgroundThreads.MarkCurrent(); SyncLoop(); }) { Name = "exrun-db-fsync", IsBackground = true };
         _writer.Start();
         _syncer.Start();
     }

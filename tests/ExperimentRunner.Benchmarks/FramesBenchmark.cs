@@ -55,6 +55,12 @@ public static class FramesBenchmark
             $"GCgen0size {Environment.GetEnvironmentVariable("DOTNET_GCgen0size") ?? "default"}; TieredPGO {Environment.GetEnvironmentVariable("DOTNET_TieredPGO") ?? "default"}, " +
             $"TieredCompilation {Environment.GetEnvironmentVariable("DOTNET_TieredCompilation") ?? "default"}; LP_NUM_THREADS {Environment.GetEnvironmentVariable("LP_NUM_THREADS") ?? "default"}");
 
+        // As `exrun run` does before its first flip: the project's code compiled ahead, the runtime's service threads
+        // (and the store's, which mark themselves) at SCHED_BATCH.
+        var (prejitted, prejitTook) = FramePathPrejit.Run(new[] { typeof(FramesBenchmark), typeof(GlDisplay), typeof(LiteDbStore), typeof(MonotonicClock) }.Select(t => t.Assembly));
+        Console.WriteLine($"  prejit       {prejitted:N0} methods in {prejitTook.TotalSeconds:0.00} s; background threads at SCHED_BATCH: {(BackgroundThreads.Enabled ? "yes" : $"no ({BackgroundThreads.SwitchVariable}=0 or not Linux)")}");
+        using var threads = BackgroundThreads.Watch(TimeSpan.FromSeconds(1));
+
         // Warm-up: JIT, first texture binds, the store's first commits.
         for (int i = 0; i < 60; i++)
         {
@@ -168,6 +174,7 @@ public static class FramesBenchmark
         if (display.PartialRedraw)
             Console.WriteLine($"  flips drawn in full {redraws.Full - redrawsBefore.Full}, in part {redraws.Partial - redrawsBefore.Partial}, not at all (nothing changed) {redraws.Skipped - redrawsBefore.Skipped}");
         Console.WriteLine($"  late frames (returned > half a period late): {lateReturns}; of them with a GC during the frame {lateWithGc}, with a JIT compilation {lateWithJit}; frames with a GC {framesWithGc}");
+        PrintMissed(loggedError, deadlines, gcDuring, jitDuring, period, deadlines[0]);
 
         const string b = "frames";
         ctx.Add(b, $"onset error p99{label}", $"{BenchContext.F(onset.Percentile(99) / 1e6)} ms", label.Length == 0 ? "< 0.5 ms" : "< 1 ms", onset.Percentile(99) < (label.Length == 0 ? 0.5e6 : 1e6));
@@ -176,6 +183,18 @@ public static class FramesBenchmark
         ctx.Add(b, $"missed frames{label}", $"{missed} of {flips} (returns > half a period late: {lateReturns})", "0", missed == 0);
         ctx.Add(b, $"GC collections / pause in loop{label}", $"{stallsAfter.Collections[0] - stallsBefore.Collections[0]} / {(stallsAfter.GcPause - stallsBefore.GcPause).TotalMilliseconds:0.00} ms");
         ctx.Add(b, $"allocated bytes per frame{label}", BenchContext.F(allocPerFrame, "0.0"), "0", allocatedAfter == allocatedBefore);
+    }
+
+    /// <summary>The first 20 missed frames: when (seconds into the loop), how late, and what happened during them.</summary>
+    private static void PrintMissed(long[] loggedError, long[] deadlines, bool[] gc, bool[] jit, long period, long start)
+    {
+        int shown = 0;
+        for (int i = 0; i < loggedError.Length && shown < 20; i++)
+        {
+            if (loggedError[i] <= period / 2) continue;
+            shown++;
+            Console.WriteLine($"    missed flip {i} at {(deadlines[i] - start) / 1e9:0.000} s: {loggedError[i] / 1e6:0.0} ms late{(gc[i] ? ", a GC during it" : "")}{(jit[i] ? ", a JIT compilation during it" : "")}");
+        }
     }
 
     /// <summary>Writes 1,000 events a second (in 1 ms steps, catching up after a late wake) until cancelled.</summary>

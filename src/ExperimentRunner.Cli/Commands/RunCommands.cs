@@ -309,21 +309,24 @@ public static class RunCommands
         Task? viewTask = null;
         if (r.Live)
         {
-            viewTask = Task.Run(() => console.Live(view.Render()).AutoClear(false).Start(ctx =>
+            // A thread of its own at SCHED_BATCH: redrawing the terminal never preempts the frame loop (issue 17).
+            viewTask = Task.Factory.StartNew(() => console.Live(view.Render()).AutoClear(false).Start(ctx =>
             {
+                BackgroundThreads.MarkCurrent();
                 while (!viewStop.IsCancellationRequested && !live.Finished)
                 {
                     ctx.UpdateTarget(view.Render());
                     Thread.Sleep(250);
                 }
                 ctx.UpdateTarget(view.Render());
-            }));
+            }), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
         SessionResult result;
         string? scheduling = r.RealtimePriority ? RealtimeScheduling.TryEnter() : "normal priority (use --realtime-priority on a machine with a real GPU)";
         if (scheduling != null && r.RealtimePriority) Console.Error.WriteLine($"exrun: warning: frame loop at normal priority: {scheduling}");
         try
         {
+            using (BackgroundThreads.Watch(TimeSpan.FromSeconds(1)))
             using (LowLatencyScope.Enter())
                 result = SessionCommands.Crashes(r.Db, new SessionRunner(plan, devices, options).Run);
         }

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 
-namespace ExperimentRunner.Cli.Operator;
+namespace ExperimentRunner.Core.Time;
 
 /// <summary>
 /// Compiles the project's own code before the session's first flip (issue 17). With tiered compilation a method is
@@ -14,7 +14,7 @@ namespace ExperimentRunner.Cli.Operator;
 /// framework are precompiled (ReadyToRun) already; later tier-1 recompilation happens on the runtime's background
 /// thread and does not block the frame loop.
 /// </summary>
-internal static class FramePathPrejit
+public static class FramePathPrejit
 {
     /// <summary>Prepares every method it can of the assemblies; returns how many and how long it took.</summary>
     public static (int Methods, TimeSpan Took) Run(IEnumerable<Assembly> assemblies)
