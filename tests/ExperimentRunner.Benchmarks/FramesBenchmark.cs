@@ -99,6 +99,7 @@ public static class FramesBenchmark
         var before0 = store.Stats;
         var redrawsBefore = display.Redraws;
 
+        var gc = new GcPacer();
         using var stop = new CancellationTokenSource();
         long otherEvents = 0;
         var other = new Thread(() => otherEvents = WriteOtherEvents(store, clock, stop.Token)) { Name = "bench-other-events", IsBackground = true };
@@ -128,6 +129,7 @@ public static class FramesBenchmark
                 logged[i] = flip;
                 returned[i] = after;
                 store.Write(new EventRecord { Kind = EventKind.Flip, TimeNs = flip, IntendedNs = deadline, Value = i, Run = 1 });
+                gc.AfterFlip(); // as the session's FrameClock does after logging a flip
                 // A collection (any generation counts in gen0's count) or a JIT compilation since the last frame.
                 int gcsNow = GC.CollectionCount(0);
                 long jittedNow = System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: false);
@@ -174,6 +176,7 @@ public static class FramesBenchmark
         if (display.PartialRedraw)
             Console.WriteLine($"  flips drawn in full {redraws.Full - redrawsBefore.Full}, in part {redraws.Partial - redrawsBefore.Partial}, not at all (nothing changed) {redraws.Skipped - redrawsBefore.Skipped}");
         Console.WriteLine($"  late frames (returned > half a period late): {lateReturns}; of them with a GC during the frame {lateWithGc}, with a JIT compilation {lateWithJit}; frames with a GC {framesWithGc}");
+        Console.WriteLine($"  GC pacing    {(GcPacer.Enabled ? $"{gc.Induced} gen-0 collections run just after a flip, {gc.Unpaced} started by the runtime; budget seen {gc.BudgetBytes / 1048576.0:0.0} MiB" : $"off ({GcPacer.SwitchVariable}=0)")}");
         PrintMissed(loggedError, deadlines, gcDuring, jitDuring, period, deadlines[0]);
 
         const string b = "frames";

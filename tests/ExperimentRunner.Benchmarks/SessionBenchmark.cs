@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using ExperimentRunner.Core.Events;
 using ExperimentRunner.Storage;
 using ExperimentRunner.Storage.Report;
 
@@ -67,6 +68,15 @@ public static class SessionBenchmark
             $"missed frames in scan runs {qc.Runs.Sum(r => r.MissedFrames)}, outside them {qc.MissedFramesOutsideRuns}");
         foreach (var r in qc.Runs)
             Console.WriteLine($"  run {r.Run}        missed frames {r.MissedFrames}, |onset error| p99 {r.Onsets.AbsP99Ms:0.000} ms");
+        // Each missed frame with the events just before it: what the frame loop was doing when it was late.
+        var events = reader.Events(session.SessionId).Select(e => e.Event).OrderBy(e => e.TimeNs).ToList();
+        long firstNs = events.Count > 0 ? events[0].TimeNs : 0;
+        foreach (var m in events.Where(e => e.Kind == EventKind.MissedFrame).Take(10))
+        {
+            var before = events.Where(e => e.TimeNs < m.IntendedNs && e.Kind != EventKind.MissedFrame).TakeLast(3)
+                .Select(e => $"{e.Kind}{(e.Screen is { } sc ? " " + sc : "")} {(e.TimeNs - m.IntendedNs) / 1e6:0.0} ms");
+            Console.WriteLine($"    missed frame at {(m.TimeNs - firstNs) / 1e9:0.000} s on '{m.Screen}', {m.Value:0.00} periods late; before its deadline: {string.Join(", ", before)}");
+        }
         string label = withLoad ? $" (nice-10 load x{Environment.ProcessorCount})" : "";
         ctx.Add("session", $"missed frames in {seconds} s of run{label}", $"{missed} of {flips} flips", "0", missed == 0);
     }

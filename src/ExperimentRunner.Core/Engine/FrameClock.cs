@@ -1,5 +1,6 @@
 using ExperimentRunner.Core.Devices;
 using ExperimentRunner.Core.Events;
+using ExperimentRunner.Core.Time;
 
 namespace ExperimentRunner.Core.Engine;
 
@@ -20,6 +21,9 @@ internal sealed class FrameClock(IDisplay display, SessionContext session)
     public long FlipIndex { get; private set; }
 
     public int MissedFrames { get; private set; }
+
+    /// <summary>In real time, young-generation collections moved to just after a flip (issue 17); none on a virtual clock.</summary>
+    public GcPacer? GcPacer { get; } = session.Devices.Clock.IsRealTime ? new GcPacer() : null;
 
     /// <summary>The next flip's expected time, ns: the last flip plus one period.</summary>
     public long PredictedNextFlipNs => LastFlipNs + PeriodNs;
@@ -46,6 +50,7 @@ internal sealed class FrameClock(IDisplay display, SessionContext session)
         }
         session.Write(SessionEvents.Flip(flip, deadline, session.Run, FlipIndex));
         LastFlipNs = flip;
+        GcPacer?.AfterFlip();
         return flip;
     }
 }

@@ -197,6 +197,7 @@ public sealed partial class GlDisplay : IDisplay
             Timing = Measurement.Synchronised ? "vsync" : "unsynchronised";
             X11Window = Sdl.X11WindowOf(_window);
             StartPartialRedraw(options);
+            _renderer.WarmUp(_atlas.Texture, _atlas.Width, _atlas.Height, _drawableW > 0 ? _drawableW : Size.Width, _drawableH > 0 ? _drawableH : Size.Height);
             ok = true;
         }
         finally

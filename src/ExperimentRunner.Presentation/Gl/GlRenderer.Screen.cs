@@ -54,4 +54,31 @@ internal sealed partial class GlRenderer
             DrawNow(texture, x, y, width, height, 0, 0, 1, 1, 1, 1, 1, 1);
         }
     }
+
+    /// <summary>
+    /// Draws, once, everything a frame may draw (clear, the screen's copy, a tinted quad, a translucent one), first over
+    /// the whole drawable and then inside a scissor rectangle, and waits for it; then forgets what the surface holds.
+    /// Mesa's llvmpipe compiles a shader variant (with LLVM, 10–30 ms of CPU) the first time a state is drawn, such as
+    /// the first quad inside a scissor rectangle: without this, the first cursor move or the first partial redraw of a
+    /// session paid for it inside a frame, a missed frame (issue 17). A GPU driver compiles such variants too.
+    /// </summary>
+    public void WarmUp(uint texture, int width, int height, int drawableW, int drawableH)
+    {
+        _frame = new FrameSetup(drawableW, drawableH, drawableW, drawableH, 0, 0, 0);
+        for (int pass = 0; pass < 2; pass++)
+        {
+            if (pass == 1)
+            {
+                _gl.Enable(EnableCap.ScissorTest);
+                _gl.Scissor(0, 0, (uint)Math.Max(1, drawableW / 2), (uint)Math.Max(1, drawableH / 2));
+            }
+            BeginNow(drawableW, drawableH, drawableW, drawableH, 0, 0, 0);
+            if (CopyScreens) CopyNow(texture, 0, 0, Math.Min(width, drawableW), Math.Min(height, drawableH));
+            DrawNow(texture, 0, 0, width, height, 0, 0, 1, 1, 1, 1, 1, 1);
+            DrawNow(texture, 0, 0, width, height, 0, 0, 1, 1, 0.5f, 0.5f, 0.5f, 0.5f);
+            if (pass == 1) _gl.Disable(EnableCap.ScissorTest);
+        }
+        _gl.Finish();
+        Invalidate();
+    }
 }
