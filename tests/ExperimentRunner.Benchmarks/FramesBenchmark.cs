@@ -23,7 +23,7 @@ public static class FramesBenchmark
         var paradigm = Scenario.Load(Scenario.PetParadigm);
         var clock = new MonotonicClock();
         using var display = new GlDisplay(paradigm.Display, new GlDisplayOptions { Mode = DisplayMode.Offscreen, MeasureRefresh = true, PartialRedraw = !FullRedraw }, clock);
-        Console.WriteLine($"  GL           {display.Renderer}; SDL driver {display.VideoDriver}; {display.Size.Width}x{display.Size.Height}");
+        Console.WriteLine($"  GL           {display.Renderer}; SDL driver {display.VideoDriver}; {display.Size.Width}x{display.Size.Height}; every state drawn once at start-up in {display.WarmUpNs / 1e6:0.0} ms");
         Console.WriteLine($"  timing       {display.Timing} ({display.Measurement.Reason}); period {display.PeriodNs / 1e6:0.000} ms");
         if (FullRedraw) display.GlRenderer.CopyScreens = false; // as before issue 17: every screen a blended quad
         Console.WriteLine($"  redraw       {(display.PartialRedraw ? "only what changed (the surface keeps its pixels)" : "every flip in full")}{(FullRedraw ? " (--full-redraw)" : "")}; screens {(display.GlRenderer.CopyScreens ? "copied (blit)" : "drawn as a quad")}");
@@ -95,6 +95,8 @@ public static class FramesBenchmark
         var returned = new long[flips];
         var gcDuring = new bool[flips];
         var jitDuring = new bool[flips];
+        var render = new long[flips];
+        var drawnFull = new bool[flips];
         long period = display.PeriodNs;
         var before0 = store.Stats;
         var redrawsBefore = display.Redraws;
@@ -122,8 +124,11 @@ public static class FramesBenchmark
                 int scene = i / 30 % scenes.Length;
                 if (scene == 3) state.Cursor = i % 100;
                 display.Show(scenes[scene], in state);
+                long fullBefore = display.Redraws.Full;
                 long flip = display.Flip();
                 long after = clock.NowNs;
+                render[i] = display.LastRenderNs;
+                drawnFull[i] = display.Redraws.Full != fullBefore;
                 previous = flip;
                 deadlines[i] = deadline;
                 logged[i] = flip;
@@ -176,6 +181,10 @@ public static class FramesBenchmark
         if (display.PartialRedraw)
             Console.WriteLine($"  flips drawn in full {redraws.Full - redrawsBefore.Full}, in part {redraws.Partial - redrawsBefore.Partial}, not at all (nothing changed) {redraws.Skipped - redrawsBefore.Skipped}");
         Console.WriteLine($"  late frames (returned > half a period late): {lateReturns}; of them with a GC during the frame {lateWithGc}, with a JIT compilation {lateWithJit}; frames with a GC {framesWithGc}");
+        var renderFull = new Sample(render.Where((_, i) => drawnFull[i]).DefaultIfEmpty(0).ToArray());
+        var renderOther = new Sample(render.Where((_, i) => !drawnFull[i]).DefaultIfEmpty(0).ToArray());
+        Console.WriteLine($"  render time (draw + swap + finish) of flips drawn in full: {renderFull.Ms()}");
+        Console.WriteLine($"  render time of the other flips (in part or nothing):      {renderOther.Ms()}");
         Console.WriteLine($"  GC pacing    {(GcPacer.Enabled ? $"{gc.Induced} gen-0 collections run just after a flip, {gc.Unpaced} started by the runtime; budget seen {gc.BudgetBytes / 1048576.0:0.0} MiB" : $"off ({GcPacer.SwitchVariable}=0)")}");
         PrintMissed(loggedError, deadlines, gcDuring, jitDuring, period, deadlines[0]);
 

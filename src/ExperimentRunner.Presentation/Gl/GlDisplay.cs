@@ -197,7 +197,9 @@ public sealed partial class GlDisplay : IDisplay
             Timing = Measurement.Synchronised ? "vsync" : "unsynchronised";
             X11Window = Sdl.X11WindowOf(_window);
             StartPartialRedraw(options);
-            _renderer.WarmUp(_atlas.Texture, _atlas.Width, _atlas.Height, _drawableW > 0 ? _drawableW : Size.Width, _drawableH > 0 ? _drawableH : Size.Height);
+            long warmStart = _clock.NowNs;
+            _renderer.WarmUp(_drawableW > 0 ? _drawableW : Size.Width, _drawableH > 0 ? _drawableH : Size.Height);
+            WarmUpNs = _clock.NowNs - warmStart;
             ok = true;
         }
         finally
@@ -207,6 +209,8 @@ public sealed partial class GlDisplay : IDisplay
     }
 
     public DisplayMode Mode { get; }
+    /// <summary>How long drawing every GL state once took at start-up (the driver's shader variants compiled), ns.</summary>
+    public long WarmUpNs { get; }
     /// <summary>The style the screens are composed with.</summary>
     public DisplayStyle Style { get; }
     /// <summary>SDL's video driver ("x11", "wayland", "offscreen"…), for the session record.</summary>
@@ -268,11 +272,13 @@ public sealed partial class GlDisplay : IDisplay
     /// <inheritdoc />
     public long Flip()
     {
+        long start = _clock.NowNs;
         MakeCurrent();
         Draw();
         DrawPhotodiodePatch();
         Sdl.GlSwapWindow(_window);
         _gl.Finish();
+        LastRenderNs = _clock.NowNs - start;
         if (!_paced) return _clock.NowNs;
         // No vertical blank to wait for: a fixed grid of the expected period stands in for one. The frame, rendered
         // completely above, "appears" at the next grid line, as it would at a real display's next vertical blank; a
@@ -290,6 +296,10 @@ public sealed partial class GlDisplay : IDisplay
         _gridNs = target;
         return target;
     }
+
+    /// <summary>How long the last <see cref="Flip"/> took to draw, swap and finish (before any wait for the grid), ns:
+    /// for benchmarks, to see how close a frame's work came to its period.</summary>
+    public long LastRenderNs { get; private set; }
 
     private void Draw()
     {

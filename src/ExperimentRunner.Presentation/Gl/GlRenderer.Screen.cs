@@ -56,15 +56,23 @@ internal sealed partial class GlRenderer
     }
 
     /// <summary>
-    /// Draws, once, everything a frame may draw (clear, the screen's copy, a tinted quad, a translucent one), first over
-    /// the whole drawable and then inside a scissor rectangle, and waits for it; then forgets what the surface holds.
-    /// Mesa's llvmpipe compiles a shader variant (with LLVM, 10–30 ms of CPU) the first time a state is drawn, such as
-    /// the first quad inside a scissor rectangle: without this, the first cursor move or the first partial redraw of a
-    /// session paid for it inside a frame, a missed frame (issue 17). A GPU driver compiles such variants too.
+    /// Draws, once, everything a frame may draw (clear, a screen's copy, a tinted quad, a translucent one), first over
+    /// the whole drawable and then inside a scissor rectangle, from textures of each kind of size (width and height a
+    /// power of two or not), and waits for it; then forgets what the surface holds. Mesa's llvmpipe compiles a shader
+    /// variant (with LLVM, 10–30 ms of CPU) the first time a state is drawn, and a texture's size being a power of two
+    /// or not is part of that state: without this, the first quad inside a scissor rectangle (a cursor's first move)
+    /// and the first screen whose cropped texture happened to be 512 pixels wide paid for it inside a frame, a missed
+    /// frame (issue 17). A GPU driver compiles such variants too.
     /// </summary>
-    public void WarmUp(uint texture, int width, int height, int drawableW, int drawableH)
+    public unsafe void WarmUp(int drawableW, int drawableH)
     {
         _frame = new FrameSetup(drawableW, drawableH, drawableW, drawableH, 0, 0, 0);
+        var pixels = new byte[65 * 65 * 4];
+        var textures = new uint[4];
+        fixed (byte* p = pixels)
+        {
+            for (int t = 0; t < 4; t++) textures[t] = Upload(64 + (t & 1), 64 + (t >> 1), (nint)p);
+        }
         for (int pass = 0; pass < 2; pass++)
         {
             if (pass == 1)
@@ -73,12 +81,17 @@ internal sealed partial class GlRenderer
                 _gl.Scissor(0, 0, (uint)Math.Max(1, drawableW / 2), (uint)Math.Max(1, drawableH / 2));
             }
             BeginNow(drawableW, drawableH, drawableW, drawableH, 0, 0, 0);
-            if (CopyScreens) CopyNow(texture, 0, 0, Math.Min(width, drawableW), Math.Min(height, drawableH));
-            DrawNow(texture, 0, 0, width, height, 0, 0, 1, 1, 1, 1, 1, 1);
-            DrawNow(texture, 0, 0, width, height, 0, 0, 1, 1, 0.5f, 0.5f, 0.5f, 0.5f);
+            for (int t = 0; t < 4; t++)
+            {
+                int w = 64 + (t & 1), h = 64 + (t >> 1);
+                if (CopyScreens) CopyNow(textures[t], 0, 0, w, h);
+                DrawNow(textures[t], 0, 0, w, h, 0, 0, 1, 1, 1, 1, 1, 1);
+                DrawNow(textures[t], 0, 0, w, h, 0, 0, 1, 1, 0.5f, 0.5f, 0.5f, 0.5f);
+            }
             if (pass == 1) _gl.Disable(EnableCap.ScissorTest);
         }
         _gl.Finish();
+        foreach (uint t in textures) DeleteTexture(t);
         Invalidate();
     }
 }

@@ -17,12 +17,6 @@ internal sealed class OverlayAtlas : IDisposable
     public readonly record struct Sprite(float X, float Y, float W, float H, float U, float V, float DU, float DV);
 
     public uint Texture { get; }
-
-    /// <summary>The texture's size, texels.</summary>
-    public int Width { get; }
-
-    /// <summary>The texture's height, texels.</summary>
-    public int Height { get; }
     public Sprite[] Digits { get; } = new Sprite[10];
     /// <summary>Horizontal advance of each digit at counter size, pixels.</summary>
     public float[] DigitAdvance { get; } = new float[10];
@@ -85,7 +79,6 @@ internal sealed class OverlayAtlas : IDisposable
         }
 
         Texture = renderer.Upload(AtlasWidth, height, bitmap.GetPixels());
-        (Width, Height) = (AtlasWidth, height);
         Sprite Make(SKRect p) => new(p.Left, p.Top, p.Width, p.Height, p.Left / AtlasWidth, p.Top / height, p.Width / AtlasWidth, p.Height / height);
         for (int d = 0; d < 10; d++) Digits[d] = Make(placed[d]);
         // Sample the disc and the white block a little inside their edges so linear filtering never reaches the gutter.
