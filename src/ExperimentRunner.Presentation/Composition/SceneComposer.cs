@@ -85,7 +85,9 @@ public sealed partial class SceneComposer : IDisposable
         try
         {
             using var canvas = new SKCanvas(bitmap);
-            layout = Compose(scene, images, canvas);
+            _target = bitmap;
+            try { layout = Compose(scene, images, canvas); }
+            finally { _target = null; }
             canvas.Flush();
             return bitmap;
         }
