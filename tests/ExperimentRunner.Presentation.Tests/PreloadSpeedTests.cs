@@ -47,6 +47,26 @@ public sealed class PreloadSpeedTests
     }
 
     [Fact]
+    public void A_bitmap_reused_for_the_next_screen_holds_nothing_of_the_screen_before()
+    {
+        var style = Style(640, 360);
+        using var composer = new SceneComposer(style, 640, 360);
+        using var images = new ImageStore();
+        var screens = EveryScreen();
+        using var reused = composer.NewBitmap();
+        // Every screen after every other: what each leaves in the bitmap must not show through the next.
+        foreach (var before in screens)
+            foreach (var scene in screens)
+            {
+                composer.ComposeInto(reused, before, images);
+                var layout = composer.ComposeInto(reused, scene, images);
+                using var fresh = composer.Compose(scene, images, out var freshLayout);
+                Assert.True(reused.GetPixelSpan().SequenceEqual(fresh.GetPixelSpan()), $"{scene.Key} after {before.Key} differs");
+                Assert.Equal(freshLayout.Photo, layout.Photo);
+            }
+    }
+
+    [Fact]
     public void Screens_uploaded_cropped_read_back_as_the_whole_screens_did_with_their_overlays()
     {
         var screens = EveryScreen();
