@@ -223,9 +223,9 @@ internal sealed class MitchellResampler
                 var alo = Vector256.Shuffle(lo, alphas);
                 var ahi = Vector256.Shuffle(hi, alphas);
                 if (!Vector256.GreaterThanOrEqualAll(alo, ones) || !Vector256.GreaterThanOrEqualAll(ahi, ones)) break;
-                lo = Vector256.Min(Vector256.Max(lo, Vector256<float>.Zero), ones);
-                hi = Vector256.Min(Vector256.Max(hi, Vector256<float>.Zero), ones);
-                var packed = Vector256.Narrow(Vector256.ConvertToInt32(Vector256.Round(lo * fulls)), Vector256.ConvertToInt32(Vector256.Round(hi * fulls)));
+                lo = Vector256.MinNative(Vector256.MaxNative(lo, Vector256<float>.Zero), ones);
+                hi = Vector256.MinNative(Vector256.MaxNative(hi, Vector256<float>.Zero), ones);
+                var packed = Vector256.Narrow(Vector256.ConvertToInt32Native(Vector256.Round(lo * fulls)), Vector256.ConvertToInt32Native(Vector256.Round(hi * fulls)));
                 Vector128.Narrow(packed.GetLower(), packed.GetUpper()).AsByte().StoreUnsafe(ref t, at);
                 i += 4;
                 at += 16;
@@ -238,8 +238,8 @@ internal sealed class MitchellResampler
             acc += w2 * Vector128.LoadUnsafe(ref r2, at);
             acc += w3 * Vector128.LoadUnsafe(ref r3, at);
             // A cubic overshoots: alpha into [0, 1], each colour into [0, alpha] (a valid premultiplied colour).
-            var alpha = Vector128.Min(Vector128.Max(Vector128.Shuffle(acc, Vector128.Create(3, 3, 3, 3)), Vector128<float>.Zero), one);
-            acc = Vector128.Min(Vector128.Max(acc, Vector128<float>.Zero), alpha);
+            var alpha = Vector128.MinNative(Vector128.MaxNative(Vector128.Shuffle(acc, Vector128.Create(3, 3, 3, 3)), Vector128<float>.Zero), one);
+            acc = Vector128.MinNative(Vector128.MaxNative(acc, Vector128<float>.Zero), alpha);
             ref uint pixel = ref Unsafe.As<byte, uint>(ref Unsafe.Add(ref t, (int)at));
             if (cover != 255 || alpha.ToScalar() != 1f)
             {
@@ -247,7 +247,7 @@ internal sealed class MitchellResampler
                 acc += under * (one - alpha);
                 if (cover != 255) acc = (acc - under) * Vector128.Create(cover * (1 / 255f)) + under;
             }
-            var ints = Vector128.ConvertToInt32(Vector128.Round(acc * full));
+            var ints = Vector128.ConvertToInt32Native(Vector128.Round(acc * full));
             var shorts = Vector128.Narrow(ints, ints);
             pixel = Vector128.Narrow(shorts, shorts).AsUInt32().ToScalar();
         }
