@@ -165,7 +165,7 @@ public sealed partial class SceneComposer : IDisposable
         bool fakeBold = false, float maxHeight = float.PositiveInfinity, bool flag = true)
     {
         if (!float.IsPositiveInfinity(maxHeight)) maxLines = Math.Min(maxLines, Math.Max(1, (int)(maxHeight / (size * lineSpacing))));
-        var block = TextBlock.Create(text, face, size, maxWidth, lineSpacing, maxLines, fakeBold);
+        var block = LaidOut(text, face, size, maxWidth, lineSpacing, maxLines, fakeBold);
         if (flag && block.Truncated) _truncated = true;
         if (block.MissingCharacters is { } m)
             foreach (var rune in m.EnumerateRunes())
