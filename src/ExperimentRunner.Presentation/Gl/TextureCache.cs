@@ -87,6 +87,11 @@ internal sealed partial class TextureCache : IDisposable
 
         progress?.Report(0);
         if (ComposeInParallel(missing, each, progress, betweenScenes)) return;
+        if (missing.Count == 0)
+        {
+            progress?.Report(100);
+            return;
+        }
         using var images = new ImageStore();
         using SKBitmap bitmap = _composer.NewBitmap();
         int done = 0;
