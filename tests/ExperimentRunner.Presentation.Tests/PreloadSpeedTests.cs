@@ -47,6 +47,48 @@ public sealed class PreloadSpeedTests
     }
 
     [Fact]
+    public void A_bitmap_reused_for_the_next_screen_holds_nothing_of_the_screen_before()
+    {
+        var style = Style(640, 360);
+        using var composer = new SceneComposer(style, 640, 360);
+        using var images = new ImageStore();
+        var screens = EveryScreen();
+        using var reused = composer.NewBitmap();
+        // Every screen after every other: what each leaves in the bitmap must not show through the next.
+        foreach (var before in screens)
+            foreach (var scene in screens)
+            {
+                composer.ComposeInto(reused, before, images);
+                var layout = composer.ComposeInto(reused, scene, images);
+                using var fresh = composer.Compose(scene, images, out var freshLayout);
+                Assert.True(reused.GetPixelSpan().SequenceEqual(fresh.GetPixelSpan()), $"{scene.Key} after {before.Key} differs");
+                Assert.Equal(freshLayout.Photo, layout.Photo);
+            }
+    }
+
+    [Fact]
+    public void Texts_laid_out_once_for_a_card_and_kept_draw_every_card_as_a_fresh_composer_does()
+    {
+        var style = Style(1280, 720);
+        using var kept = new SceneComposer(style, 1280, 720);
+        using var images = new ImageStore();
+        var s = new Scenes(TempDir());
+        // Cards one after the other with other names, bios and captions (and one long enough to be cut, one with a
+        // character the font lacks): no card may show another's text or lose its own flags.
+        string[] bios = ["Short.", s.Profile.Bio, string.Join(' ', Enumerable.Repeat(s.Profile.Bio, 8)), "Chess \u2654 and tea.", "Short."];
+        for (int i = 0; i < bios.Length; i++)
+        {
+            var scene = s.ProfileScreen with { Key = $"p{i}", Profile = s.Profile with { Name = $"Person {i % 2}", Bio = bios[i] } };
+            using var fresh = new SceneComposer(style, 1280, 720);
+            using var a = kept.Compose(scene, images, out var layoutA);
+            using var b = fresh.Compose(scene, images, out var layoutB);
+            Assert.True(a.GetPixelSpan().SequenceEqual(b.GetPixelSpan()), $"card {i} differs");
+            Assert.Equal(layoutB.TextTruncated, layoutA.TextTruncated);
+            Assert.Equal(layoutB.MissingCharacters, layoutA.MissingCharacters);
+        }
+    }
+
+    [Fact]
     public void Screens_uploaded_cropped_read_back_as_the_whole_screens_did_with_their_overlays()
     {
         var screens = EveryScreen();

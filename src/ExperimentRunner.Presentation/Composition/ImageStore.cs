@@ -30,12 +30,18 @@ public sealed class ImageStore : IDisposable
         using var codec = SKCodec.Create(data)
             ?? throw new InvalidDataException($"Image could not be read (not a PNG/JPEG, or damaged): {path}");
         var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
-        using var raw = new SKBitmap(info);
-        var result = codec.GetPixels(info, raw.GetPixels());
+        // Decoded straight into the memory the image keeps (an upright image: nearly all): no second copy of its pixels.
+        using var pixels = SKData.Create(info.BytesSize64);
+        var result = codec.GetPixels(info, pixels.Data);
         if (result is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))
             throw new InvalidDataException($"Image could not be decoded ({result}): {path}");
+        if (codec.EncodedOrigin is SKEncodedOrigin.TopLeft or SKEncodedOrigin.Default)
+            return SKImage.FromPixels(info, pixels, info.RowBytes)
+                   ?? throw new InvalidDataException($"Image could not be decoded: {path}");
+        using var raw = new SKBitmap();
+        raw.InstallPixels(info, pixels.Data, info.RowBytes);
         using var oriented = Orient(raw, codec.EncodedOrigin);
-        return SKImage.FromBitmap(oriented ?? raw);
+        return SKImage.FromBitmap(oriented!);
     }
 
     /// <summary>A copy turned upright for an EXIF orientation, or null when it is already upright.</summary>

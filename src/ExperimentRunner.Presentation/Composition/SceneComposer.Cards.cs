@@ -159,21 +159,6 @@ public sealed partial class SceneComposer
         canvas.DrawRoundRect(ToSk(card), r, r, border);
     }
 
-    /// <summary>Draws an image cropped to fill <paramref name="rect"/> (centred, a little above centre for faces), with rounded corners.</summary>
-    private static void DrawPhoto(SKCanvas canvas, PixelRect rect, SKImage image, float radius)
-    {
-        float scale = Math.Max(rect.Width / image.Width, rect.Height / image.Height);
-        float srcW = rect.Width / scale, srcH = rect.Height / scale;
-        float srcX = (image.Width - srcW) / 2;
-        float srcY = (image.Height - srcH) * 0.4f;
-        canvas.Save();
-        using var clip = new SKRoundRect(ToSk(rect), radius);
-        canvas.ClipRoundRect(clip, SKClipOperation.Intersect, antialias: true);
-        using var paint = new SKPaint { IsAntialias = true };
-        canvas.DrawImage(image, new SKRect(srcX, srcY, srcX + srcW, srcY + srcH), ToSk(rect), new SKSamplingOptions(SKCubicResampler.Mitchell), paint);
-        canvas.Restore();
-    }
-
     /// <summary>A disc in the feedback colour with a white check or cross.</summary>
     private static void DrawSymbol(SKCanvas canvas, PixelRect r, FeedbackSymbol symbol, SKColor color)
     {

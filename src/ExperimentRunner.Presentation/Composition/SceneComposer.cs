@@ -81,18 +81,35 @@ public sealed partial class SceneComposer : IDisposable
     /// <summary>Composes a screen into a new bitmap (RGBA8888, premultiplied, opaque).</summary>
     public SKBitmap Compose(SceneSpec scene, ImageStore images, out SceneLayout layout)
     {
-        var bitmap = new SKBitmap(new SKImageInfo(Width, Height, SKColorType.Rgba8888, SKAlphaType.Premul));
+        var bitmap = NewBitmap();
         try
         {
-            using var canvas = new SKCanvas(bitmap);
-            layout = Compose(scene, images, canvas);
-            canvas.Flush();
+            layout = ComposeInto(bitmap, scene, images);
             return bitmap;
         }
         catch
         {
             bitmap.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>A bitmap of the display's size for <see cref="ComposeInto"/> (RGBA8888, premultiplied).</summary>
+    internal SKBitmap NewBitmap() => new(new SKImageInfo(Width, Height, SKColorType.Rgba8888, SKAlphaType.Premul));
+
+    /// <summary>Composes a screen into a bitmap from <see cref="NewBitmap"/>, every pixel overwritten (preloading reuses
+    /// its bitmaps: a fresh 3.5 MiB one per screen costs its page faults again each time).</summary>
+    internal SceneLayout ComposeInto(SKBitmap bitmap, SceneSpec scene, ImageStore images)
+    {
+        if (bitmap.Width != Width || bitmap.Height != Height || bitmap.ColorType != SKColorType.Rgba8888 || bitmap.AlphaType != SKAlphaType.Premul)
+            throw new ArgumentException($"the bitmap must be {Width}x{Height} premultiplied RGBA8888", nameof(bitmap));
+        using var canvas = new SKCanvas(bitmap);
+        _target = bitmap;
+        try { return Compose(scene, images, canvas); }
+        finally
+        {
+            _target = null;
+            canvas.Flush();
         }
     }
 
@@ -148,7 +165,7 @@ public sealed partial class SceneComposer : IDisposable
         bool fakeBold = false, float maxHeight = float.PositiveInfinity, bool flag = true)
     {
         if (!float.IsPositiveInfinity(maxHeight)) maxLines = Math.Min(maxLines, Math.Max(1, (int)(maxHeight / (size * lineSpacing))));
-        var block = TextBlock.Create(text, face, size, maxWidth, lineSpacing, maxLines, fakeBold);
+        var block = LaidOut(text, face, size, maxWidth, lineSpacing, maxLines, fakeBold);
         if (flag && block.Truncated) _truncated = true;
         if (block.MissingCharacters is { } m)
             foreach (var rune in m.EnumerateRunes())

@@ -42,6 +42,7 @@ internal sealed partial class TextureCache
     /// <summary>The smallest rectangle outside which every pixel of an RGBA8888 bitmap is the opaque background
     /// colour; a 1×1 rectangle at the origin when all of it is (a blank screen); the whole bitmap when the background is
     /// not opaque (the frame's clear colour could not stand for it).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static (int X, int Y, int Width, int Height) ContentBounds(SKBitmap bitmap, SKColor background)
     {
         int width = bitmap.Width, height = bitmap.Height;

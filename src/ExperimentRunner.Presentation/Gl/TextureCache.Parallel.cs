@@ -34,6 +34,9 @@ internal sealed partial class TextureCache
         for (int i = 0; i < slots.Length; i++) slots[i] = new Slot();
         // Composed screens wait for the upload in memory (4 bytes a pixel each): at most two per worker at a time.
         using var room = new SemaphoreSlim(2 * workers);
+        // Bitmaps go back for the next screens once uploaded: a fresh 3.5 MiB bitmap per screen cost its page faults
+        // (and the kernel's zeroing) each time, on every worker at once. The room above bounds how many are made.
+        var spare = new System.Collections.Concurrent.ConcurrentQueue<SKBitmap>();
         int next = -1;
         var abort = false;
         var threads = new Thread[workers];
@@ -50,8 +53,17 @@ internal sealed partial class TextureCache
                     int i = Interlocked.Increment(ref next);
                     if (i >= slots.Length || Volatile.Read(ref abort)) { room.Release(); break; }
                     Slot slot = slots[i];
-                    try { slot.Bitmap = composer.Compose(missing[i], images, out slot.Layout); }
-                    catch (Exception e) when (e is not OutOfMemoryException) { slot.Error = e; }
+                    if (!spare.TryDequeue(out SKBitmap? bitmap)) bitmap = composer.NewBitmap();
+                    try
+                    {
+                        slot.Layout = composer.ComposeInto(bitmap, missing[i], images);
+                        slot.Bitmap = bitmap;
+                    }
+                    catch (Exception e) when (e is not OutOfMemoryException)
+                    {
+                        slot.Error = e;
+                        spare.Enqueue(bitmap);
+                    }
                     slot.Ready.Set();
                 }
             }) { Name = $"exrun-compose-{w}", IsBackground = true };
@@ -65,9 +77,10 @@ internal sealed partial class TextureCache
                 Slot slot = slots[i];
                 while (!slot.Ready.Wait(50)) betweenScenes?.Invoke();
                 if (slot.Error is not null) ExceptionDispatchInfo.Capture(slot.Error).Throw();
-                using (SKBitmap bitmap = slot.Bitmap!)
-                    Add(missing[i].Key, bitmap, slot.Layout);
+                SKBitmap bitmap = slot.Bitmap!;
                 slot.Bitmap = null;
+                try { Add(missing[i].Key, bitmap, slot.Layout); }
+                finally { spare.Enqueue(bitmap); }
                 room.Release();
                 betweenScenes?.Invoke();
                 progress?.Report((int)(100L * (i + 1) / slots.Length));
@@ -83,6 +96,7 @@ internal sealed partial class TextureCache
                 slot.Bitmap?.Dispose();
                 slot.Ready.Dispose();
             }
+            while (spare.TryDequeue(out SKBitmap? bitmap)) bitmap.Dispose();
         }
         return true;
     }

@@ -1,5 +1,6 @@
 using ExperimentRunner.Core.Devices;
 using ExperimentRunner.Presentation.Composition;
+using SkiaSharp;
 
 namespace ExperimentRunner.Presentation.Gl;
 
@@ -86,12 +87,17 @@ internal sealed partial class TextureCache : IDisposable
 
         progress?.Report(0);
         if (ComposeInParallel(missing, each, progress, betweenScenes)) return;
+        if (missing.Count == 0)
+        {
+            progress?.Report(100);
+            return;
+        }
         using var images = new ImageStore();
+        using SKBitmap bitmap = _composer.NewBitmap();
         int done = 0;
         foreach (var scene in missing)
         {
-            using (var bitmap = _composer.Compose(scene, images, out var layout))
-                Add(scene.Key, bitmap, layout);
+            Add(scene.Key, bitmap, _composer.ComposeInto(bitmap, scene, images));
             done++;
             betweenScenes?.Invoke();
             progress?.Report((int)(100L * done / missing.Count));
