@@ -56,8 +56,17 @@ public static class RecordSeal
         foreach (KeyValuePair<string, BsonValue> field in d)
             if (field.Key != Field) fields[n++] = field;
         Array.Sort(fields, 0, n, ByName);
+        // Records of plain values (every event, flip chunk and tally) are encoded here into a reused buffer (issue 17);
+        // anything else (a session's nested provenance) goes through LiteDB's serializer. Both give the same bytes.
+        if (CanonicalBson.TryChecksum(fields.AsSpan(0, n), out uint crc)) return crc;
+        return SerializedChecksum(fields.AsSpan(0, n));
+    }
+
+    /// <summary>The checksum through LiteDB's serializer: a copy of the fields, in the given order, serialized.</summary>
+    internal static uint SerializedChecksum(ReadOnlySpan<KeyValuePair<string, BsonValue>> sortedFields)
+    {
         var canonical = new BsonDocument();
-        for (int i = 0; i < n; i++) canonical.Add(fields[i].Key, fields[i].Value);
+        foreach (var field in sortedFields) canonical.Add(field.Key, field.Value);
         byte[] bytes = BsonSerializer.Serialize(canonical);
         return Crc32.Compute(bytes);
     }
