@@ -88,6 +88,11 @@ public sealed class VirtualClockWriterTests
         for (int start = 0; start < 9; start++)
             for (int length = 0; start + length <= bytes.Length; length++)
                 Assert.Equal(ByteAtATime(bytes.AsSpan(start, length)), Crc32.Compute(bytes.AsSpan(start, length)));
+        // Long runs (a flip chunk's record is about 14.5 KB): many 64-byte folds, then the rest.
+        var large = new byte[40_000];
+        new Random(6).NextBytes(large);
+        foreach (int length in new[] { 1000, 4096, 14_415, 14_464, 39_999, 40_000 })
+            Assert.Equal(ByteAtATime(large.AsSpan(40_000 - length)), Crc32.Compute(large.AsSpan(40_000 - length)));
     }
 
     [Fact]
