@@ -21,8 +21,16 @@ internal sealed class EventRing
 
     private readonly Cell[] _cells;
     private readonly long _mask;
-    private long _enqueuePos;
-    private long _dequeuePos; // only the consumer touches it
+    // The producers' and the consumer's positions each on a cache line of its own: side by side (and beside the fields
+    // both read) they bounced between the two cores at every event (issue 17).
+    private Padded _enqueue;
+    private Padded _dequeue; // only the consumer touches it
+
+    [StructLayout(LayoutKind.Explicit, Size = 136)]
+    private struct Padded
+    {
+        [FieldOffset(64)] public long Pos;
+    }
 
     /// <param name="capacity">Cells; rounded up to a power of two, at least 16.</param>
     public EventRing(int capacity)
@@ -41,13 +49,13 @@ internal sealed class EventRing
     {
         while (true)
         {
-            long pos = Volatile.Read(ref _enqueuePos);
+            long pos = Volatile.Read(ref _enqueue.Pos);
             ref Cell cell = ref _cells[pos & _mask];
             long turn = Volatile.Read(ref cell.Turn);
             long diff = turn - pos;
             if (diff == 0)
             {
-                if (Interlocked.CompareExchange(ref _enqueuePos, pos + 1, pos) == pos)
+                if (Interlocked.CompareExchange(ref _enqueue.Pos, pos + 1, pos) == pos)
                 {
                     cell.Seq = seq;
                     cell.Item = item;
@@ -66,19 +74,40 @@ internal sealed class EventRing
     /// <summary>The consumer only: takes the oldest event, or returns false when none is ready.</summary>
     public bool TryDequeue(out long seq, out EventRecord item)
     {
-        long pos = _dequeuePos;
-        ref Cell cell = ref _cells[pos & _mask];
-        if (Volatile.Read(ref cell.Turn) != pos + 1)
+        if (!TryPeek(out seq))
         {
-            seq = 0;
             item = default;
             return false;
         }
+        item = Oldest;
+        Release();
+        return true;
+    }
+
+    /// <summary>The consumer only: whether the oldest event is ready (then <see cref="Oldest"/> is it, in its cell,
+    /// until <see cref="Release"/>), and its sequence number. Reads it in place: no copy.</summary>
+    public bool TryPeek(out long seq)
+    {
+        ref Cell cell = ref _cells[_dequeue.Pos & _mask];
+        if (Volatile.Read(ref cell.Turn) != _dequeue.Pos + 1)
+        {
+            seq = 0;
+            return false;
+        }
         seq = cell.Seq;
-        item = cell.Item;
+        return true;
+    }
+
+    /// <summary>The consumer only: the oldest event, after <see cref="TryPeek"/> returned true.</summary>
+    public ref readonly EventRecord Oldest => ref _cells[_dequeue.Pos & _mask].Item;
+
+    /// <summary>The consumer only: frees the oldest event's cell for the producers.</summary>
+    public void Release()
+    {
+        long pos = _dequeue.Pos;
+        ref Cell cell = ref _cells[pos & _mask];
         cell.Item = default; // let strings go
         Volatile.Write(ref cell.Turn, pos + _mask + 1);
-        _dequeuePos = pos + 1;
-        return true;
+        _dequeue.Pos = pos + 1;
     }
 }

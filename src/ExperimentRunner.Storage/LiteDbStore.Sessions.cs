@@ -83,6 +83,7 @@ public sealed partial class LiteDbStore
             _sessions.Update(RecordSeal.Seal(existing));
         }
         _sessionId = info.SessionId;
+        _writingVirtual = info.Timing == Core.Simulation.SimulatedDisplay.VirtualTiming;
         _chunk = null;
         BsonDocument? tally = _tallies.FindById(info.SessionId);
         _tally = tally is null ? new Tally(info.SessionId, fromSeq) : Tally.From(tally);
@@ -112,6 +113,7 @@ public sealed partial class LiteDbStore
         if (_sessionId == end.SessionId)
         {
             _sessionId = null;
+            _writingVirtual = false;
             _chunk = null;
             _tally = null;
         }

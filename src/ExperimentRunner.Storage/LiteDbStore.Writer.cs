@@ -7,9 +7,31 @@ namespace ExperimentRunner.Storage;
 // The writer thread (drain the ring, batch, commit) and the fsync thread behind it.
 public sealed partial class LiteDbStore
 {
+    /// <summary>
+    /// One drained event waiting for its commit. A flip (nearly every event of a session) is kept as the three numbers
+    /// its chunk stores, so draining it copies 40 bytes and no references (issue 17); any other event is kept whole in
+    /// <see cref="_pendingEvents"/>, at <see cref="Event"/>.
+    /// </summary>
+    private struct Pending
+    {
+        public long Seq;
+        public long TimeNs;
+        public long IntendedNs;
+        public long Frame;
+        public int Run;
+        /// <summary>The event's index in <see cref="_pendingEvents"/>; -1 for a flip.</summary>
+        public int Event;
+
+        public readonly bool IsFlip => Event < 0;
+    }
+
+    /// <summary>The whole events (not flips) that <see cref="Pending"/> entries point to; the writer thread's only.
+    /// Cleared when every pending event is committed.</summary>
+    private readonly List<EventRecord> _pendingEvents = new(256);
+
     private void WriterLoop()
     {
-        var pending = new List<(long Seq, EventRecord Event)>(1024);
+        var pending = new List<Pending>(1024);
         long firstSeenTicks = 0;
         long delayTicks = Stopwatch.Frequency * _options.CommitDelayMs / 1000;
         int failedWhileStopping = 0;
@@ -33,7 +55,11 @@ public sealed partial class LiteDbStore
                 if (before == 0 && pending.Count > 0) firstSeenTicks = Stopwatch.GetTimestamp();
                 bool due = pending.Count > 0 && (flush || stopping || hasControl || pending.Count >= _options.MaxBatch
                     || Stopwatch.GetTimestamp() - firstSeenTicks >= delayTicks);
-                if (due && CommitAll(pending)) pending.Clear();
+                if (due && CommitAll(pending))
+                {
+                    pending.Clear();
+                    _pendingEvents.Clear();
+                }
 
                 if (hasControl && pending.Count == 0) RunControlOp();
             }
@@ -48,9 +74,13 @@ public sealed partial class LiteDbStore
         }
     }
 
-    private void Drain(List<(long Seq, EventRecord Event)> pending)
+    private void Drain(List<Pending> pending)
     {
-        while (_ring.TryDequeue(out long seq, out EventRecord e)) pending.Add((seq, e));
+        while (_ring.TryPeek(out long seq))
+        {
+            Add(pending, seq, in _ring.Oldest);
+            _ring.Release();
+        }
         if (Volatile.Read(ref _overflowCount) == 0) return;
         List<(long Seq, EventRecord Event)> spilled;
         lock (_overflowGate)
@@ -61,7 +91,7 @@ public sealed partial class LiteDbStore
             _overflowCount = 0;
         }
         if (spilled.Count == 0) return;
-        pending.AddRange(spilled);
+        foreach (var (seq, e) in spilled) Add(pending, seq, in e);
         Interlocked.Add(ref _overflowEvents, spilled.Count);
         var warning = new EventRecord
         {
@@ -70,15 +100,29 @@ public sealed partial class LiteDbStore
             Text = $"event queue full ({_ring.Capacity} events): {spilled.Count} events kept in the overflow list; none lost",
         };
         long warningSeq = Interlocked.Increment(ref _lastSeq);
-        pending.Add((warningSeq, warning));
+        Add(pending, warningSeq, in warning);
+    }
+
+    private void Add(List<Pending> pending, long seq, in EventRecord e)
+    {
+        if (e.Kind == EventKind.Flip)
+        {
+            pending.Add(new Pending
+            {
+                Seq = seq, TimeNs = e.TimeNs, IntendedNs = e.IntendedNs, Frame = double.IsNaN(e.Value) ? -1L : (long)e.Value, Run = e.Run, Event = -1,
+            });
+            return;
+        }
+        pending.Add(new Pending { Seq = seq, Event = _pendingEvents.Count });
+        _pendingEvents.Add(e);
     }
 
     /// <summary>Commits the pending events in transactions of at most MaxBatch; true when all are stored.</summary>
-    private bool CommitAll(List<(long Seq, EventRecord Event)> pending)
+    private bool CommitAll(List<Pending> pending)
     {
         // A session on the virtual clock may batch more (issue 17): whatever one wake drained (up to a ring's worth,
         // see Write), in one transaction, so a simulated hour takes a few commits rather than thirty.
-        int maxBatch = _virtualClock ? Math.Max(_options.MaxBatch, _ring.Capacity) : _options.MaxBatch;
+        int maxBatch = _writingVirtual ? Math.Max(_options.MaxBatch, _ring.Capacity) : _options.MaxBatch;
         for (int start = 0; start < pending.Count; start += maxBatch)
         {
             int count = Math.Min(maxBatch, pending.Count - start);
@@ -91,7 +135,7 @@ public sealed partial class LiteDbStore
         return true;
     }
 
-    private bool CommitBatch(List<(long Seq, EventRecord Event)> pending, int start, int count)
+    private bool CommitBatch(List<Pending> pending, int start, int count)
     {
         long t0 = Stopwatch.GetTimestamp();
         FlipChunk? chunkBefore = _chunk;
@@ -106,32 +150,34 @@ public sealed partial class LiteDbStore
         bool inTransaction = false;
         try
         {
-            for (int i = start; i < start + count; i++)
+            var entries = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(pending).Slice(start, count);
+            foreach (ref readonly Pending p in entries)
             {
-                (long seq, EventRecord e) = pending[i];
+                long seq = p.Seq;
                 if (_tally is not null) _tally.LastSeq = seq;
-                if (e.Kind != EventKind.Flip)
+                if (!p.IsFlip)
                 {
+                    EventRecord e = _pendingEvents[p.Event];
                     docs.Add(EventDocuments.ToDocument(seq, _sessionId, in e));
                     blockEnded |= e.Kind == EventKind.BlockEnded;
                     if (_tally is not null) _tally.Events++;
                     continue;
                 }
-                if (_chunk is null || _chunk.Full || _chunk.Run != e.Run || _chunk.Session != _sessionId)
+                if (_chunk is null || _chunk.Full || _chunk.Run != p.Run || _chunk.Session != _sessionId)
                 {
                     if (_chunk is not null && _chunk.Stored < _chunk.Count) closed.Add(_chunk);
-                    _chunk = new FlipChunk(_nextChunkId++, _sessionId, e.Run, seq);
+                    _chunk = new FlipChunk(_nextChunkId++, _sessionId, p.Run, seq);
                     if (_tally is not null) _tally.Chunks++;
                 }
                 if (_tally is not null) _tally.Flips++;
                 _chunk.LastSeq = seq;
-                _chunk.Add(e.TimeNs, e.IntendedNs, double.IsNaN(e.Value) ? -1L : (long)e.Value);
+                _chunk.Add(p.TimeNs, p.IntendedNs, p.Frame);
             }
 
             inTransaction = _db.BeginTrans();
             if (docs.Count > 0) _events.Insert(docs);
-            foreach (FlipChunk c in closed) _flips.Upsert(ChunkDocument(c));
-            if (_chunk is not null && _chunk.Stored < _chunk.Count) _flips.Upsert(ChunkDocument(_chunk));
+            if (_chunk is not null && _chunk.Stored < _chunk.Count) closed.Add(_chunk); // the chunk still growing, too
+            StoreChunks(closed);
             if (_tally is not null) _tallies.Upsert(_tally.ToDocument());
             if (inTransaction) _db.Commit();
             inTransaction = false;
@@ -155,8 +201,10 @@ public sealed partial class LiteDbStore
             _nextChunkId = nextChunkBefore;
             _tally = tallyBefore;
             _fault = $"{e.GetType().Name}: {e.Message}";
+            _chunksInDoubt = true;
             return false;
         }
+        _chunksInDoubt = false;
 
         if (blockEnded && _options.CheckpointAtBlockEnd)
         {
@@ -181,6 +229,24 @@ public sealed partial class LiteDbStore
         }
         if (_options.FsyncLog) _syncWake.Set();
         return true;
+    }
+
+    /// <summary>A commit failed: until one succeeds, every chunk is upserted (a failed commit may still have stored
+    /// some).</summary>
+    private bool _chunksInDoubt;
+
+    /// <summary>Stores flip chunks: a chunk never stored before is inserted (with the others, in one call), one stored
+    /// before (grown since) is replaced. Inserting skips the update's look-up of an id that is not there yet, which
+    /// is nearly every chunk of a session on the virtual clock (issue 17).</summary>
+    private void StoreChunks(List<FlipChunk> chunks)
+    {
+        List<BsonDocument>? fresh = null;
+        foreach (FlipChunk c in chunks)
+        {
+            if (c.Stored > 0 || _chunksInDoubt) _flips.Upsert(ChunkDocument(c));
+            else (fresh ??= new List<BsonDocument>(chunks.Count)).Add(ChunkDocument(c));
+        }
+        if (fresh is not null) _flips.Insert(fresh);
     }
 
     private static long TicksToNs(long ticks) => (long)(ticks * (1e9 / Stopwatch.Frequency));

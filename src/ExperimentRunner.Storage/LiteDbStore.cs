@@ -43,6 +43,9 @@ public sealed partial class LiteDbStore : IEventSink
     private volatile bool _flushRequested;
     /// <summary>The session being written runs on the virtual clock (see <see cref="Write"/>).</summary>
     private volatile bool _virtualClock;
+    /// <summary>The writer thread's own: the session whose events it is storing runs on the virtual clock (set and
+    /// cleared in order with them, as its start and end are stored).</summary>
+    private bool _writingVirtual;
     private bool _disposed;
 
     private readonly long _seqBase;

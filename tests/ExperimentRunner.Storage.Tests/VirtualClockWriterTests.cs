@@ -1,3 +1,4 @@
+using LiteDB;
 using ExperimentRunner.Core.Engine;
 using ExperimentRunner.Core.Events;
 using ExperimentRunner.Core.Paradigm;
@@ -87,6 +88,53 @@ public sealed class VirtualClockWriterTests
         for (int start = 0; start < 9; start++)
             for (int length = 0; start + length <= bytes.Length; length++)
                 Assert.Equal(ByteAtATime(bytes.AsSpan(start, length)), Crc32.Compute(bytes.AsSpan(start, length)));
+        // Long runs (a flip chunk's record is about 14.5 KB): many 64-byte folds, then the rest.
+        var large = new byte[40_000];
+        new Random(6).NextBytes(large);
+        foreach (int length in new[] { 1000, 4096, 14_415, 14_464, 39_999, 40_000 })
+            Assert.Equal(ByteAtATime(large.AsSpan(40_000 - length)), Crc32.Compute(large.AsSpan(40_000 - length)));
+    }
+
+    [Fact]
+    public void A_record_s_checksum_is_the_crc_of_its_fields_serialized_by_LiteDB_in_name_order()
+    {
+        // The writer encodes plain values itself (issue 17); every reader, and every database written before, has the
+        // serializer's bytes: the same for names and values of every kind, including ones it leaves to the serializer.
+        var rng = new Random(11);
+        string[] texts = ["", "a", "Grüße", "名前", "\U0001F600 end", "tab\tnew\nline", "nul\0inside", new string('x', 5000)];
+        for (int i = 0; i < 300; i++)
+        {
+            var d = new BsonDocument();
+            int fields = rng.Next(0, 14);
+            for (int f = 0; f < fields; f++)
+            {
+                string name = rng.Next(6) == 0 ? texts[rng.Next(1, 5)] + f : "f" + rng.Next(100);
+                d[name] = (rng.Next(11)) switch
+                {
+                    0 => rng.NextInt64(long.MinValue, long.MaxValue),
+                    1 => rng.Next(int.MinValue, int.MaxValue),
+                    2 => rng.NextDouble() * 1e6 - 5e5,
+                    3 => double.NaN,
+                    4 => texts[rng.Next(texts.Length)],
+                    5 => BsonValue.Null,
+                    6 => rng.Next(2) == 0,
+                    7 => new BsonValue(Enumerable.Range(0, rng.Next(0, 20_000)).Select(b => (byte)b).ToArray()),
+                    8 => new BsonDocument { ["inner"] = i, ["text"] = "nested" },
+                    9 => new BsonArray { 1, "two" },
+                    _ => new DateTime(2026, 11, 29, 0, 0, 0, DateTimeKind.Utc),
+                };
+            }
+            var sealedDoc = RecordSeal.Seal(d);
+            var canonical = new BsonDocument();
+            foreach (var field in d.Where(f => f.Key != RecordSeal.Field).OrderBy(f => f.Key, StringComparer.Ordinal)) canonical.Add(field.Key, field.Value);
+            Assert.Equal((long)Crc32.Compute(BsonSerializer.Serialize(canonical)), sealedDoc[RecordSeal.Field].AsInt64);
+            Assert.Equal(SealState.Intact, RecordSeal.Check(sealedDoc));
+        }
+        // A lone surrogate cannot be encoded: neither way seals it, and a reader finds such a record broken.
+        var lone = new BsonDocument { ["text"] = "\ud800 lone" };
+        Assert.Throws<System.Text.EncoderFallbackException>(() => BsonSerializer.Serialize(lone));
+        Assert.Throws<System.Text.EncoderFallbackException>(() => RecordSeal.Seal(lone));
+        Assert.Equal(SealState.Broken, RecordSeal.Check(new BsonDocument { ["text"] = "\ud800 lone", [RecordSeal.Field] = 1L }));
     }
 
     /// <summary>The plain table-driven CRC-32 that sealed every record before (the reference).</summary>
