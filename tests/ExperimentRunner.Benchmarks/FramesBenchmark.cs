@@ -52,7 +52,8 @@ public static class FramesBenchmark
         using var store = LiteDbStore.Open(Path.Combine(dbDir, "frames.db"));
         store.SessionStarted(Scenario.Session("bench-frames", clock.NowNs, display.RefreshHz, display.Timing));
         Console.WriteLine($"  settings     GC {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, concurrent {AppContext.TryGetSwitch("System.GC.Concurrent", out bool c) && c}, " +
-            $"GCgen0size {Environment.GetEnvironmentVariable("DOTNET_GCgen0size") ?? "default"}; TieredPGO {Environment.GetEnvironmentVariable("DOTNET_TieredPGO") ?? "default"}, " +
+            $"GCgen0size {Environment.GetEnvironmentVariable("DOTNET_GCgen0size") ?? "default"}; TieredPGO {Environment.GetEnvironmentVariable("DOTNET_TieredPGO") ?? AppContext.GetData("System.Runtime.TieredPGO") ?? "default"}, " +
+            $"QuickJitForLoops {AppContext.GetData("System.Runtime.TieredCompilation.QuickJitForLoops") ?? "default"}, " +
             $"TieredCompilation {Environment.GetEnvironmentVariable("DOTNET_TieredCompilation") ?? "default"}; LP_NUM_THREADS {Environment.GetEnvironmentVariable("LP_NUM_THREADS") ?? "default"}");
 
         // As `exrun run` does before its first flip: the project's code compiled ahead, the runtime's service threads
