@@ -46,7 +46,7 @@ public static class PreloadBenchmark
         const string b = "preload";
         display.Dispose();
         // Then the same once the JIT has settled (what every later Prepare of a session costs), and on one thread.
-        WaitForJit();
+        Machine.WaitForJit();
         Timed warm, sequential;
         using (var again = new GlDisplay(style, options)) warm = TimePrepare(again, scenes);
         using (var one = new GlDisplay(style, options with { ComposeThreads = 1 })) sequential = TimePrepare(one, scenes);
@@ -92,20 +92,6 @@ public static class PreloadBenchmark
         string workers = cpu - others > 0.005 ? $"compose workers {BenchContext.F(cpu - others, "0.00")} s, " : "";
         return new Timed(watch.Elapsed.TotalSeconds, cpu, $"{workers}GL thread {BenchContext.F(gl, "0.00")} s; by thread name: " +
             ThreadTimes.Describe(threadsBefore, threadsAfter));
-    }
-
-    /// <summary>Waits until the JIT compiled nothing for half a second (at most 10 s).</summary>
-    private static void WaitForJit()
-    {
-        var watch = Stopwatch.StartNew();
-        long before = System.Runtime.JitInfo.GetCompiledMethodCount();
-        while (watch.Elapsed < TimeSpan.FromSeconds(10))
-        {
-            Thread.Sleep(500);
-            long now = System.Runtime.JitInfo.GetCompiledMethodCount();
-            if (now == before) return;
-            before = now;
-        }
     }
 
     /// <summary>Psychtoolbox's same work: 400x500 images from PNG files (the generated profiles' photos) decoded on

@@ -64,20 +64,6 @@ public static class SimulationBenchmarks
         CohortBenchmark.Run(ctx);
     }
 
-    /// <summary>Waits until the JIT compiled nothing for half a second (at most 10 s).</summary>
-    private static void WaitForJit()
-    {
-        var watch = Stopwatch.StartNew();
-        long before = System.Runtime.JitInfo.GetCompiledMethodCount();
-        while (watch.Elapsed < TimeSpan.FromSeconds(10))
-        {
-            Thread.Sleep(500);
-            long now = System.Runtime.JitInfo.GetCompiledMethodCount();
-            if (now == before) return;
-            before = now;
-        }
-    }
-
     /// <summary>Sessions run unmeasured between the cold one and the measured ones: at least this many, and more (up to
     /// <see cref="MaxWarmUps"/>) while a session still makes the JIT compile more than <see cref="SettledJitMethods"/>.</summary>
     private const int WarmUps = 6, MaxWarmUps = 24, SettledJitMethods = 10;
@@ -135,7 +121,7 @@ public static class SimulationBenchmarks
         // Loading and planning above, and the sessions before, leave methods for the background JIT to recompile (on a
         // loaded machine its thread lags for seconds): let it finish before measuring.
         Machine.Settle();
-        WaitForJit();
+        Machine.WaitForJit();
         long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var threads0 = ThreadTimes.Take();
         long jit0 = System.Runtime.JitInfo.GetCompiledMethodCount();

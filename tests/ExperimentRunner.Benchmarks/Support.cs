@@ -31,6 +31,20 @@ public sealed class BenchContext(bool quick, int? flips)
 /// <summary>The machine a figure was taken on, its load, and the process's memory.</summary>
 public static class Machine
 {
+    /// <summary>Waits until the JIT compiled nothing for half a second (at most 10 s).</summary>
+    public static void WaitForJit()
+    {
+        var watch = Stopwatch.StartNew();
+        long before = System.Runtime.JitInfo.GetCompiledMethodCount();
+        while (watch.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            Thread.Sleep(500);
+            long now = System.Runtime.JitInfo.GetCompiledMethodCount();
+            if (now == before) return;
+            before = now;
+        }
+    }
+
     public static string CpuModel()
     {
         try
