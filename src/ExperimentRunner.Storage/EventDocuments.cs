@@ -12,8 +12,15 @@ namespace ExperimentRunner.Storage;
 /// events were written, <c>session</c>, <c>kind</c> (the <see cref="EventKind"/> name), and every field of the
 /// <see cref="EventRecord"/>; times are Int64 nanoseconds of the run clock, a field that does not apply is absent
 /// (<c>sinceT0Ns</c>, the time from the run's t0, since 0.3: absent in older records).</item>
-/// <item><c>flips</c>: flips of a session in chunks of up to <see cref="FlipChunkSize"/>: <c>session</c>, <c>run</c>,
-/// <c>firstSeq</c>, and the arrays <c>timeNs</c>, <c>intendedNs</c>, <c>frame</c>.</item>
+/// <item><c>eventChunks</c> (since issue 17): the events other than flips of a session on the virtual clock
+/// (simulated), many to a document: <c>_id</c> the sequence number of its first event, <c>session</c>, <c>lastSeq</c>,
+/// and <c>events</c>, an array of event documents as above without <c>session</c> and <c>crc</c> (the chunk's
+/// <c>crc</c> covers them). A session's events are its documents in <c>events</c> and those in its chunks, in
+/// sequence-number order. Sessions in real time, and every session written before, have none.</item>
+/// <item><c>flips</c>: flips of a session in chunks of up to <see cref="FlipChunkSize"/> (up to
+/// <see cref="VirtualFlipChunkSize"/> on the virtual clock): <c>session</c>, <c>run</c>, <c>firstSeq</c>,
+/// <c>lastSeq</c>, and <c>timeNs</c>, <c>intendedNs</c>, <c>frame</c>: binary, 8 bytes a flip, little-endian (BSON
+/// arrays in 0.1.0).</item>
 /// <item><c>tallies</c> and <c>meta</c>: see <see cref="Tallies"/> and <see cref="Meta"/>.</item>
 /// </list>
 /// Since 0.2.0 every document carries <c>crc</c>, a checksum of its other fields (<see cref="RecordSeal"/>); sessions
@@ -24,6 +31,12 @@ public static class StudyLayout
     public const string Sessions = "sessions";
     public const string Events = "events";
     public const string Flips = "flips";
+
+    /// <summary>Events of simulated sessions, many to a document (see the class's summary).</summary>
+    public const string EventChunks = "eventChunks";
+
+    /// <summary>Events per stored event chunk at most: one commit's events of a simulated session, split at this.</summary>
+    public const int EventChunkSize = 1000;
 
     /// <summary>Copies of per-session stimulus files (<c>_id</c> the dataset path session/&lt;sha256&gt;.&lt;ext&gt;, <c>data</c>).</summary>
     public const string Stimuli = "stimuli";
@@ -37,8 +50,13 @@ public static class StudyLayout
     /// study whose writer was killed is known), <c>session</c> the session it was writing.</summary>
     public const string Meta = "meta";
 
-    /// <summary>Flips per stored chunk: 10 s at 60 Hz. A chunk still growing is rewritten at each commit.</summary>
+    /// <summary>Flips per stored chunk in real time: 10 s at 60 Hz. A chunk still growing is rewritten at each commit.</summary>
     public const int FlipChunkSize = 600;
+
+    /// <summary>Flips per stored chunk of a session on the virtual clock (100 s at 60 Hz): its few commits (see
+    /// <c>LiteDbStore.CommitAll</c>) rewrite a growing chunk rarely, and fewer, longer chunks cost the writer less
+    /// (issue 17). A reader takes chunks of any length up to this.</summary>
+    public const int VirtualFlipChunkSize = 6000;
 
     /// <summary>Status of a session that has started and not (yet) ended.</summary>
     public const string RunningStatus = "running";
@@ -56,12 +74,47 @@ internal static class EventDocuments
         {
             ["_id"] = seq,
             ["session"] = sessionId is null ? BsonValue.Null : sessionId,
-            ["kind"] = KindName(e.Kind),
-            ["timeNs"] = e.TimeNs,
-            ["run"] = e.Run,
-            ["block"] = e.Block,
-            ["trial"] = e.Trial,
         };
+        PutFields(d, in e);
+        return RecordSeal.Seal(d);
+    }
+
+    /// <summary>One event of an event chunk: its document without <c>session</c> and unsealed (the chunk is sealed).</summary>
+    public static BsonDocument ToChunkEntry(long seq, in EventRecord e)
+    {
+        var d = new BsonDocument { ["_id"] = seq };
+        PutFields(d, in e);
+        return d;
+    }
+
+    /// <summary>A sealed event chunk of <paramref name="entries"/> (from <see cref="ToChunkEntry"/>, in order).</summary>
+    public static BsonDocument ToChunk(string? sessionId, List<BsonValue> entries) => RecordSeal.Seal(new BsonDocument
+    {
+        ["_id"] = entries[0]["_id"].AsInt64,
+        ["session"] = sessionId is null ? BsonValue.Null : sessionId,
+        ["lastSeq"] = entries[^1]["_id"].AsInt64,
+        ["events"] = new BsonArray(entries),
+    });
+
+    /// <summary>The event documents of an event chunk; throws <see cref="InvalidDataException"/> when it has none.</summary>
+    public static IEnumerable<BsonDocument> ChunkEntries(BsonDocument chunk)
+    {
+        if (!chunk.TryGetValue("events", out BsonValue events) || !events.IsArray)
+            throw new InvalidDataException($"event chunk {(chunk.TryGetValue("_id", out BsonValue id) ? id.ToString() : "?")} has no events");
+        foreach (BsonValue v in events.AsArray)
+        {
+            if (!v.IsDocument) throw new InvalidDataException($"event chunk {chunk["_id"]} holds something other than an event");
+            yield return v.AsDocument;
+        }
+    }
+
+    private static void PutFields(BsonDocument d, in EventRecord e)
+    {
+        d["kind"] = KindName(e.Kind);
+        d["timeNs"] = e.TimeNs;
+        d["run"] = e.Run;
+        d["block"] = e.Block;
+        d["trial"] = e.Trial;
         PutString(d, "phase", e.Phase);
         PutString(d, "screen", e.Screen);
         PutString(d, "condition", e.Condition);
@@ -75,7 +128,6 @@ internal static class EventDocuments
         PutString(d, "text", e.Text);
         PutTime(d, "sinceT0Ns", e.SinceT0Ns);
         PutString(d, "label", e.Label);
-        return RecordSeal.Seal(d);
     }
 
     /// <summary>The kind's name; a value outside the enum (a bug upstream) is kept as its number rather than lost.</summary>

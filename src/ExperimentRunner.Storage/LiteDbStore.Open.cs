@@ -23,13 +23,18 @@ public sealed partial class LiteDbStore
         _sessions = db.GetCollection(StudyLayout.Sessions);
         _tallies = db.GetCollection(StudyLayout.Tallies);
         _meta = db.GetCollection(StudyLayout.Meta);
+        _eventChunks = db.GetCollection(StudyLayout.EventChunks);
         _events.EnsureIndex("session");
         _flips.EnsureIndex("session");
+        _eventChunks.EnsureIndex("session");
         // Sequence numbers go on from the last one used: the last event's, or the last flip's (kept in the newest chunk).
         long lastChunk = MaxId(_flips);
         long lastFlipSeq = lastChunk > 0 && _flips.FindById(lastChunk) is { } newest && newest.TryGetValue("lastSeq", out BsonValue ls) && ls.IsNumber
             ? ls.AsInt64 : 0;
-        _seqBase = Math.Max(MaxId(_events), lastFlipSeq);
+        long lastEventChunk = MaxId(_eventChunks);
+        long lastChunkedSeq = lastEventChunk > 0 && _eventChunks.FindById(lastEventChunk) is { } chunk && chunk.TryGetValue("lastSeq", out BsonValue cs) && cs.IsNumber
+            ? cs.AsInt64 : 0;
+        _seqBase = Math.Max(Math.Max(MaxId(_events), lastFlipSeq), lastChunkedSeq);
         _lastSeq = _seqBase;
         _nextChunkId = lastChunk + 1;
         // Mark the study open in the data file itself (checkpointed): a reader that finds it still open with no writer
@@ -41,6 +46,7 @@ public sealed partial class LiteDbStore
         ChunkDocument(warm);
         var warmEvent = new EventRecord { Kind = EventKind.Warning, Text = "" };
         EventDocuments.ToDocument(0, null, in warmEvent);
+        EventDocuments.ToChunk(null, [EventDocuments.ToChunkEntry(0, in warmEvent)]);
         new Tally("", 0).ToDocument();
         _ring = new EventRing(options.QueueCapacity);
         // Both at SCHED_BATCH: their full share of the CPU, but no preempting the frame loop when they wake (issue 17).

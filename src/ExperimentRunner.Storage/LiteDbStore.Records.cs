@@ -6,7 +6,7 @@ namespace ExperimentRunner.Storage;
 // The sealed documents the writer stores besides events: flip chunks and per-session tallies.
 public sealed partial class LiteDbStore
 {
-    private sealed class FlipChunk(long id, string? session, int run, long firstSeq)
+    private sealed class FlipChunk(long id, string? session, int run, long firstSeq, int capacity = StudyLayout.FlipChunkSize)
     {
         public long Id { get; } = id;
         public string? Session { get; } = session;
@@ -15,9 +15,9 @@ public sealed partial class LiteDbStore
         public long LastSeq { get; set; } = firstSeq;
         // Plain arrays packed into one binary value per field when stored: a BSON array of 600 boxed longs per field
         // cost ~1.5 µs of CPU per flip; a blob costs one copy.
-        private readonly long[] _time = new long[StudyLayout.FlipChunkSize];
-        private readonly long[] _intended = new long[StudyLayout.FlipChunkSize];
-        private readonly long[] _frame = new long[StudyLayout.FlipChunkSize];
+        private readonly long[] _time = new long[capacity];
+        private readonly long[] _intended = new long[capacity];
+        private readonly long[] _frame = new long[capacity];
 
         public int Count { get; private set; }
 
@@ -46,7 +46,7 @@ public sealed partial class LiteDbStore
         }
 
         public int Stored { get; set; }
-        public bool Full => Count >= StudyLayout.FlipChunkSize;
+        public bool Full => Count >= _time.Length;
     }
 
     private static BsonDocument ChunkDocument(FlipChunk c) => RecordSeal.Seal(new()

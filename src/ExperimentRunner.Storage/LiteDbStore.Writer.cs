@@ -145,6 +145,10 @@ public sealed partial class LiteDbStore
         long nextChunkBefore = _nextChunkId;
         Tally? tallyBefore = _tally?.Copy();
         var docs = new List<BsonDocument>(count);
+        // A simulated session's events go into event chunks (issue 17): a few documents a session instead of one an
+        // event, which is most of what LiteDB's inserts cost. Real runs keep one document per event.
+        bool chunkEvents = _writingVirtual;
+        List<BsonValue>? chunked = null;
         var closed = new List<FlipChunk>();
         bool blockEnded = false;
         bool inTransaction = false;
@@ -158,7 +162,16 @@ public sealed partial class LiteDbStore
                 if (!p.IsFlip)
                 {
                     EventRecord e = _pendingEvents[p.Event];
-                    docs.Add(EventDocuments.ToDocument(seq, _sessionId, in e));
+                    if (!chunkEvents) docs.Add(EventDocuments.ToDocument(seq, _sessionId, in e));
+                    else
+                    {
+                        (chunked ??= new List<BsonValue>(Math.Min(count, StudyLayout.EventChunkSize))).Add(EventDocuments.ToChunkEntry(seq, in e));
+                        if (chunked.Count == StudyLayout.EventChunkSize)
+                        {
+                            docs.Add(EventDocuments.ToChunk(_sessionId, chunked));
+                            chunked = null;
+                        }
+                    }
                     blockEnded |= e.Kind == EventKind.BlockEnded;
                     if (_tally is not null) _tally.Events++;
                     continue;
@@ -166,7 +179,8 @@ public sealed partial class LiteDbStore
                 if (_chunk is null || _chunk.Full || _chunk.Run != p.Run || _chunk.Session != _sessionId)
                 {
                     if (_chunk is not null && _chunk.Stored < _chunk.Count) closed.Add(_chunk);
-                    _chunk = new FlipChunk(_nextChunkId++, _sessionId, p.Run, seq);
+                    _chunk = new FlipChunk(_nextChunkId++, _sessionId, p.Run, seq,
+                        _writingVirtual ? StudyLayout.VirtualFlipChunkSize : StudyLayout.FlipChunkSize);
                     if (_tally is not null) _tally.Chunks++;
                 }
                 if (_tally is not null) _tally.Flips++;
@@ -174,8 +188,10 @@ public sealed partial class LiteDbStore
                 _chunk.Add(p.TimeNs, p.IntendedNs, p.Frame);
             }
 
+            if (chunked is not null) docs.Add(EventDocuments.ToChunk(_sessionId, chunked));
+
             inTransaction = _db.BeginTrans();
-            if (docs.Count > 0) _events.Insert(docs);
+            if (docs.Count > 0) StoreEvents(chunkEvents ? _eventChunks : _events, docs);
             if (_chunk is not null && _chunk.Stored < _chunk.Count) closed.Add(_chunk); // the chunk still growing, too
             StoreChunks(closed);
             if (_tally is not null) _tallies.Upsert(_tally.ToDocument());
@@ -234,6 +250,13 @@ public sealed partial class LiteDbStore
     /// <summary>A commit failed: until one succeeds, every chunk is upserted (a failed commit may still have stored
     /// some).</summary>
     private bool _chunksInDoubt;
+
+    /// <summary>Stores events or event chunks: inserted, or upserted after a failed commit (see <see cref="_chunksInDoubt"/>).</summary>
+    private void StoreEvents(ILiteCollection<BsonDocument> collection, List<BsonDocument> docs)
+    {
+        if (!_chunksInDoubt) collection.Insert(docs);
+        else foreach (BsonDocument d in docs) collection.Upsert(d);
+    }
 
     /// <summary>Stores flip chunks: a chunk never stored before is inserted (with the others, in one call), one stored
     /// before (grown since) is replaced. Inserting skips the update's look-up of an id that is not there yet, which

@@ -24,6 +24,7 @@ public sealed partial class LiteDbStore : IEventSink
     private readonly LiteDatabase _db;
     private readonly ILiteCollection<BsonDocument> _events;
     private readonly ILiteCollection<BsonDocument> _flips;
+    private readonly ILiteCollection<BsonDocument> _eventChunks;
     private readonly ILiteCollection<BsonDocument> _sessions;
     private readonly ILiteCollection<BsonDocument> _tallies;
     private readonly ILiteCollection<BsonDocument> _meta;

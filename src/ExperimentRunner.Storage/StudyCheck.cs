@@ -106,8 +106,8 @@ public static class StudyCheck
                 {
                     chunks++;
                     flips += chunk.TimeNs.Length;
-                    if (chunk.TimeNs.Length == 0 || chunk.TimeNs.Length > StudyLayout.FlipChunkSize)
-                        problems.Add($"{who}: flip chunk {chunk.Id} holds {chunk.TimeNs.Length} flips (expected 1 to {StudyLayout.FlipChunkSize})");
+                    if (chunk.TimeNs.Length == 0 || chunk.TimeNs.Length > StudyLayout.VirtualFlipChunkSize)
+                        problems.Add($"{who}: flip chunk {chunk.Id} holds {chunk.TimeNs.Length} flips (expected 1 to {StudyLayout.VirtualFlipChunkSize})");
                     if (chunk.IntendedNs.Length != chunk.TimeNs.Length || chunk.Frame.Length != chunk.TimeNs.Length)
                         problems.Add($"{who}: flip chunk {chunk.Id} has arrays of different lengths");
                     if (chunk.Run > 0 && !started.Contains(chunk.Run) && !runsWithoutStart.Contains(chunk.Run))

@@ -239,7 +239,7 @@ public sealed partial class StudyReader : IDisposable
         catch (StudyDamageException whole)
         {
             var ids = new SortedSet<string>(StringComparer.Ordinal);
-            foreach (string collection in new[] { StudyLayout.Tallies, StudyLayout.Meta, StudyLayout.Events, StudyLayout.Flips })
+            foreach (string collection in new[] { StudyLayout.Tallies, StudyLayout.Meta, StudyLayout.Events, StudyLayout.EventChunks, StudyLayout.Flips })
             {
                 try
                 {
@@ -320,8 +320,26 @@ public sealed partial class StudyReader : IDisposable
         var list = new List<StoredEvent>();
         foreach (BsonDocument d in Documents(StudyLayout.Events, sessionId, sessionId, $"the events of session {sessionId}"))
             list.Add(DecodeEvent(d, sessionId));
+        foreach (BsonDocument d in Documents(StudyLayout.EventChunks, sessionId, sessionId, $"the event chunks of session {sessionId}"))
+            DecodeEventChunk(d, sessionId, list);
         list.Sort((a, b) => a.Seq.CompareTo(b.Seq));
         return list;
+    }
+
+    /// <summary>The events of an event chunk (see <see cref="StudyLayout.EventChunks"/>), checked by the chunk's seal.</summary>
+    private void DecodeEventChunk(BsonDocument chunk, string? sessionId, List<StoredEvent> into)
+    {
+        string what = $"{(sessionId is null ? "" : $"session {sessionId}: ")}event chunk {(chunk.TryGetValue("_id", out BsonValue id) ? id.ToString() : "?")}";
+        CheckSeal(chunk, sessionId, what);
+        Read(sessionId, what, () =>
+        {
+            foreach (BsonDocument d in EventDocuments.ChunkEntries(chunk))
+            {
+                EventRecord e = EventDocuments.FromDocument(d, out long seq, out _);
+                into.Add(new StoredEvent(seq, e));
+            }
+            return true;
+        });
     }
 
     private StoredEvent DecodeEvent(BsonDocument d, string? sessionId)
@@ -340,6 +358,8 @@ public sealed partial class StudyReader : IDisposable
         var list = new List<StoredEvent>();
         foreach (BsonDocument d in Documents(StudyLayout.Events, BsonValue.Null, null, "the events outside sessions"))
             list.Add(DecodeEvent(d, null));
+        foreach (BsonDocument d in Documents(StudyLayout.EventChunks, BsonValue.Null, null, "the event chunks outside sessions"))
+            DecodeEventChunk(d, null, list);
         list.Sort((a, b) => a.Seq.CompareTo(b.Seq));
         return list;
     }

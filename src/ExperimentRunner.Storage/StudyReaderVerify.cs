@@ -97,6 +97,34 @@ public sealed partial class StudyReader
             }
             Summarise(problems, who, broken);
         }
+        List<BsonDocument>? eventChunkDocs = TryRead(problems, $"the event chunks of {who}",
+            () => _db.GetCollection(StudyLayout.EventChunks).Find(Query.EQ("session", sessionId)).ToList());
+        if (eventChunkDocs is not null)
+        {
+            var broken = new List<string>();
+            foreach (BsonDocument d in eventChunkDocs)
+            {
+                long firstSeq = d.TryGetValue("_id", out BsonValue id) && id.IsNumber ? id.AsInt64 : long.MinValue;
+                if (!Classify(d, firstSeq, sealedFrom, broken, ref unsealed, ref sealedRecords, "event chunk")) continue;
+                var chunkEvents = new List<StoredEvent>();
+                try
+                {
+                    foreach (BsonDocument entry in EventDocuments.ChunkEntries(d))
+                    {
+                        EventRecord e = EventDocuments.FromDocument(entry, out long seq, out _);
+                        chunkEvents.Add(new StoredEvent(seq, e));
+                    }
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    broken.Add($"event chunk {firstSeq} cannot be decoded");
+                    continue;
+                }
+                decodedEvents?.AddRange(chunkEvents);
+                events += chunkEvents.Count(e => e.Seq >= fromSeq);
+            }
+            Summarise(problems, who, broken);
+        }
         List<BsonDocument>? chunkDocs = TryRead(problems, $"the flips of {who}",
             () => _db.GetCollection(StudyLayout.Flips).Find(Query.EQ("session", sessionId)).ToList());
         if (chunkDocs is not null)
@@ -125,7 +153,7 @@ public sealed partial class StudyReader
             Summarise(problems, who, broken);
         }
 
-        if (tally is not null && eventDocs is not null && chunkDocs is not null)
+        if (tally is not null && eventDocs is not null && eventChunkDocs is not null && chunkDocs is not null)
         {
             long wantEvents = tally["events"].AsInt64, wantChunks = tally["chunks"].AsInt64, wantFlips = tally["flips"].AsInt64;
             if (events != wantEvents) problems.Add($"{who}: {Math.Abs(wantEvents - events)} event(s) {(events < wantEvents ? "missing" : "more than were written")} ({events} found, the writer stored {wantEvents})");

@@ -282,7 +282,8 @@ public sealed class AcquisitionTests
         string db = temp.File("study.db");
         using (var store = LiteDbStore.Open(db))
         {
-            store.SessionStarted(GeneratedSession.Create().Info);
+            // In real time, so flip chunks of 600 (the virtual clock's are 6,000).
+            store.SessionStarted(GeneratedSession.Create().Info with { Timing = "unsynchronised" });
             var t0 = new EventRecord { Kind = EventKind.RunStarted, TimeNs = 0, Run = 1 };
             store.Write(in t0);
             for (int i = 0; i < StudyLayout.FlipChunkSize + 10; i++)

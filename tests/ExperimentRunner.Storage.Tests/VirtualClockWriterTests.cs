@@ -79,6 +79,96 @@ public sealed class VirtualClockWriterTests
     }
 
     [Fact]
+    public void A_simulated_session_s_events_are_stored_in_chunks_and_its_flips_in_long_chunks_a_real_time_one_s_as_before()
+    {
+        using var temp = new TempFolder();
+        var info = GeneratedSession.Create().Info;
+        foreach ((string timing, bool chunked) in new[] { (info.Timing, true), ("unsynchronised", false) })
+        {
+            string db = temp.File($"study-{timing}.db");
+            var written = new List<EventRecord>();
+            using (var store = LiteDbStore.Open(db))
+            {
+                store.SessionStarted(info with { Timing = timing });
+                var t0 = new EventRecord { Kind = EventKind.RunStarted, TimeNs = 0, Run = 1 };
+                store.Write(in t0);
+                written.Add(t0);
+                for (int i = 0; i < 30_000; i++)
+                {
+                    var e = new EventRecord { Kind = i % 10 == 0 ? EventKind.Marker : EventKind.Flip, TimeNs = i, Value = i, Run = 1, Text = i % 10 == 0 ? $"m{i}" : null };
+                    store.Write(in e);
+                    if (e.Kind != EventKind.Flip) written.Add(e);
+                }
+                Assert.True(store.Flush(TimeSpan.FromSeconds(60)));
+            }
+            using (var raw = new LiteDatabase($"Filename={db};ReadOnly=true"))
+            {
+                int eventDocs = raw.GetCollection(StudyLayout.Events).Count(), eventChunks = raw.GetCollection(StudyLayout.EventChunks).Count();
+                int longest = raw.GetCollection(StudyLayout.Flips).FindAll().Max(d => d["timeNs"].AsBinary.Length / sizeof(long));
+                if (chunked)
+                {
+                    Assert.Equal(0, eventDocs);
+                    Assert.InRange(eventChunks, 4, 31); // 3,001 events, at most 1,000 a chunk
+                    Assert.Equal(StudyLayout.VirtualFlipChunkSize, longest);
+                }
+                else
+                {
+                    Assert.Equal(3_001, eventDocs);
+                    Assert.Equal(0, eventChunks);
+                    Assert.Equal(StudyLayout.FlipChunkSize, longest);
+                }
+            }
+            using var reader = StudyReader.Open(db);
+            Assert.Equal(written, reader.Events(info.SessionId).Select(e => e.Event));
+            Assert.Equal(Enumerable.Range(0, 30_000).Where(i => i % 10 != 0).Select(i => (long)i), reader.Flips(info.SessionId).Select(e => e.TimeNs));
+            var check = StudyCheck.Run(reader);
+            Assert.True(check.Healthy, string.Join("\n", check.Problems));
+            Assert.Equal((3_001L, 27_000L), (check.Events, check.Flips));
+
+            // Sequence numbers go on after a reopen from the last event, chunked or not.
+            using (var store = LiteDbStore.Open(db))
+            {
+                store.SessionStarted(info with { SessionId = info.SessionId + "-b", Timing = timing });
+                var e = new EventRecord { Kind = EventKind.Marker, TimeNs = 1, Run = 1 };
+                store.Write(in e);
+                Assert.True(store.Flush(TimeSpan.FromSeconds(60)));
+            }
+            using var again = StudyReader.Open(db);
+            long lastOfFirst = again.Events(info.SessionId).Max(e => e.Seq);
+            Assert.True(again.Events(info.SessionId + "-b").Min(e => e.Seq) > lastOfFirst);
+        }
+    }
+
+    [Fact]
+    public void A_damaged_event_chunk_is_found_by_its_checksum_and_named()
+    {
+        using var temp = new TempFolder();
+        var info = GeneratedSession.Create().Info;
+        string db = temp.File("study.db");
+        using (var store = LiteDbStore.Open(db))
+        {
+            store.SessionStarted(info);
+            for (int i = 0; i < 50; i++)
+            {
+                var e = new EventRecord { Kind = EventKind.Marker, TimeNs = i, Run = 1, Value = i };
+                store.Write(in e);
+            }
+            Assert.True(store.Flush(TimeSpan.FromSeconds(60)));
+        }
+        using (var raw = new LiteDatabase($"Filename={db}"))
+        {
+            var chunks = raw.GetCollection(StudyLayout.EventChunks);
+            BsonDocument chunk = chunks.FindAll().First();
+            chunk["events"].AsArray[3]["value"] = 99.0; // one event changed, its chunk's checksum not
+            chunks.Update(chunk);
+        }
+        using var reader = StudyReader.Open(db);
+        Assert.False(reader.Verify(info.SessionId).Intact);
+        var check = StudyCheck.Run(reader);
+        Assert.Contains(check.Problems, p => p.Contains("event chunk", StringComparison.Ordinal) && p.Contains("fails its checksum", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_checksum_equals_zlib_s_crc32_for_every_length_and_offset()
     {
         Assert.Equal(0xCBF43926u, Crc32.Compute("123456789"u8));
