@@ -27,6 +27,7 @@ public static class FramesBenchmark
         Console.WriteLine($"  timing       {display.Timing} ({display.Measurement.Reason}); period {display.PeriodNs / 1e6:0.000} ms");
         if (FullRedraw) display.GlRenderer.CopyScreens = false; // as before issue 17: every screen a blended quad
         Console.WriteLine($"  redraw       {(display.PartialRedraw ? "only what changed (the surface keeps its pixels)" : "every flip in full")}{(FullRedraw ? " (--full-redraw)" : "")}; screens {(display.GlRenderer.CopyScreens ? "copied (blit)" : "drawn as a quad")}");
+        Console.WriteLine($"  time slice   {(ShortSlice.Enabled ? $"{ShortSlice.SliceNs / 1000} µs asked for the frame thread ({(display.ShortSliceFrameThread ? $"took it: {ShortSlice.SliceOf() / 1000} µs" : "refused")}) and {display.ShortSliceRenderThreads} llvmpipe render thread(s)" : $"the kernel's default ({ShortSlice.SwitchVariable}=0 or not Linux)")}; clear around a new screen's copy: {(display.GlRenderer.ClearAroundScreens ? "yes" : "no (EXRUN_CLEAR_AROUND_SCREENS=0)")}");
         Console.WriteLine($"  run          {flips} flips at {1e9 / display.PeriodNs:0.##} Hz (~{flips * display.PeriodNs / 1e9:0} s), every flip logged + {OtherEventsPerSecond} other events/s");
 
         // Four screens that a scan block cycles through, one of them with a moving rating cursor (a dynamic overlay).
@@ -110,6 +111,8 @@ public static class FramesBenchmark
 
         long allocatedBefore, allocatedAfter;
         StallSnapshot stallsBefore = StallSnapshot.Take(), stallsAfter;
+        using var steal = new StealSampler();
+        long stealBefore = steal.ReadStealMs();
         long loopStart = clock.NowNs;
         using (LowLatencyScope.Enter())
         {
@@ -147,6 +150,7 @@ public static class FramesBenchmark
             allocatedAfter = GC.GetAllocatedBytesForCurrentThread();
         }
         double loopSeconds = (clock.NowNs - loopStart) / 1e9;
+        long stealDuring = steal.ReadStealMs() - stealBefore;
         stallsAfter = StallSnapshot.Take();
         stop.Cancel();
         other.Join();
@@ -187,7 +191,8 @@ public static class FramesBenchmark
         Console.WriteLine($"  render time (draw + swap + finish) of flips drawn in full: {renderFull.Ms()}");
         Console.WriteLine($"  render time of the other flips (in part or nothing):      {renderOther.Ms()}");
         Console.WriteLine($"  GC pacing    {(GcPacer.Enabled ? $"{gc.Induced} gen-0 collections run just after a flip, {gc.Unpaced} started by the runtime; budget seen {gc.BudgetBytes / 1048576.0:0.0} MiB" : $"off ({GcPacer.SwitchVariable}=0)")}");
-        PrintMissed(loggedError, deadlines, gcDuring, jitDuring, period, deadlines[0]);
+        Console.WriteLine($"  machine      the hypervisor ran other work on this VM's CPUs (steal) for {(stealBefore < 0 ? "? (no /proc/stat)" : $"{stealDuring} ms")} during the {loopSeconds:0} s loop (both CPUs together, 10 ms ticks)");
+        PrintMissed(loggedError, deadlines, gcDuring, jitDuring, period, deadlines[0], steal);
 
         const string b = "frames";
         ctx.Add(b, $"onset error p99{label}", $"{BenchContext.F(onset.Percentile(99) / 1e6)} ms", label.Length == 0 ? "< 0.5 ms" : "< 1 ms", onset.Percentile(99) < (label.Length == 0 ? 0.5e6 : 1e6));
@@ -199,14 +204,23 @@ public static class FramesBenchmark
     }
 
     /// <summary>The first 20 missed frames: when (seconds into the loop), how late, and what happened during them.</summary>
-    private static void PrintMissed(long[] loggedError, long[] deadlines, bool[] gc, bool[] jit, long period, long start)
+    private static void PrintMissed(long[] loggedError, long[] deadlines, bool[] gc, bool[] jit, long period, long start, StealSampler steal)
     {
+        int missed = 0, withSteal = 0;
+        for (int i = 0; i < loggedError.Length; i++)
+        {
+            if (loggedError[i] <= period / 2) continue;
+            missed++;
+            if (steal.StealBetween(deadlines[i] - 2 * period, deadlines[i] + loggedError[i] + StealSampler.EveryMs * 1_000_000L) > 0) withSteal++;
+        }
+        if (missed > 0) Console.WriteLine($"  missed flips with steal on the machine around them (from 2 periods before the deadline to {StealSampler.EveryMs} ms after the flip): {withSteal} of {missed}");
         int shown = 0;
         for (int i = 0; i < loggedError.Length && shown < 20; i++)
         {
             if (loggedError[i] <= period / 2) continue;
             shown++;
-            Console.WriteLine($"    missed flip {i} at {(deadlines[i] - start) / 1e9:0.000} s: {loggedError[i] / 1e6:0.0} ms late{(gc[i] ? ", a GC during it" : "")}{(jit[i] ? ", a JIT compilation during it" : "")}");
+            long stolen = steal.StealBetween(deadlines[i] - 2 * period, deadlines[i] + loggedError[i] + StealSampler.EveryMs * 1_000_000L);
+            Console.WriteLine($"    missed flip {i} at {(deadlines[i] - start) / 1e9:0.000} s: {loggedError[i] / 1e6:0.0} ms late{(gc[i] ? ", a GC during it" : "")}{(jit[i] ? ", a JIT compilation during it" : "")}{(stolen > 0 ? $", steal {stolen} ms around it" : stolen == 0 ? ", no steal around it" : "")}");
         }
     }
 

@@ -47,6 +47,10 @@ public static class SessionBenchmark
                  })
             start.ArgumentList.Add(a);
 
+        // Steal (the hypervisor running other work on this VM's CPUs) is machine-wide: sampled here, matched with exrun's
+        // missed frames afterwards (both read CLOCK_MONOTONIC).
+        using var steal = new StealSampler();
+        long stealBefore = steal.ReadStealMs(), stealDuring;
         using (var load = withLoad ? CompetingLoad.Start(Environment.ProcessorCount) : null)
         {
             if (load != null) Thread.Sleep(1000); // let the load reach the scheduler's steady state
@@ -55,7 +59,9 @@ public static class SessionBenchmark
             var stderr = process.StandardError.ReadToEndAsync();
             File.WriteAllText(log, process.StandardOutput.ReadToEnd() + stderr.Result);
             process.WaitForExit();
+            stealDuring = steal.ReadStealMs() - stealBefore;
             Console.WriteLine($"  exrun exited {process.ExitCode} (load {Machine.Load()}); its output: {log}");
+            Console.WriteLine($"  machine      the hypervisor ran other work on this VM's CPUs (steal) for {(stealBefore < 0 ? "? (no /proc/stat)" : $"{stealDuring} ms")} while exrun ran (both CPUs together, 10 ms ticks)");
             if (process.ExitCode != 0) throw new InvalidOperationException($"exrun run exited {process.ExitCode}: see {log}");
         }
 
@@ -71,11 +77,16 @@ public static class SessionBenchmark
         // Each missed frame with the events just before it: what the frame loop was doing when it was late.
         var events = reader.Events(session.SessionId).Select(e => e.Event).OrderBy(e => e.TimeNs).ToList();
         long firstNs = events.Count > 0 ? events[0].TimeNs : 0;
-        foreach (var m in events.Where(e => e.Kind == EventKind.MissedFrame).Take(10))
+        var missedFrames = events.Where(e => e.Kind == EventKind.MissedFrame).ToList();
+        long Stolen(EventRecord m) => steal.StealBetween(m.IntendedNs - 2 * 16_666_667L, m.TimeNs + StealSampler.EveryMs * 1_000_000L);
+        if (missedFrames.Count > 0)
+            Console.WriteLine($"  missed frames with steal on the machine around them (from 2 periods before the deadline to {StealSampler.EveryMs} ms after the flip): {missedFrames.Count(m => Stolen(m) > 0)} of {missedFrames.Count}");
+        foreach (var m in missedFrames.Take(10))
         {
             var before = events.Where(e => e.TimeNs < m.IntendedNs && e.Kind != EventKind.MissedFrame).TakeLast(3)
                 .Select(e => $"{e.Kind}{(e.Screen is { } sc ? " " + sc : "")} {(e.TimeNs - m.IntendedNs) / 1e6:0.0} ms");
-            Console.WriteLine($"    missed frame at {(m.TimeNs - firstNs) / 1e9:0.000} s on '{m.Screen}', {m.Value:0.00} periods late; before its deadline: {string.Join(", ", before)}");
+            long stolen = Stolen(m);
+            Console.WriteLine($"    missed frame at {(m.TimeNs - firstNs) / 1e9:0.000} s on '{m.Screen}', {m.Value:0.00} periods late{(stolen > 0 ? $", steal {stolen} ms around it" : stolen == 0 ? ", no steal around it" : "")}; before its deadline: {string.Join(", ", before)}");
         }
         string label = withLoad ? $" (nice-10 load x{Environment.ProcessorCount})" : "";
         ctx.Add("session", $"missed frames in {seconds} s of run{label}", $"{missed} of {flips} flips", "0", missed == 0);

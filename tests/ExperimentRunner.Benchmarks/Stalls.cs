@@ -99,3 +99,85 @@ public sealed class CompetingLoad : IDisposable
         _children.Clear();
     }
 }
+
+/// <summary>
+/// The hypervisor's share (issue 17): on a virtual machine the host may run other guests on this VM's cores, and the
+/// time a virtual CPU was ready but not running is "steal" in /proc/stat (all CPUs together; kept in nanoseconds by
+/// the kernel, shown in 10 ms ticks). A thread of its own reads it every <see cref="EveryMs"/> ms into preallocated
+/// arrays (one reused buffer, no allocation per sample), so each missed flip can be matched with the steal around it.
+/// On a machine that is not virtual, or where the host never took a CPU away, every figure is 0.
+/// </summary>
+public sealed class StealSampler : IDisposable
+{
+    public const int EveryMs = 20;
+    private const int Capacity = 64 * 1024;
+    private readonly long[] _timeNs = new long[Capacity];
+    private readonly long[] _stealMs = new long[Capacity];
+    private readonly byte[] _buffer = new byte[4096];
+    private readonly ManualResetEventSlim _stop = new();
+    private readonly Thread _thread;
+    private int _count;
+
+    public StealSampler()
+    {
+        _thread = new Thread(Loop) { Name = "bench-steal", IsBackground = true };
+        _thread.Start();
+    }
+
+    /// <summary>The machine's steal, ms (all CPUs together), now; -1 where /proc/stat cannot be read.</summary>
+    public long ReadStealMs()
+    {
+        try
+        {
+            using var handle = File.OpenHandle("/proc/stat");
+            int n = RandomAccess.Read(handle, _buffer, 0);
+            // "cpu  user nice system idle iowait irq softirq steal ...": the 8th number of the first line, in
+            // ticks of 10 ms (USER_HZ 100).
+            int i = 3, field = 0;
+            while (i < n && _buffer[i] != (byte)'\n')
+            {
+                while (i < n && _buffer[i] == (byte)' ') i++;
+                long value = 0;
+                bool digits = false;
+                for (; i < n && _buffer[i] >= (byte)'0' && _buffer[i] <= (byte)'9'; i++, digits = true) value = value * 10 + (_buffer[i] - '0');
+                if (!digits) break;
+                if (++field == 8) return value * 10;
+            }
+            return -1;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return -1; }
+    }
+
+    private void Loop()
+    {
+        while (!_stop.Wait(EveryMs) && _count < Capacity)
+        {
+            long steal = ReadStealMs();
+            if (steal < 0) return;
+            _timeNs[_count] = (long)(System.Diagnostics.Stopwatch.GetTimestamp() * (1e9 / System.Diagnostics.Stopwatch.Frequency));
+            _stealMs[_count] = steal;
+            _count++;
+        }
+    }
+
+    /// <summary>Steal (ms) between the last sample at or before <paramref name="fromNs"/> and the first at or after
+    /// <paramref name="toNs"/> (Stopwatch nanoseconds); -1 when no samples cover the interval.</summary>
+    public long StealBetween(long fromNs, long toNs)
+    {
+        int n = Volatile.Read(ref _count);
+        int a = -1, b = -1;
+        for (int i = 0; i < n; i++)
+        {
+            if (_timeNs[i] <= fromNs) a = i;
+            if (_timeNs[i] >= toNs) { b = i; break; }
+        }
+        return a < 0 || b < 0 ? -1 : _stealMs[b] - _stealMs[a];
+    }
+
+    public void Dispose()
+    {
+        _stop.Set();
+        _thread.Join(TimeSpan.FromSeconds(1));
+        _stop.Dispose();
+    }
+}

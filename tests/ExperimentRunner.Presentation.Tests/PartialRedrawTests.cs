@@ -137,6 +137,38 @@ public sealed partial class PartialRedrawTests
     }
 
     [Fact]
+    public void ANewScreenClearedOnlyAroundItsCopyLeavesWhatAClearOfTheWholeSurfaceWould()
+    {
+        using var display = Offscreen();
+        Assert.True(display.GlRenderer.ClearAroundScreens, "on by default");
+        var scenes = new Scenes(TempDir());
+        // Screens whose copied rectangles differ in size and place, each after the one before it: what the one before
+        // left outside the new rectangle must be cleared, and what is inside overwritten.
+        var shown = new (SceneSpec Scene, SceneState State)[]
+        {
+            (scenes.ProfileScreen, SceneState.Default), (scenes.Text, SceneState.Default), (scenes.Image, SceneState.Default),
+            (scenes.Feedback(Scenes.Accept, withSelf: true), SceneState.Default), (scenes.Selection, SceneState.Default with { Highlight = 1 }),
+            (scenes.Rating(Scenes.Vas), SceneState.Default with { Cursor = 37 }), (scenes.ProfileScreen, SceneState.Default), (scenes.Wait, SceneState.Default with { Counter = 12 }),
+        };
+        display.Prepare(shown.Select(s => s.Scene).ToArray());
+        long fullBefore = display.Redraws.Full;
+        foreach (var (scene, state) in shown)
+        {
+            display.Show(scene, state);
+            display.Flip();
+            var shownPixels = display.ReadShownPixels();
+            display.GlRenderer.ClearAroundScreens = false;
+            var cleared = display.ReadPixels();
+            display.GlRenderer.ClearAroundScreens = true;
+            int differ = 0;
+            for (int i = 0; i < cleared.Pixels.Length; i++) if (shownPixels.Pixels[i] != cleared.Pixels[i]) differ++;
+            Assert.True(differ == 0, $"{scene.Key}: {differ} bytes differ from the screen drawn over a whole clear");
+            display.Flip(); // the surface was drawn in full by ReadPixels: the next screen follows a known surface again
+        }
+        Assert.True(display.Redraws.Full - fullBefore >= 4, $"new screens drawn in full: {display.Redraws}");
+    }
+
+    [Fact]
     public void AScreenEvictedAndAnotherUploadedInItsPlaceIsDrawnAfresh()
     {
         // Room for one 640×360 screen: preparing the second evicts the first, and GL may give the freed texture name to

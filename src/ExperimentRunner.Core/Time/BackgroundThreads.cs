@@ -48,19 +48,8 @@ public static partial class BackgroundThreads
     {
         if (!Enabled) return 0;
         int marked = 0;
-        string[] tasks;
-        try { tasks = Directory.GetDirectories("/proc/self/task"); }
-        catch (IOException) { return 0; }
-        catch (UnauthorizedAccessException) { return 0; }
-        foreach (var dir in tasks)
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out int tid)) continue;
-            string name;
-            try { name = File.ReadAllText(Path.Combine(dir, "comm")).TrimEnd('\n'); }
-            catch (IOException) { continue; } // the thread ended meanwhile
-            catch (UnauthorizedAccessException) { continue; }
+        foreach ((int tid, string name) in ProcessThreads.List())
             if (RuntimePrefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal)) && Mark(tid)) marked++;
-        }
         return marked;
     }
 

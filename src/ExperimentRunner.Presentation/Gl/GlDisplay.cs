@@ -196,6 +196,10 @@ public sealed partial class GlDisplay : IDisplay
             RefreshHz = 1e9 / PeriodNs;
             Timing = Measurement.Synchronised ? "vsync" : "unsynchronised";
             X11Window = Sdl.X11WindowOf(_window);
+            // The thread that draws (this one: the context is current here) and the driver's render threads ask for a
+            // short time slice, so a busy program elsewhere on the machine does not hold them off for its slice (issue 17).
+            ShortSliceFrameThread = ShortSlice.MarkCurrent();
+            ShortSliceRenderThreads = ShortSlice.MarkRenderThreads();
             StartPartialRedraw(options);
             long warmStart = _clock.NowNs;
             _renderer.WarmUp(_drawableW > 0 ? _drawableW : Size.Width, _drawableH > 0 ? _drawableH : Size.Height);
@@ -209,6 +213,11 @@ public sealed partial class GlDisplay : IDisplay
     }
 
     public DisplayMode Mode { get; }
+    /// <summary>Whether the thread that opened the display (and draws) took the short time slice of
+    /// <see cref="ShortSlice"/>, and how many of the GL driver's render threads did.</summary>
+    public bool ShortSliceFrameThread { get; }
+    /// <inheritdoc cref="ShortSliceFrameThread"/>
+    public int ShortSliceRenderThreads { get; }
     /// <summary>How long drawing every GL state once took at start-up (the driver's shader variants compiled), ns.</summary>
     public long WarmUpNs { get; }
     /// <summary>The style the screens are composed with.</summary>
