@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using ExperimentRunner.Benchmarks;
 
-// dotnet run -c Release --project tests/ExperimentRunner.Benchmarks -- [all|frames|preload|simulation|logging|clock|sleep|memory|design|session|keys] [--quick] [--flips N] [--load] [--full-redraw] [--seconds S]
+// dotnet run -c Release --project tests/ExperimentRunner.Benchmarks -- [all|frames|preload|simulation|logging|clock|sleep|memory|design|cards|session|keys] [--quick] [--flips N] [--load] [--full-redraw] [--seconds S]
 var benchmarks = new (string Name, string What, Action<BenchContext> Run)[]
 {
     // Memory first in "all": its peak is cleanest in a process that has not yet held textures or a large heap.
@@ -13,6 +13,7 @@ var benchmarks = new (string Name, string What, Action<BenchContext> Run)[]
     ("preload", "300 profile cards composed and uploaded (GlDisplay.Prepare, offscreen)", PreloadBenchmark.Run),
     ("frames", "frame-deadline precision, offscreen real time, store logging every flip", FramesBenchmark.Run),
     ("design", "exrun design of the shipped fMRI paradigm for 100 participants (issue 16)", DesignBenchmark.Run),
+    ("cards", "a new screen's first flip, the first use of its texture, against a later one (issue 17)", CardsBenchmark.Run),
     ("session", "exrun run offscreen for --seconds S (default 60), missed frames from its database; --load: with a nice-10 load (issue 17)", SessionBenchmark.Run),
     ("keys", "key stamp - XTEST injection and phase in the frame: XInput2 reader vs SDL frame-polled (under X or an own Xvfb)", KeysBenchmark.Run),
 };
@@ -103,7 +104,7 @@ foreach (var fig in ctx.Figures)
 return failed > 0 ? 1 : 0;
 
 static void Usage() => Console.WriteLine(
-    "usage: dotnet run -c Release --project tests/ExperimentRunner.Benchmarks -- [all|frames|preload|simulation|logging|clock|sleep|memory|design|session|keys] [--quick] [--flips N] [--load] [--full-redraw] [--seconds S]\n" +
+    "usage: dotnet run -c Release --project tests/ExperimentRunner.Benchmarks -- [all|frames|preload|simulation|logging|clock|sleep|memory|design|cards|session|keys] [--quick] [--flips N] [--load] [--full-redraw] [--seconds S]\n" +
     "  --quick     short runs (each benchmark about 10 s or less)\n" +
     "  --flips N   flips for the frames benchmark (default 10000, about 167 s at 60 Hz; --quick 600)\n" +
     "  --load      frames: measure again with a competing load (one busy process per core at nice 10)\n" +
