@@ -140,6 +140,52 @@ public sealed class VirtualClockWriterTests
     }
 
     [Fact]
+    public void A_session_simulated_then_resumed_in_real_time_reads_back_in_order_from_chunks_and_single_documents()
+    {
+        using var temp = new TempFolder();
+        var info = GeneratedSession.Create().Info;
+        string db = temp.File("study.db");
+        var written = new List<EventRecord>();
+        void Write(LiteDbStore store, int from, int to)
+        {
+            for (int i = from; i < to; i++)
+            {
+                var e = new EventRecord { Kind = i % 4 == 0 ? EventKind.Marker : EventKind.Flip, TimeNs = i, Value = i, Run = 1 };
+                store.Write(in e);
+                if (e.Kind != EventKind.Flip) written.Add(e);
+            }
+        }
+        // Started on the virtual clock (events in chunks), stopped, then resumed in real time (one document an event),
+        // then on the virtual clock again: one session, three starts.
+        foreach ((string timing, int from, int to) in new[] { (info.Timing, 0, 4_000), ("unsynchronised", 4_000, 6_000), (info.Timing, 6_000, 9_000) })
+        {
+            using var store = LiteDbStore.Open(db);
+            store.SessionStarted(info with { Timing = timing });
+            if (from == 0)
+            {
+                var t0 = new EventRecord { Kind = EventKind.RunStarted, TimeNs = 0, Run = 1 };
+                store.Write(in t0);
+                written.Add(t0);
+            }
+            Write(store, from, to);
+            store.SessionEnded(new SessionEnd(info.SessionId, "stopped", to, null));
+            Assert.True(store.Flush(TimeSpan.FromSeconds(60)));
+        }
+        using (var raw = new LiteDatabase($"Filename={db};ReadOnly=true"))
+        {
+            Assert.True(raw.GetCollection(StudyLayout.EventChunks).Count() >= 2);
+            Assert.True(raw.GetCollection(StudyLayout.Events).Count() >= 500);
+        }
+        using var reader = StudyReader.Open(db);
+        var stored = reader.Events(info.SessionId);
+        Assert.Equal(written, stored.Select(e => e.Event).Where(e => e.Kind is EventKind.Marker or EventKind.RunStarted));
+        Assert.True(stored.Zip(stored.Skip(1)).All(p => p.First.Seq < p.Second.Seq), "in the order written");
+        Assert.Equal(Enumerable.Range(0, 9_000).Where(i => i % 4 != 0).Select(i => (long)i), reader.Flips(info.SessionId).Select(e => e.TimeNs));
+        var integrity = reader.Verify(info.SessionId);
+        Assert.True(integrity.Intact, string.Join("; ", integrity.Problems));
+    }
+
+    [Fact]
     public void A_damaged_event_chunk_is_found_by_its_checksum_and_named()
     {
         using var temp = new TempFolder();
