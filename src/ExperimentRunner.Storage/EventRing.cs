@@ -71,19 +71,6 @@ internal sealed class EventRing
         }
     }
 
-    /// <summary>The consumer only: takes the oldest event, or returns false when none is ready.</summary>
-    public bool TryDequeue(out long seq, out EventRecord item)
-    {
-        if (!TryPeek(out seq))
-        {
-            item = default;
-            return false;
-        }
-        item = Oldest;
-        Release();
-        return true;
-    }
-
     /// <summary>The consumer only: whether the oldest event is ready (then <see cref="Oldest"/> is it, in its cell,
     /// until <see cref="Release"/>), and its sequence number. Reads it in place: no copy.</summary>
     public bool TryPeek(out long seq)

@@ -74,56 +74,41 @@ public sealed partial class StudyReader
         }
 
         long sealedRecords = 0, events = 0, chunks = 0, flips = 0;
-        List<BsonDocument>? eventDocs = TryRead(problems, $"the events of {who}",
-            () => _db.GetCollection(StudyLayout.Events).Find(Query.EQ("session", sessionId)).ToList());
-        if (eventDocs is not null)
+        // A session's events: one document each, and (a simulated session's, since issue 17) many to a sealed event chunk.
+        bool eventsRead = VerifyEvents(StudyLayout.Events, "event", d => [d])
+            & VerifyEvents(StudyLayout.EventChunks, "event chunk", EventDocuments.ChunkEntries);
+
+        // Reads one collection's event documents of the session, each sealed record checked and its events decoded and
+        // counted; false when the collection could not be read.
+        bool VerifyEvents(string collection, string what, Func<BsonDocument, IEnumerable<BsonDocument>> eventsOf)
         {
+            List<BsonDocument>? docs = TryRead(problems, $"the {what}s of {who}",
+                () => _db.GetCollection(collection).Find(Query.EQ("session", sessionId)).ToList());
+            if (docs is null) return false;
             var broken = new List<string>();
-            foreach (BsonDocument d in eventDocs)
+            foreach (BsonDocument d in docs)
             {
                 long seq = d.TryGetValue("_id", out BsonValue id) && id.IsNumber ? id.AsInt64 : long.MinValue;
-                if (!Classify(d, seq, sealedFrom, broken, ref unsealed, ref sealedRecords, "event")) continue;
+                if (!Classify(d, seq, sealedFrom, broken, ref unsealed, ref sealedRecords, what)) continue;
+                var decoded = new List<StoredEvent>();
                 try
                 {
-                    EventRecord e = EventDocuments.FromDocument(d, out long decodedSeq, out _);
-                    decodedEvents?.Add(new StoredEvent(decodedSeq, e));
-                }
-                catch (Exception e) when (e is not OutOfMemoryException)
-                {
-                    broken.Add($"event {seq} cannot be decoded");
-                    continue;
-                }
-                if (seq >= fromSeq) events++;
-            }
-            Summarise(problems, who, broken);
-        }
-        List<BsonDocument>? eventChunkDocs = TryRead(problems, $"the event chunks of {who}",
-            () => _db.GetCollection(StudyLayout.EventChunks).Find(Query.EQ("session", sessionId)).ToList());
-        if (eventChunkDocs is not null)
-        {
-            var broken = new List<string>();
-            foreach (BsonDocument d in eventChunkDocs)
-            {
-                long firstSeq = d.TryGetValue("_id", out BsonValue id) && id.IsNumber ? id.AsInt64 : long.MinValue;
-                if (!Classify(d, firstSeq, sealedFrom, broken, ref unsealed, ref sealedRecords, "event chunk")) continue;
-                var chunkEvents = new List<StoredEvent>();
-                try
-                {
-                    foreach (BsonDocument entry in EventDocuments.ChunkEntries(d))
+                    foreach (BsonDocument entry in eventsOf(d))
                     {
-                        EventRecord e = EventDocuments.FromDocument(entry, out long seq, out _);
-                        chunkEvents.Add(new StoredEvent(seq, e));
+                        EventRecord e = EventDocuments.FromDocument(entry, out long decodedSeq, out _);
+                        decoded.Add(new StoredEvent(decodedSeq, e));
                     }
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
-                    broken.Add($"event chunk {firstSeq} cannot be decoded");
+                    broken.Add($"{what} {seq} cannot be decoded");
                     continue;
                 }
-                decodedEvents?.AddRange(chunkEvents);
-                events += chunkEvents.Count(e => e.Seq >= fromSeq);
+                decodedEvents?.AddRange(decoded);
+                events += decoded.Count(e => e.Seq >= fromSeq);
             }
             Summarise(problems, who, broken);
+            return true;
         }
         List<BsonDocument>? chunkDocs = TryRead(problems, $"the flips of {who}",
             () => _db.GetCollection(StudyLayout.Flips).Find(Query.EQ("session", sessionId)).ToList());
@@ -153,7 +138,7 @@ public sealed partial class StudyReader
             Summarise(problems, who, broken);
         }
 
-        if (tally is not null && eventDocs is not null && eventChunkDocs is not null && chunkDocs is not null)
+        if (tally is not null && eventsRead && chunkDocs is not null)
         {
             long wantEvents = tally["events"].AsInt64, wantChunks = tally["chunks"].AsInt64, wantFlips = tally["flips"].AsInt64;
             if (events != wantEvents) problems.Add($"{who}: {Math.Abs(wantEvents - events)} event(s) {(events < wantEvents ? "missing" : "more than were written")} ({events} found, the writer stored {wantEvents})");

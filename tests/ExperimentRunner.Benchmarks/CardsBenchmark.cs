@@ -34,7 +34,6 @@ public static class CardsBenchmark
         var first = new long[Cards];
         var second = new long[Cards];
         var idle = new List<long>(Cards * FlipsPerCard * 2);
-        var firstEnds = new long[Cards];
         for (int pass = 0; pass < 2; pass++)
         {
             for (int c = 0; c < Cards; c++)
@@ -42,10 +41,9 @@ public static class CardsBenchmark
                 display.Show(scenes[c], SceneState.Default);
                 for (int f = 0; f < FlipsPerCard; f++)
                 {
-                    long flip = display.Flip();
+                    display.Flip();
                     if (f == 0) (pass == 0 ? first : second)[c] = display.LastRenderNs;
                     else idle.Add(display.LastRenderNs);
-                    if (f == 0 && pass == 0) firstEnds[c] = flip;
                 }
             }
         }

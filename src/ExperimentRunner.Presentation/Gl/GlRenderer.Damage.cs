@@ -194,18 +194,13 @@ internal sealed partial class GlRenderer
             BeginNow(s.DrawableW, s.DrawableH, s.ScreenW, s.ScreenH, s.R, s.G, s.B);
             return;
         }
-        _gl.Viewport(0, 0, (uint)w, (uint)h);
-        _gl.ClearColor(s.R, s.G, s.B, 1f);
+        SetFrameState(s.DrawableW, s.DrawableH, s.ScreenW, s.ScreenH, s.R, s.G, s.B);
         _gl.Enable(EnableCap.ScissorTest);
         ClearBand(0, 0, w, y0);       // below
         ClearBand(0, y1, w, h);       // above
         ClearBand(0, y0, x0, y1);     // left
         ClearBand(x1, y0, w, y1);     // right
         _gl.Disable(EnableCap.ScissorTest);
-        _gl.UseProgram(_program);
-        _gl.BindVertexArray(_vao);
-        _gl.Uniform2(_uScreen, (float)s.ScreenW, s.ScreenH);
-        _boundTexture = uint.MaxValue;
     }
 
     private void ClearBand(int x0, int y0, int x1, int y1)

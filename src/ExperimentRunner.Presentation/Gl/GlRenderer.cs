@@ -93,9 +93,15 @@ internal sealed unsafe partial class GlRenderer : IDisposable
 
     private void BeginNow(int drawableW, int drawableH, int screenW, int screenH, float r, float g, float b)
     {
+        SetFrameState(drawableW, drawableH, screenW, screenH, r, g, b);
+        _gl.Clear(ClearBufferMask.ColorBufferBit);
+    }
+
+    /// <summary>A frame's viewport, clear colour, program and coordinate space, without clearing.</summary>
+    private void SetFrameState(int drawableW, int drawableH, int screenW, int screenH, float r, float g, float b)
+    {
         _gl.Viewport(0, 0, (uint)drawableW, (uint)drawableH);
         _gl.ClearColor(r, g, b, 1f);
-        _gl.Clear(ClearBufferMask.ColorBufferBit);
         _gl.UseProgram(_program);
         _gl.BindVertexArray(_vao);
         _gl.Uniform2(_uScreen, (float)screenW, screenH);
