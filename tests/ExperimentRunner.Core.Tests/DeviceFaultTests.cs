@@ -28,10 +28,17 @@ public sealed class DeviceFaultTests
 
     private static (MemoryEventSink Sink, DyingMarkerOutput Output) RunWith(DyingMarkerOutput output)
     {
+        var sink = new MemoryEventSink();
+        RunSimulated(output, sink);
+        return (sink, output);
+    }
+
+    /// <summary>The fMRI paradigm simulated on the virtual clock with <paramref name="output"/> as its one marker output.</summary>
+    internal static void RunSimulated(IMarkerOutput output, IEventSink sink)
+    {
         var plan = Planner.Make(ParadigmLoader.Load(Repo.Paradigm("social-feedback-fmri.yaml")).Paradigm!, new SessionFacts("sub-01"));
         var p = plan.Paradigm;
         var clock = new VirtualClock();
-        var sink = new MemoryEventSink();
         var devices = new SessionDevices
         {
             Clock = clock,
@@ -42,7 +49,6 @@ public sealed class DeviceFaultTests
             Markers = [output],
         };
         new SessionRunner(plan, devices, new SessionOptions { SessionId = "s1", Mode = "simulate" }).Run();
-        return (sink, output);
     }
 
     [Fact]

@@ -111,6 +111,13 @@ public interface IMarkerOutput : IDisposable
     void Send(in MarkerMessage marker);
 
     /// <summary>
+    /// Waits until every marker sent to it has gone out (and been told to whoever records it), up to
+    /// <paramref name="timeout"/>; false when some had not. Not for the frame loop: the session calls it once, before its
+    /// end is stored. An output that sends at once has nothing to wait for.
+    /// </summary>
+    bool Flush(TimeSpan timeout) => true;
+
+    /// <summary>
     /// A problem to show the operator (the link died, a send failed, the queue is full), or null while all is well.
     /// Read from any thread; must not allocate when nothing changed.
     /// </summary>

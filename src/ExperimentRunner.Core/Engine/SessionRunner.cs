@@ -164,6 +164,7 @@ public sealed partial class SessionRunner
             {
                 if (crash == null && aborting) _machine.TryFire(SessionTrigger.Abort);
                 else if (crash == null && stopped) _machine.TryFire(SessionTrigger.Stop);
+                FlushMarkers();
                 WarnDeviceFaults();
             }
             finally
@@ -253,6 +254,25 @@ public sealed partial class SessionRunner
     /// Logs each new device fault (a dead marker link, a vanished trigger port) as a Warning; at screen boundaries
     /// only, and allocation-free while nothing changed. The operator's live view reads the faults itself.
     /// </summary>
+    /// <summary>
+    /// Waits for the marker outputs to send what the session queued, so each marker's record is stored in the session,
+    /// before its end: on the virtual clock a session outruns its outputs by far (up to 30 s allowed), and in real time
+    /// the last screen's marker may still be on its way (2 s). What is still queued after that is said in a warning.
+    /// </summary>
+    private void FlushMarkers()
+    {
+        if (_dev.Markers.Count == 0) return;
+        var timeout = TimeSpan.FromSeconds(_dev.Clock.IsRealTime ? 2 : 30);
+        var deadline = DateTime.UtcNow + timeout;
+        bool all = true;
+        foreach (var output in _dev.Markers)
+        {
+            var left = deadline - DateTime.UtcNow;
+            all &= output.Flush(left > TimeSpan.Zero ? left : TimeSpan.Zero);
+        }
+        if (!all) _session.Warn($"markers still queued {timeout.TotalSeconds:0} s after the session's last screen: those sent later are not recorded in the session");
+    }
+
     private void WarnDeviceFaults()
     {
         while (_faults.TryTakeChange(out var fault)) _session.Warn(fault);
