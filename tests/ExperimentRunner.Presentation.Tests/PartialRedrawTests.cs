@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using ExperimentRunner.Core.Devices;
 using ExperimentRunner.Core.Paradigm;
 using ExperimentRunner.Presentation.Gl;
+using SkiaSharp;
 using static ExperimentRunner.Presentation.Tests.TestSupport;
 
 namespace ExperimentRunner.Presentation.Tests;
@@ -28,8 +29,8 @@ public sealed partial class PartialRedrawTests
     };
 
     // 1000 Hz: the clock-paced flips of an unsynchronised display are 1 ms apart.
-    private static GlDisplay Offscreen(bool partial = true) =>
-        new(Style(640, 360, hz: 1000), new GlDisplayOptions { Mode = DisplayMode.Offscreen, MeasureRefresh = false, PartialRedraw = partial });
+    private static GlDisplay Offscreen(bool partial = true, int width = 640, int height = 360) =>
+        new(Style(width, height, hz: 1000), new GlDisplayOptions { Mode = DisplayMode.Offscreen, MeasureRefresh = false, PartialRedraw = partial });
 
     /// <summary>What the flips left on the surface, then the same screen drawn in full: equal, byte for byte.</summary>
     private static void AssertShownIsFullRedraw(GlDisplay display, string when)
@@ -166,6 +167,88 @@ public sealed partial class PartialRedrawTests
             display.Flip(); // the surface was drawn in full by ReadPixels: the next screen follows a known surface again
         }
         Assert.True(display.Redraws.Full - fullBefore >= 4, $"new screens drawn in full: {display.Redraws}");
+    }
+
+    [Fact]
+    public void ANewScreenDrawnOnlyInTheBlocksWhereItDiffersFromTheOneBeforeLeavesWhatAFullRedrawWould()
+    {
+        using var display = Offscreen(width: 1280, height: 720); // the size of the shipped paradigms' screens
+        var scenes = new Scenes(TempDir());
+        string dir = TempDir();
+        // Selection cards of three people: the same layout, another photo, name and text; then screens of other layouts.
+        SceneSpec Card(string id, string name, int age, string bio, SKColor photo) => scenes.Selection with
+        {
+            Key = $"select-{id}",
+            Profile = new ProfileInfo(id, name, age, bio, Photo(dir, $"{id}.png", photo)),
+        };
+        SceneSpec a = Card("p01", "April", 43, "Happiest when dancing salsa.", new SKColor(0x26, 0xA6, 0x9A)),
+            b = Card("p02", "Tricia", 25, "Originally from Braedenburgh, I love gardening and a long brunch.", new SKColor(0xAB, 0x47, 0xBC)),
+            c = Card("p03", "Sam", 31, "Happiest when dancing salsa.", new SKColor(0x26, 0xA6, 0x9B)); // a's text, a photo one step off
+        var shown = new (SceneSpec Scene, SceneState State)[]
+        {
+            (a, SceneState.Default), (a, SceneState.Default with { Highlight = 1 }), (b, SceneState.Default), (b, SceneState.Default with { Highlight = 0 }),
+            (c, SceneState.Default with { Highlight = 2 }), (a, SceneState.Default), (scenes.Text, SceneState.Default), (c, SceneState.Default),
+            (scenes.Rating(Scenes.Vas), SceneState.Default with { Cursor = 20 }), (b, SceneState.Default with { Highlight = 2 }), (a, SceneState.Default),
+        };
+        display.Prepare(shown.Select(s => s.Scene).DistinctBy(s => s.Key).ToArray());
+        display.Show(shown[0].Scene, shown[0].State);
+        display.Flip();
+        int cardChanges = 0;
+        for (int i = 1; i < shown.Length; i++)
+        {
+            var (scene, state) = shown[i];
+            var before = display.Redraws;
+            display.Show(scene, state);
+            display.Flip();
+            var after = display.Redraws;
+            AssertShownIsFullRedraw(display, $"{shown[i - 1].Scene.Key} then {scene.Key}, {state}");
+            display.Flip(); // the surface was drawn in full by ReadPixels: the next screen follows a known surface again
+            if (scene.Key == shown[i - 1].Scene.Key || !scene.Key.StartsWith("select-") || !shown[i - 1].Scene.Key.StartsWith("select-")) continue;
+            // From one card to another only the photo, the text and the name in the question are drawn.
+            Assert.True(after.Partial == before.Partial + 1, $"{shown[i - 1].Scene.Key} then {scene.Key}: {before} → {after}");
+            cardChanges++;
+        }
+        Assert.Equal(4, cardChanges);
+
+        // With the blocks turned off, every new screen is drawn in full.
+        using var whole = Offscreen(width: 1280, height: 720);
+        whole.Textures.Blocks = false;
+        whole.Prepare([a, b]);
+        whole.Show(a, SceneState.Default);
+        whole.Flip();
+        whole.Show(b, SceneState.Default);
+        whole.Flip();
+        Assert.Equal(new RedrawCounts(2, 0, 0), whole.Redraws);
+    }
+
+    [Fact]
+    public void BlocksOfAScreenAgreeWhereItsPixelsDoAndDifferWhereOnePixelDoes()
+    {
+        const int w = 100, h = 70; // not whole blocks: the last column and row are cut
+        var pixels = new uint[w * h];
+        for (int i = 0; i < pixels.Length; i++) pixels[i] = 0xFF000000u | (uint)(i * 2654435761u >> 8);
+        var before = ScreenBlocks.Of(pixels, w, h);
+        Assert.Equal((4, 3), (before.Columns, before.Rows));
+        foreach (var (x, y) in new[] { (0, 0), (31, 31), (32, 0), (99, 69), (64, 40), (97, 10) })
+        {
+            var changed = (uint[])pixels.Clone();
+            changed[y * w + x] ^= 0x00000100u; // one bit of one colour channel
+            var after = ScreenBlocks.Of(changed, w, h);
+            for (int row = 0; row < before.Rows; row++)
+                for (int col = 0; col < before.Columns; col++)
+                {
+                    bool inBlock = x / ScreenBlocks.BlockPx == col && y / ScreenBlocks.BlockPx == row;
+                    Assert.True(inBlock == (before[col, row] != after[col, row]), $"pixel ({x}, {y}) changed; block ({col}, {row}) {(inBlock ? "kept its hash" : "changed its hash")}");
+                }
+        }
+        // Two pixels swapped inside a block, and a uniform block against another uniform one, differ too.
+        var swapped = (uint[])pixels.Clone();
+        (swapped[0], swapped[1]) = (swapped[1], swapped[0]);
+        Assert.NotEqual(before[0, 0], ScreenBlocks.Of(swapped, w, h)[0, 0]);
+        var grey = ScreenBlocks.Of(Enumerable.Repeat(0xFF202020u, w * h).ToArray(), w, h);
+        var darker = ScreenBlocks.Of(Enumerable.Repeat(0xFF1F2020u, w * h).ToArray(), w, h);
+        Assert.NotEqual(grey[1, 1], darker[1, 1]);
+        Assert.Equal(grey[0, 0], grey[1, 1]);
     }
 
     [Fact]

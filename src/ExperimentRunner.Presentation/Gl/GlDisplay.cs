@@ -321,7 +321,7 @@ public sealed partial class GlDisplay : IDisplay
         _renderer.Begin(_drawableW, _drawableH, Size.Width, Size.Height, _bgR, _bgG, _bgB);
         var entry = _current;
         if (entry is null) return;
-        _renderer.DrawScreen(entry.Texture, entry.X, entry.Y, entry.Width, entry.Height, _composer.Palette.Background.Alpha == 255);
+        _renderer.DrawScreen(entry.Texture, entry.X, entry.Y, entry.Width, entry.Height, _composer.Palette.Background.Alpha == 255, entry.Blocks);
         var layout = entry.Layout;
         uint atlas = _atlas.Texture;
 

@@ -26,7 +26,9 @@ internal sealed partial class GlRenderer
     private const int MergeGapPx = 32;
 
     /// <summary>One recorded <see cref="Draw"/> call, or (<paramref name="Copy"/>) a <see cref="DrawScreen"/> copied with a blit.</summary>
-    private readonly record struct Quad(uint Texture, float X, float Y, float W, float H, float U, float V, float DU, float DV, float R, float G, float B, float A, bool Copy = false);
+    /// <param name="Blocks">For a copied screen, its block hashes (ScreenBlocks.cs): a new screen first in a frame after
+    /// another is then drawn only in the blocks where the two differ.</param>
+    private readonly record struct Quad(uint Texture, float X, float Y, float W, float H, float U, float V, float DU, float DV, float R, float G, float B, float A, bool Copy = false, ScreenBlocks? Blocks = null);
 
     /// <summary>One recorded <see cref="Begin"/> call.</summary>
     private readonly record struct FrameSetup(int DrawableW, int DrawableH, int ScreenW, int ScreenH, float R, float G, float B);
@@ -37,6 +39,7 @@ internal sealed partial class GlRenderer
         public bool IsEmpty => X1 <= X0 || Y1 <= Y0;
         public long Area => IsEmpty ? 0 : (long)(X1 - X0) * (Y1 - Y0);
         public Box Union(Box o) => new(Math.Min(X0, o.X0), Math.Min(Y0, o.Y0), Math.Max(X1, o.X1), Math.Max(Y1, o.Y1));
+        public bool Contains(Box o) => X0 <= o.X0 && Y0 <= o.Y0 && o.X1 <= X1 && o.Y1 <= Y1;
         public bool Near(Box o, int gap) => X0 <= o.X1 + gap && o.X0 <= X1 + gap && Y0 <= o.Y1 + gap && o.Y0 <= Y1 + gap;
     }
 
@@ -109,8 +112,12 @@ internal sealed partial class GlRenderer
             {
                 bool now = i < _quadCount, before = i < _drawnCount;
                 if (now && before && _quads[i].Equals(_drawn[i])) continue;
-                if (before) AddDamage(Bounds(_drawn[i]));
-                if (now) AddDamage(Bounds(_quads[i]));
+                if (i == 0 && now && before && AddBlockDamage(in _quads[0], in _drawn[0])) { }
+                else
+                {
+                    if (before) AddDamage(Bounds(_drawn[i]));
+                    if (now) AddDamage(Bounds(_quads[i]));
+                }
                 long area = 0;
                 for (int d = 0; d < _damageCount; d++) area += _damage[d].Area;
                 full = area > limit; // half the screen or more: one full pass is cheaper than clipped ones
@@ -130,7 +137,7 @@ internal sealed partial class GlRenderer
             {
                 var box = _damage[d];
                 _gl.Scissor(box.X0, box.Y0, (uint)(box.X1 - box.X0), (uint)(box.Y1 - box.Y0));
-                Replay();
+                Replay(scissor: box);
             }
             _gl.Disable(EnableCap.ScissorTest);
             PartialFrames++;
@@ -167,10 +174,13 @@ internal sealed partial class GlRenderer
     /// <summary>Draws the recorded frame: clear, then every quad in order (inside the scissor, when one is set). With
     /// <paramref name="clearAroundScreen"/> (no scissor set) and an opaque screen's copy first, the clear leaves the
     /// copy's rectangle out.</summary>
-    private void Replay(bool clearAroundScreen = false)
+    private void Replay(bool clearAroundScreen = false, Box scissor = default)
     {
         var s = _setup;
         if (clearAroundScreen && _quadCount > 0 && _quads[0].Copy) BeginAround(in _quads[0]);
+        // Inside a scissor rectangle that an opaque screen's copy covers, the clear would be overwritten at once.
+        else if (!scissor.IsEmpty && _quadCount > 0 && _quads[0].Copy && CopyBox(in _quads[0]).Contains(scissor))
+            SetFrameState(s.DrawableW, s.DrawableH, s.ScreenW, s.ScreenH, s.R, s.G, s.B);
         else BeginNow(s.DrawableW, s.DrawableH, s.ScreenW, s.ScreenH, s.R, s.G, s.B);
         for (int i = 0; i < _quadCount; i++)
         {
@@ -210,6 +220,43 @@ internal sealed partial class GlRenderer
         _gl.Clear(ClearBufferMask.ColorBufferBit);
     }
 
+    /// <summary>The drawable pixels a screen's copy writes (<see cref="CopyNow"/>: 1:1, rows from the top), clamped.</summary>
+    private Box CopyBox(in Quad copy)
+    {
+        var s = _setup;
+        int x0 = Math.Clamp((int)copy.X, 0, s.DrawableW), x1 = Math.Clamp((int)(copy.X + copy.W), 0, s.DrawableW);
+        int y0 = Math.Clamp(s.DrawableH - (int)(copy.Y + copy.H), 0, s.DrawableH), y1 = Math.Clamp(s.DrawableH - (int)copy.Y, 0, s.DrawableH);
+        return new Box(x0, y0, x1, y1);
+    }
+
+    /// <summary>
+    /// A frame's first quad is a screen's copy, as it was in the frame the surface holds, and both screens have block
+    /// hashes of the drawable's size: adds as damage only the blocks where the two screens differ, and answers true.
+    /// Everywhere else the surface already shows the new screen: the frame the surface holds started with the clear
+    /// and the old screen, which is what the new one's composed pixels show there (outside a screen's crop both are the
+    /// background, the clear colour), and later quads that changed add their own damage. False: not such a frame.
+    /// </summary>
+    private bool AddBlockDamage(in Quad now, in Quad before)
+    {
+        if (!now.Copy || !before.Copy || now.Blocks is not { } a || before.Blocks is not { } b || !a.SameGrid(b)) return false;
+        var s = _setup;
+        if (a.Width != s.DrawableW || a.Height != s.DrawableH) return false;
+        const int px = ScreenBlocks.BlockPx;
+        for (int row = 0; row < a.Rows; row++)
+        {
+            int yTop = row * px, yBottom = Math.Min(s.DrawableH, yTop + px);
+            for (int c = 0; c < a.Columns;)
+            {
+                if (a[c, row] == b[c, row]) { c++; continue; }
+                int first = c;
+                while (c < a.Columns && a[c, row] != b[c, row]) c++;
+                // GL's window coordinates count rows from the bottom.
+                AddDamage(new Box(first * px, s.DrawableH - yBottom, Math.Min(s.DrawableW, c * px), s.DrawableH - yTop), gap: 0);
+            }
+        }
+        return true;
+    }
+
     /// <summary>The drawable pixels a quad can touch (a pixel is drawn when its centre is inside), one pixel wider on
     /// every side, clamped to the drawable.</summary>
     private Box Bounds(in Quad q)
@@ -225,25 +272,33 @@ internal sealed partial class GlRenderer
         return new Box(x0, s.DrawableH - yBottom, x1, s.DrawableH - yTop);
     }
 
-    private void AddDamage(Box box)
+    /// <summary>Adds a damaged rectangle, merged with those within <paramref name="gap"/> pixels of it. When all
+    /// <see cref="MaxDamageRects"/> are taken, it is merged with the one whose union with it grows least.</summary>
+    private void AddDamage(Box box, int gap = MergeGapPx)
     {
         if (box.IsEmpty) return;
-        for (int d = 0; d < _damageCount;)
+        while (true)
         {
-            if (_damage[d].Near(box, MergeGapPx))
+            for (int d = 0; d < _damageCount;)
             {
-                box = box.Union(_damage[d]);
-                _damage[d] = _damage[--_damageCount];
-                d = 0; // the grown box may now reach one already passed
+                if (_damage[d].Near(box, gap))
+                {
+                    box = box.Union(_damage[d]);
+                    _damage[d] = _damage[--_damageCount];
+                    d = 0; // the grown box may now reach one already passed
+                }
+                else d++;
             }
-            else d++;
-        }
-        if (_damageCount == MaxDamageRects)
-        {
-            for (int d = 1; d < _damageCount; d++) box = box.Union(_damage[d]);
-            _damage[0] = box.Union(_damage[0]);
-            _damageCount = 1;
-            return;
+            if (_damageCount < MaxDamageRects) break;
+            int best = 0;
+            long bestGrowth = long.MaxValue;
+            for (int d = 0; d < _damageCount; d++)
+            {
+                long growth = box.Union(_damage[d]).Area - _damage[d].Area - box.Area;
+                if (growth < bestGrowth) (best, bestGrowth) = (d, growth);
+            }
+            box = box.Union(_damage[best]);
+            _damage[best] = _damage[--_damageCount];
         }
         _damage[_damageCount++] = box;
     }

@@ -24,11 +24,13 @@ internal sealed partial class GlRenderer
     /// over the cleared frame. <paramref name="opaque"/>: every texel's alpha is 1 (the screen's background is opaque),
     /// so it may be copied instead of blended.
     /// </summary>
-    public void DrawScreen(uint texture, int x, int y, int width, int height, bool opaque)
+    /// <param name="blocks">The whole screen's block hashes, when known: a frame that replaces one screen with another
+    /// then draws only the blocks where they differ (GlRenderer.Damage.cs).</param>
+    public void DrawScreen(uint texture, int x, int y, int width, int height, bool opaque, ScreenBlocks? blocks = null)
     {
         if (!opaque || !CopyScreens || _frame.DrawableW != _frame.ScreenW || _frame.DrawableH != _frame.ScreenH)
             Draw(texture, x, y, width, height, 0, 0, 1, 1, 1, 1, 1, 1);
-        else if (PartialRedraw) Record(new Quad(texture, x, y, width, height, 0, 0, 1, 1, 1, 1, 1, 1, Copy: true));
+        else if (PartialRedraw) Record(new Quad(texture, x, y, width, height, 0, 0, 1, 1, 1, 1, 1, 1, Copy: true, Blocks: blocks));
         else CopyNow(texture, x, y, width, height);
     }
 

@@ -12,10 +12,25 @@ internal sealed partial class TextureCache
     /// <summary>Crop screens to what differs from the background (true, the default) or upload them whole (false, for the tests).</summary>
     internal bool Crop { get; set; } = true;
 
-    /// <summary>Uploads a composed screen (its opaque part that differs from the background) and records it under <paramref name="key"/>.</summary>
-    private void Add(string key, SKBitmap bitmap, SceneLayout layout)
+    /// <summary>What <see cref="Add"/> needs to know of a composed screen besides its pixels: the rectangle to upload
+    /// and its blocks' hashes (null when blocks are off). Thread-safe: the compose threads work it out in parallel.</summary>
+    internal readonly record struct Analysis(int X, int Y, int Width, int Height, ScreenBlocks? Blocks);
+
+    /// <summary>Compare new screens block by block with the one before (true, the default; <c>EXRUN_BLOCK_DIFF=0</c>
+    /// turns it off: a new screen is drawn whole).</summary>
+    internal bool Blocks { get; set; } = Environment.GetEnvironmentVariable("EXRUN_BLOCK_DIFF") != "0";
+
+    private Analysis Analyse(SKBitmap bitmap)
     {
         (int x, int y, int w, int h) = Crop ? ContentBounds(bitmap, _composer.Palette.Background) : (0, 0, bitmap.Width, bitmap.Height);
+        return new Analysis(x, y, w, h, Blocks ? ScreenBlocks.Of(bitmap) : null);
+    }
+
+    /// <summary>Uploads a composed screen (its opaque part that differs from the background) and records it under
+    /// <paramref name="key"/>; <paramref name="analysis"/>, when the caller has it, saves working it out again.</summary>
+    private void Add(string key, SKBitmap bitmap, SceneLayout layout, Analysis? analysis = null)
+    {
+        (int x, int y, int w, int h, ScreenBlocks? blocks) = analysis ?? Analyse(bitmap);
         nint first = bitmap.GetPixels() + y * bitmap.RowBytes + x * 4;
         uint tex = _renderer.Upload(w, h, first, bitmap.RowBytes / 4);
         // The budget still counts each screen whole, as Prepare's check of a set against it does, so how many screens
@@ -23,7 +38,7 @@ internal sealed partial class TextureCache
         long bytes = 4L * bitmap.Width * bitmap.Height;
         _entries[key] = new Entry
         {
-            Texture = tex, Layout = layout, Bytes = bytes, LastUsed = ++_clock, Generation = _generation, X = x, Y = y, Width = w, Height = h,
+            Texture = tex, Layout = layout, Bytes = bytes, LastUsed = ++_clock, Generation = _generation, X = x, Y = y, Width = w, Height = h, Blocks = blocks,
         };
         UsedBytes += bytes;
     }

@@ -21,6 +21,7 @@ internal sealed partial class TextureCache
         public readonly ManualResetEventSlim Ready = new(false);
         public SKBitmap? Bitmap;
         public SceneLayout Layout = null!;
+        public Analysis Analysis;
         public Exception? Error;
     }
 
@@ -57,6 +58,7 @@ internal sealed partial class TextureCache
                     try
                     {
                         slot.Layout = composer.ComposeInto(bitmap, missing[i], images);
+                        slot.Analysis = Analyse(bitmap);
                         slot.Bitmap = bitmap;
                     }
                     catch (Exception e) when (e is not OutOfMemoryException)
@@ -79,7 +81,7 @@ internal sealed partial class TextureCache
                 if (slot.Error is not null) ExceptionDispatchInfo.Capture(slot.Error).Throw();
                 SKBitmap bitmap = slot.Bitmap!;
                 slot.Bitmap = null;
-                try { Add(missing[i].Key, bitmap, slot.Layout); }
+                try { Add(missing[i].Key, bitmap, slot.Layout, slot.Analysis); }
                 finally { spare.Enqueue(bitmap); }
                 room.Release();
                 betweenScenes?.Invoke();

@@ -24,6 +24,8 @@ internal sealed partial class TextureCache : IDisposable
         public int Y { get; init; }
         public int Width { get; init; }
         public int Height { get; init; }
+        /// <summary>The whole screen's block hashes, to draw only what differs from the screen before (null: draw it whole).</summary>
+        public ScreenBlocks? Blocks { get; init; }
     }
 
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
