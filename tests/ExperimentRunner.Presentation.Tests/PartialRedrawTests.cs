@@ -249,6 +249,16 @@ public sealed partial class PartialRedrawTests
         var darker = ScreenBlocks.Of(Enumerable.Repeat(0xFF1F2020u, w * h).ToArray(), w, h);
         Assert.NotEqual(grey[1, 1], darker[1, 1]);
         Assert.Equal(grey[0, 0], grey[1, 1]);
+
+        // Blocks wholly outside the content rectangle, not read but taken as background, hash as if they had been read.
+        const uint bg = 0xFF201E1Cu;
+        var framed = Enumerable.Repeat(bg, w * h).ToArray();
+        for (int y = 40; y < 52; y++) for (int x = 35; x < 61; x++) framed[y * w + x] = pixels[y * w + x];
+        var read = ScreenBlocks.Of(framed, w, h);
+        var skipped = ScreenBlocks.Of(framed, w, h, (35, 40, 26, 12), bg);
+        for (int row = 0; row < read.Rows; row++)
+            for (int col = 0; col < read.Columns; col++)
+                Assert.True(read[col, row] == skipped[col, row], $"block ({col}, {row})");
     }
 
     [Fact]

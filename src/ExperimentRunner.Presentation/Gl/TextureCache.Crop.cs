@@ -22,8 +22,9 @@ internal sealed partial class TextureCache
 
     private Analysis Analyse(SKBitmap bitmap)
     {
-        (int x, int y, int w, int h) = Crop ? ContentBounds(bitmap, _composer.Palette.Background) : (0, 0, bitmap.Width, bitmap.Height);
-        return new Analysis(x, y, w, h, Blocks ? ScreenBlocks.Of(bitmap) : null);
+        var background = _composer.Palette.Background;
+        (int X, int Y, int Width, int Height) content = Crop ? ContentBounds(bitmap, background) : (0, 0, bitmap.Width, bitmap.Height);
+        return new Analysis(content.X, content.Y, content.Width, content.Height, Blocks ? ScreenBlocks.Of(bitmap, content, PixelOf(background)) : null);
     }
 
     /// <summary>Uploads a composed screen (its opaque part that differs from the background) and records it under
@@ -54,6 +55,13 @@ internal sealed partial class TextureCache
         }
     }
 
+    /// <summary>An opaque colour as a pixel of an RGBA8888 bitmap read as one 32-bit word.</summary>
+    private static uint PixelOf(SKColor color)
+    {
+        uint pixel = color.Red | ((uint)color.Green << 8) | ((uint)color.Blue << 16) | 0xFF000000u;
+        return BitConverter.IsLittleEndian ? pixel : System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(pixel);
+    }
+
     /// <summary>The smallest rectangle outside which every pixel of an RGBA8888 bitmap is the opaque background
     /// colour; a 1×1 rectangle at the origin when all of it is (a blank screen); the whole bitmap when the background is
     /// not opaque (the frame's clear colour could not stand for it).</summary>
@@ -62,8 +70,7 @@ internal sealed partial class TextureCache
     {
         int width = bitmap.Width, height = bitmap.Height;
         if (background.Alpha != 255 || bitmap.ColorType != SKColorType.Rgba8888 || bitmap.RowBytes != 4 * width) return (0, 0, width, height);
-        uint bg = background.Red | ((uint)background.Green << 8) | ((uint)background.Blue << 16) | 0xFF000000u;
-        if (!BitConverter.IsLittleEndian) bg = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(bg);
+        uint bg = PixelOf(background);
         ReadOnlySpan<uint> pixels;
         unsafe { pixels = new ReadOnlySpan<uint>((void*)bitmap.GetPixels(), width * height); }
         int top = 0;
