@@ -9,7 +9,8 @@ namespace ExperimentRunner.Benchmarks;
 /// A new screen's first flip against the same screen's later flips (issue 17): every missed frame of the `session`
 /// runs was the first flip of a new selection card, and in the selection phase each card is shown once. 60 selection
 /// cards of the shipped profiles are prepared (composed and uploaded, as the selection phase prepares them), then each
-/// is shown for 10 flips, in order, twice over: the render time (draw + swap + finish) of each card's first flip in the
+/// is shown for 10 flips, in order, twice over (a card after a card is drawn only in the blocks where the two differ,
+/// ScreenBlocks.cs; EXRUN_BLOCK_DIFF=0: in full): the render time (draw + swap + finish) of each card's first flip in the
 /// first pass (the texture's first use) and in the second (used before) are compared, with the idle flips between.
 /// </summary>
 public static class CardsBenchmark
@@ -21,7 +22,7 @@ public static class CardsBenchmark
         var paradigm = Scenario.Load(Scenario.PetParadigm);
         var clock = new MonotonicClock();
         using var display = new GlDisplay(paradigm.Display, new GlDisplayOptions { Mode = DisplayMode.Offscreen, MeasureRefresh = true }, clock);
-        Console.WriteLine($"  GL           {display.Renderer}; {display.Size.Width}x{display.Size.Height}; period {display.PeriodNs / 1e6:0.000} ms; time slice {(ShortSlice.Enabled ? $"{ShortSlice.SliceNs / 1000} µs" : "default")}; clear around screens {display.GlRenderer.ClearAroundScreens}");
+        Console.WriteLine($"  GL           {display.Renderer}; {display.Size.Width}x{display.Size.Height}; period {display.PeriodNs / 1e6:0.000} ms; time slice {(ShortSlice.Enabled ? $"{ShortSlice.SliceNs / 1000} µs" : "default")}; clear around screens {display.GlRenderer.ClearAroundScreens}; new screens drawn only where they differ (blocks) {display.Textures.Blocks}");
         var profiles = Scenario.ReadProfiles(Path.Combine(Scenario.RepoRoot, "stimuli", "profiles"));
         var scenes = Enumerable.Range(0, Cards).Select(i => profiles[i % profiles.Count]).Select((p, i) => new SceneSpec
         {
@@ -48,6 +49,7 @@ public static class CardsBenchmark
             }
         }
         long stolen = steal.ReadStealMs() - stealBefore;
+        var redraws = display.Redraws;
         var s1 = new Sample(first);
         var s2 = new Sample(second);
         var si = new Sample(idle.ToArray());
@@ -55,6 +57,7 @@ public static class CardsBenchmark
         Console.WriteLine($"  first flip of each card, used before:             {s2.Ms()}");
         Console.WriteLine($"  the other flips (nothing changed):                 {si.Ms()}");
         int slowFirst = first.Count(t => t > display.PeriodNs), slowSecond = second.Count(t => t > display.PeriodNs);
+        Console.WriteLine($"  flips drawn in full {redraws.Full}, in part {redraws.Partial}, not at all {redraws.Skipped} (EXRUN_BLOCK_DIFF=0: every new card in full)");
         Console.WriteLine($"  renders longer than a period: first use {slowFirst} of {Cards}, used before {slowSecond} of {Cards}; steal during the run {stolen} ms");
         const string b = "cards";
         ctx.Add(b, "render of a card's first flip, first use (p50 / max)", $"{BenchContext.F(s1.Percentile(50) / 1e6)} / {BenchContext.F(s1.Max / 1e6)} ms");
