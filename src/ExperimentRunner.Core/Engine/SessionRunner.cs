@@ -251,10 +251,6 @@ public sealed partial class SessionRunner
     private static string PhaseKind(PhaseSpec p) => p.GetType().Name.Replace("Phase", "").ToLowerInvariant();
 
     /// <summary>
-    /// Logs each new device fault (a dead marker link, a vanished trigger port) as a Warning; at screen boundaries
-    /// only, and allocation-free while nothing changed. The operator's live view reads the faults itself.
-    /// </summary>
-    /// <summary>
     /// Waits for the marker outputs to send what the session queued, so each marker's record is stored in the session,
     /// before its end: on the virtual clock a session outruns its outputs by far (up to 30 s allowed), and in real time
     /// the last screen's marker may still be on its way (2 s). What is still queued after that is said in a warning.
@@ -263,16 +259,20 @@ public sealed partial class SessionRunner
     {
         if (_dev.Markers.Count == 0) return;
         var timeout = TimeSpan.FromSeconds(_dev.Clock.IsRealTime ? 2 : 30);
-        var deadline = DateTime.UtcNow + timeout;
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
         bool all = true;
         foreach (var output in _dev.Markers)
         {
-            var left = deadline - DateTime.UtcNow;
+            var left = timeout - System.Diagnostics.Stopwatch.GetElapsedTime(start);
             all &= output.Flush(left > TimeSpan.Zero ? left : TimeSpan.Zero);
         }
         if (!all) _session.Warn($"markers still queued {timeout.TotalSeconds:0} s after the session's last screen: those sent later are not recorded in the session");
     }
 
+    /// <summary>
+    /// Logs each new device fault (a dead marker link, a vanished trigger port) as a Warning; at screen boundaries
+    /// only, and allocation-free while nothing changed. The operator's live view reads the faults itself.
+    /// </summary>
     private void WarnDeviceFaults()
     {
         while (_faults.TryTakeChange(out var fault)) _session.Warn(fault);

@@ -51,9 +51,12 @@ public static partial class ShortSlice
     private static long SetAttrNumber => RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 274 : 314;
     private static long GetAttrNumber => RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 275 : 315;
 
+    /// <summary>Linux on a processor whose sched_setattr/sched_getattr numbers are known here.</summary>
+    private static bool Supported => OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.Arm64;
+
     private static long ReadSlice()
     {
-        if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture is not (Architecture.X64 or Architecture.Arm64)) return 0;
+        if (!Supported) return 0;
         string? value = Environment.GetEnvironmentVariable(SwitchVariable);
         if (string.IsNullOrEmpty(value)) return DefaultSliceNs;
         return long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long us) ? us * 1000 : DefaultSliceNs;
@@ -77,7 +80,7 @@ public static partial class ShortSlice
     /// <c>sched_getattr</c>; null where it cannot be read.</summary>
     public static long? SliceOf(int tid = 0)
     {
-        if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture is not (Architecture.X64 or Architecture.Arm64)) return null;
+        if (!Supported) return null;
         var attr = new SchedAttr();
         return SyscallAttr(GetAttrNumber, tid, ref attr, SchedAttrSize, 0) == 0 ? (long)attr.Runtime : null;
     }

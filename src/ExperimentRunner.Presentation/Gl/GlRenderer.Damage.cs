@@ -112,12 +112,9 @@ internal sealed partial class GlRenderer
             {
                 bool now = i < _quadCount, before = i < _drawnCount;
                 if (now && before && _quads[i].Equals(_drawn[i])) continue;
-                if (i == 0 && now && before && AddBlockDamage(in _quads[0], in _drawn[0])) { }
-                else
-                {
-                    if (before) AddDamage(Bounds(_drawn[i]));
-                    if (now) AddDamage(Bounds(_quads[i]));
-                }
+                bool blocksCompared = i == 0 && now && before && AddBlockDamage(in _quads[0], in _drawn[0]);
+                if (before && !blocksCompared) AddDamage(Bounds(_drawn[i]));
+                if (now && !blocksCompared) AddDamage(Bounds(_quads[i]));
                 long area = 0;
                 for (int d = 0; d < _damageCount; d++) area += _damage[d].Area;
                 full = area > limit; // half the screen or more: one full pass is cheaper than clipped ones
@@ -196,9 +193,7 @@ internal sealed partial class GlRenderer
     {
         var s = _setup;
         int w = s.DrawableW, h = s.DrawableH;
-        int x0 = Math.Clamp((int)copy.X, 0, w), x1 = Math.Clamp((int)(copy.X + copy.W), 0, w);
-        // GL's window coordinates count rows from the bottom.
-        int y1 = Math.Clamp(h - (int)copy.Y, 0, h), y0 = Math.Clamp(h - (int)(copy.Y + copy.H), 0, h);
+        (int x0, int y0, int x1, int y1) = CopyBox(in copy);
         if (x1 <= x0 || y1 <= y0)
         {
             BeginNow(s.DrawableW, s.DrawableH, s.ScreenW, s.ScreenH, s.R, s.G, s.B);
@@ -220,7 +215,8 @@ internal sealed partial class GlRenderer
         _gl.Clear(ClearBufferMask.ColorBufferBit);
     }
 
-    /// <summary>The drawable pixels a screen's copy writes (<see cref="CopyNow"/>: 1:1, rows from the top), clamped.</summary>
+    /// <summary>The drawable pixels a screen's copy writes (<see cref="CopyNow"/> takes rows from the top, 1:1), in
+    /// GL's window coordinates (rows from the bottom), clamped.</summary>
     private Box CopyBox(in Quad copy)
     {
         var s = _setup;

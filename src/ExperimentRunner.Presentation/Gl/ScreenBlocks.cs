@@ -12,8 +12,9 @@ namespace ExperimentRunner.Presentation.Gl;
 /// their photo, their text and one line of the question, about a third of the screen, and llvmpipe's copy of a new
 /// card, the frame most often late under load, shrinks with it. Computed once per screen, on the compose threads,
 /// from the whole composed bitmap (outside the uploaded crop it is the background, which the frame's clear draws).
-/// The hash is XXH3 (64 bits) of the block's pixels: a block wrongly thought unchanged needs two different 32×32
-/// pictures with equal hashes, a chance of about 2⁻⁶⁴ per block compared.
+/// The hash is XXH3 (64 bits, the lowest bit set so that 0 can mean "not yet known") of the block's pixels: a block
+/// wrongly thought unchanged needs two different 32×32 pictures with equal hashes, a chance of about 2⁻⁶³ per block
+/// compared.
 /// </summary>
 internal sealed class ScreenBlocks
 {
